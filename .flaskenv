@@ -1,0 +1,1 @@
+ATTUNE_ENV=development

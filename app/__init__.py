@@ -1,0 +1,106 @@
+"""Attune: the application factory, a list of small registration steps."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS, ProductionConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the Attune application for an environment ('development', 'test', 'production')."""
+    name = config_name or os.environ.get("ATTUNE_ENV", "production")
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown ATTUNE_ENV {name!r}; use one of {', '.join(CONFIGS)}.")
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(CONFIGS[name])
+    app.config.update(overrides or {})
+    app.config["ATTUNE_ENV"] = name
+    if name == "production":
+        ProductionConfig.check(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to this application."""
+    from app import database, i18n
+    from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from app.models import User
+
+    db.init_app(app)
+    database.register_engine_settings()
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = i18n.lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register one blueprint per area users see."""
+    from app.account.routes import bp as account_bp
+    from app.auth.routes import bp as auth_bp
+    from app.enrolments.routes import bp as enrolments_bp
+    from app.health.routes import bp as health_bp
+    from app.home.routes import bp as home_bp
+    from app.people.routes import bp as people_bp
+    from app.scheme_pages.routes import bp as scheme_pages_bp
+
+    for blueprint in (
+        auth_bp,
+        account_bp,
+        home_bp,
+        people_bp,
+        scheme_pages_bp,
+        enrolments_bp,
+        health_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """House-style error pages for every HTTP error."""
+    from app import errors
+
+    errors.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose permission checks and formatting helpers to templates."""
+    from app import authz, i18n
+    from app.models import Role
+
+    app.jinja_env.globals["can"] = authz.can_current
+    app.jinja_env.globals["Role"] = Role
+    i18n.register_filters(app)
+
+
+def register_cli(app: Flask) -> None:
+    """Add Attune's commands to `flask --app wsgi`."""
+    from app import cli
+
+    cli.init_app(app)

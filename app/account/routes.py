@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("account", __name__)

@@ -1,0 +1,1 @@
+"""enrolments pages."""

@@ -1,0 +1,47 @@
+"""Error pages in the house style; no stack trace ever reaches the browser."""
+
+from flask import Flask, current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from app.extensions import db
+from app.i18n import lazy_gettext as _l
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Not for your role"), _l("This page is for another role. Ask a coordinator if you need it.")),
+    404: (_l("Not found"), _l("There is nothing here, or it is not yours to see.")),
+    405: (_l("Not allowed"), _l("That action cannot be done this way.")),
+    413: (_l("Too large"), _l("What you sent is larger than Attune accepts. Nothing was saved.")),
+    429: (_l("Too many attempts"), _l("Please wait a few minutes before trying again.")),
+    500: (_l("Something went wrong"), _l("The error has been logged. Nothing was saved; please try again.")),
+}
+
+
+def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
+    """The house-style page for an HTTP status."""
+    title, message = MESSAGES.get(code, (HTTP_STATUS_CODES.get(code, str(code)), ""))
+    page = render_template("errors/error.html", code=code, title=title, message=message, detail=detail)
+    return page, code
+
+
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    return render_error(error.code or 500)
+
+
+def _csrf_error(_error: CSRFError) -> tuple[str, int]:
+    return render_error(400, str(_l("The form had expired. Please go back, reload and send it again.")))
+
+
+def _unexpected(_error: Exception) -> tuple[str, int]:
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,43 @@
+"""Translation and locale: every user-facing string goes through here (Flask-Babel)."""
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_datetime, gettext, lazy_gettext, ngettext
+from flask_login import current_user
+
+from app.extensions import babel
+
+__all__ = ["gettext", "init_app", "lazy_gettext", "ngettext", "register_filters"]
+
+
+def _select_locale() -> str | None:
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+
+
+def _select_timezone() -> str | None:
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel with Attune's locale and time-zone selectors."""
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+
+
+def _fmt_date(value: date | None, style: str = "medium") -> str:
+    return "" if value is None else format_date(value, style)
+
+
+def _fmt_datetime(value: datetime | None, style: str = "medium") -> str:
+    return "" if value is None else format_datetime(value, style)
+
+
+def register_filters(app: Flask) -> None:
+    """Dates render in the user's locale and time zone; they are stored in UTC."""
+    app.jinja_env.filters["date"] = _fmt_date
+    app.jinja_env.filters["datetime"] = _fmt_datetime
+    app.jinja_env.add_extension("jinja2.ext.i18n")

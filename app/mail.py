@@ -1,0 +1,24 @@
+"""Outgoing e-mail: rendered from templates/email, sent through SMTP, echoed in development."""
+
+import smtplib
+
+from flask import current_app, render_template
+from flask_mail import Message
+
+from app.extensions import mail
+
+
+def send_email(to: str, subject: str, template: str, **context: object) -> bool:
+    """Send a plain-text message; False (and a log line) when the SMTP server refused it."""
+    body = render_template(f"email/{template}.txt", **context)
+    config = current_app.config
+    if config.get("MAIL_ECHO_TO_CONSOLE"):
+        print(f"--- e-mail to {to}\nSubject: {subject}\n\n{body}\n--- end of e-mail", flush=True)
+    if not config.get("MAIL_SERVER"):
+        return bool(config.get("MAIL_ECHO_TO_CONSOLE"))
+    try:
+        mail.send(Message(subject=subject, recipients=[to], body=body))
+    except (smtplib.SMTPException, OSError):
+        current_app.logger.exception("Could not send e-mail %r to %s", subject, to)
+        return False
+    return True

@@ -1,0 +1,79 @@
+"""People, their roles and one-time links (invites and password resets)."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, UTCDateTime, utcnow
+from app.models.enums import Role, SupervisorGrade, TokenPurpose, str_enum
+
+
+class User(UserMixin, Base):
+    """A person who can sign in: trainee, supervisor, coordinator or several of these."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    supervisor_grade: Mapped[SupervisorGrade | None] = mapped_column(str_enum(SupervisorGrade))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    role_links: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Flask-Login refuses sign-in to deactivated accounts."""
+        return self.active
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The roles this person holds."""
+        return frozenset(link.role for link in self.role_links)
+
+    def has_role(self, role: Role) -> bool:
+        """Whether this person holds the role."""
+        return role in self.roles
+
+    @property
+    def has_password(self) -> bool:
+        """False until an invited person has chosen a password."""
+        return self.password_hash is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(Base):
+    """One role held by one person."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_links")
+
+
+class AuthToken(Base):
+    """A one-time, expiring link; only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,1 @@
+"""scheme pages pages."""

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("scheme_pages", __name__)

@@ -1,0 +1,1 @@
+"""Domain rules as plain functions: they take the acting user explicitly, flush, never commit."""

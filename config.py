@@ -1,0 +1,102 @@
+"""Settings for each environment, read from the environment where it matters."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSECURE_DEV_SECRET = "dev-only-secret-not-for-production"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'attune.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_ENABLED = True
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "10 per hour")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Attune <no-reply@attune.local>")
+    MAIL_ECHO_TO_CONSOLE = _env_bool("MAIL_ECHO_TO_CONSOLE", False)
+
+    INVITE_VALID_HOURS = int(os.environ.get("INVITE_VALID_HOURS", "168"))
+    RESET_VALID_MINUTES = int(os.environ.get("RESET_VALID_MINUTES", "60"))
+    PAGE_SIZE = 25
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/London")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ["en"]
+
+    SCHEMES_DIR = os.environ.get("SCHEMES_DIR", str(BASE_DIR / "app" / "schemes"))
+
+
+class DevelopmentConfig(Config):
+    """Local development on the embedded SQLite database; mail is echoed to the console."""
+
+    DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET)
+    MAIL_ECHO_TO_CONSOLE = _env_bool("MAIL_ECHO_TO_CONSOLE", True)
+
+
+class TestConfig(Config):
+    """The test suite: a database URL chosen by the test run, limits kept on, no real secrets."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    BASE_URL = "http://attune.test"
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_ECHO_TO_CONSOLE = False
+
+
+class ProductionConfig(Config):
+    """Production: a real secret, a real database and Secure cookies are required."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+
+    @staticmethod
+    def check(settings: dict) -> None:
+        """Refuse to start with a missing or placeholder secret key or database URL."""
+        secret = settings.get("SECRET_KEY") or ""
+        if secret == INSECURE_DEV_SECRET or len(secret) < 32:
+            raise RuntimeError("Production needs SECRET_KEY set to a random value of 32+ characters.")
+        if not settings.get("SQLALCHEMY_DATABASE_URI"):
+            raise RuntimeError("Production needs DATABASE_URL, e.g. postgresql+psycopg://...")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,107 @@
+"""Fixtures: a migrated real database (SQLite file or PostgreSQL), one rolled-back transaction
+per test, a real SMTP server, and signed-in clients."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import text
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from app import create_app
+from app.extensions import db
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.smtp_server import Inbox, start_smtp_server
+
+
+def _database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'attune-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty database upgraded to head by the real migrations."""
+    url = _database_url(tmp_path_factory.mktemp("db"))
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def smtp() -> Iterator[Inbox]:
+    """A real SMTP server for the whole run."""
+    controller, inbox = start_smtp_server()
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp: Inbox) -> Inbox:
+    """The SMTP inbox, emptied for this test."""
+    smtp.messages.clear()
+    return smtp
+
+
+@pytest.fixture
+def app_settings(database_url: str, smtp: Inbox) -> dict[str, object]:
+    """Settings for the app under test; tests may override entries before `app` is built."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp.port,
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def app(app_settings: dict[str, object]) -> Iterator[Flask]:
+    """The app, with every session joined to one outer transaction rolled back after the test."""
+    application = create_app("test", app_settings)
+    with application.app_context():
+        connection = db.engine.connect()
+    transaction = connection.begin()
+    original_session = db.session
+    db.session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint", class_=Session),
+        scopefunc=_app_ctx_id,
+    )
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.session.remove()
+        db.session = original_session
+        transaction.rollback()
+        connection.close()
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An application context for service-level tests."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser-like client."""
+    return app.test_client()
+
+
+def sign_in(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD) -> None:
+    """Sign a client in through the real login form."""
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)

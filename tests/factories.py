@@ -1,0 +1,44 @@
+"""Test data built through the real models (never SQL dumps)."""
+
+from itertools import count
+
+from werkzeug.security import generate_password_hash
+
+from app.extensions import db
+from app.models import Role, SupervisorGrade, User, UserRole
+
+DEFAULT_PASSWORD = "correct horse battery"
+_numbers = count(1)
+_HASH_CACHE: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    # scrypt is deliberately slow; tests reuse one hash per distinct password.
+    if password not in _HASH_CACHE:
+        _HASH_CACHE[password] = generate_password_hash(password)
+    return _HASH_CACHE[password]
+
+
+def make_user(
+    *roles: Role,
+    email: str | None = None,
+    name: str | None = None,
+    password: str | None = DEFAULT_PASSWORD,
+    grade: SupervisorGrade | None = None,
+    active: bool = True,
+) -> User:
+    """A person with the given roles (flushed, not committed)."""
+    n = next(_numbers)
+    user = User(
+        email=email or f"person{n}@example.org",
+        display_name=name or f"Person {n}",
+        password_hash=_hash(password) if password else None,
+        active=active,
+        supervisor_grade=grade
+        if grade is not None
+        else (SupervisorGrade.SUPERVISOR if Role.SUPERVISOR in roles else None),
+    )
+    user.role_links = [UserRole(role=r) for r in roles]
+    db.session.add(user)
+    db.session.flush()
+    return user
