@@ -46,6 +46,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Attune <no-reply@attune.local>")
     MAIL_ECHO_TO_CONSOLE = _env_bool("MAIL_ECHO_TO_CONSOLE", False)
+    # Flask-Mail would silently drop mail under TESTING; the suite uses a real SMTP server instead.
+    MAIL_SUPPRESS_SEND = False
 
     INVITE_VALID_HOURS = int(os.environ.get("INVITE_VALID_HOURS", "168"))
     RESET_VALID_MINUTES = int(os.environ.get("RESET_VALID_MINUTES", "60"))

@@ -91,11 +91,13 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
-    from app import authz, i18n
-    from app.models import Role
+    from app import authz, i18n, labels
 
     app.jinja_env.globals["can"] = authz.can_current
-    app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["role_names"] = labels.ROLE_NAMES
+    app.jinja_env.globals["grade_names"] = labels.GRADE_NAMES
+    app.jinja_env.globals["status_names"] = labels.STATUS_NAMES
+    app.jinja_env.globals["ends_with_names"] = labels.ENDS_WITH_NAMES
     i18n.register_filters(app)
 
 

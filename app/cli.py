@@ -1,7 +1,97 @@
 """Attune's administrative commands for `flask --app wsgi`."""
 
-from flask import Flask
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from app.emails import send_invitation
+from app.extensions import db
+from app.models import Role, SupervisorGrade
+from app.models.base import utcnow
+from app.services import demo, people
+from app.services.errors import RuleViolation
+from app.services.scheme_files import default_schemes_dir
+from app.services.scheme_loader import latest_schemes, load_definitions
+
+ROLE_CHOICE = click.Choice([r.value for r in Role])
+GRADE_CHOICE = click.Choice([g.value for g in SupervisorGrade])
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True, type=ROLE_CHOICE,
+              help="A role to give (repeat for several).")
+@click.option("--name", default=None, help="Display name (default: the part before @).")
+@click.option("--grade", type=GRADE_CHOICE, default=None, help="Supervisor grade.")
+@click.option("--password", default=None, help="Set this password; without it an invite is sent.")
+def create_user(email: str, roles: tuple[str, ...], name: str | None, grade: str | None,
+                password: str | None) -> None:
+    """Create a person with roles; without --password, e-mail them an invitation."""
+    role_set = {Role(r) for r in roles}
+    grade_value = SupervisorGrade(grade) if grade else (
+        SupervisorGrade.SUPERVISOR if Role.SUPERVISOR in role_set else None)
+    display_name = name or email.split("@")[0]
+    try:
+        if password is not None:
+            user = people.create_person(None, email, display_name, role_set, grade_value, password)
+            raw = None
+        else:
+            lifetime = timedelta(hours=current_app.config["INVITE_VALID_HOURS"])
+            user, raw = people.invite_person(None, email, display_name, role_set, grade_value,
+                                             lifetime)
+    except RuleViolation as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.field or 'error'}: {error.message}") from error
+    db.session.commit()
+    click.echo(f"Created {user.email} ({', '.join(sorted(r.value for r in user.roles))}).")
+    if raw is not None:
+        sent = send_invitation(user, raw, None)
+        click.echo("Invitation sent." if sent else "The invitation e-mail could not be sent.")
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Allow seeding outside development and test.")
+def seed_demo(force: bool) -> None:
+    """Load the schemes and the demo people (idempotent); print ROLE EMAIL PASSWORD lines."""
+    if current_app.config["ATTUNE_ENV"] == "production" and not force:
+        raise click.ClickException("Refusing to add demo accounts in production (use --force).")
+    load_definitions(None, default_schemes_dir())
+    accounts = demo.seed_demo(utcnow().date())
+    db.session.commit()
+    for account in accounts:
+        click.echo(f"{account.role.value} {account.email} {account.password}")
+
+
+@click.group("schemes")
+def schemes_group() -> None:
+    """Scheme and framework definitions."""
+
+
+@schemes_group.command("load")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def load_schemes(path: Path | None) -> None:
+    """Load or update definitions (default: app/schemes); a change makes a new revision."""
+    try:
+        report = load_definitions(None, path or default_schemes_dir())
+    except RuleViolation as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    for line in report.lines():
+        click.echo(line)
+
+
+@schemes_group.command("list")
+def list_schemes() -> None:
+    """List the latest revision of every scheme version."""
+    for scheme in latest_schemes():
+        offered = "offered" if scheme.offered else "not offered"
+        click.echo(f"{scheme.code} {scheme.version} rev {scheme.revision}: {scheme.title} ({offered})")
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    for command in (create_user, seed_demo, schemes_group):
+        app.cli.add_command(command)

@@ -41,3 +41,10 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["date"] = _fmt_date
     app.jinja_env.filters["datetime"] = _fmt_datetime
     app.jinja_env.add_extension("jinja2.ext.i18n")
+
+
+def local_today() -> date:
+    """Today's date in the signed-in user's time zone."""
+    from flask_babel import get_timezone
+
+    return datetime.now(get_timezone()).date()

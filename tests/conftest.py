@@ -2,6 +2,7 @@
 per test, a real SMTP server, and signed-in clients."""
 
 import os
+from contextlib import contextmanager
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
 from app.extensions import db
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD
 from tests.smtp_server import Inbox, start_smtp_server
 
 
@@ -73,7 +74,13 @@ def app(app_settings: dict[str, object]) -> Iterator[Flask]:
     transaction = connection.begin()
     original_session = db.session
     db.session = scoped_session(
-        sessionmaker(bind=connection, join_transaction_mode="create_savepoint", class_=Session),
+        # Objects made by fixtures stay readable after their short app context has ended.
+        sessionmaker(
+            bind=connection,
+            join_transaction_mode="create_savepoint",
+            class_=Session,
+            expire_on_commit=False,
+        ),
         scopefunc=_app_ctx_id,
     )
     try:
@@ -90,9 +97,18 @@ def app(app_settings: dict[str, object]) -> Iterator[Flask]:
 
 @pytest.fixture
 def ctx(app: Flask) -> Iterator[Flask]:
-    """An application context for service-level tests."""
+    """An application context for service-level tests (not for tests that use the client:
+    Flask would reuse this context, and `g`, for every request)."""
     with app.app_context():
         yield app
+
+
+@contextmanager
+def committed(app: Flask) -> Iterator[None]:
+    """A short application context whose work is committed (for view tests' data and checks)."""
+    with app.app_context():
+        yield
+        db.session.commit()
 
 
 @pytest.fixture
@@ -105,3 +121,13 @@ def sign_in(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD) -
     """Sign a client in through the real login form."""
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def schemes(app: Flask) -> None:
+    """The shipped scheme and framework definitions, loaded through the real loader."""
+    from app.services.scheme_files import default_schemes_dir
+    from app.services.scheme_loader import load_definitions
+
+    with committed(app):
+        load_definitions(None, default_schemes_dir())

@@ -1,3 +1,135 @@
-from flask import Blueprint
+"""Signing in and out, invitations and password resets."""
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.authz import public
+from app.emails import send_invitation, send_password_reset
+from app.extensions import db, limiter
+from app.forms import safe_next, show_violation
+from app.i18n import gettext as _
+from app.models import TokenPurpose
+from app.services import accounts
+from app.services.errors import RuleViolation
+
+from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
+
+
+def _account_key() -> str:
+    return "account:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+@public
+def login() -> tuple[str, int] | Response:
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+        form.form_errors.append(_("That e-mail address and password do not match an account."))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+@public
+def logout() -> Response:
+    """Sign out."""
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], methods=["POST"])
+@public
+def forgot_password() -> tuple[str, int] | Response:
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        minutes = current_app.config["RESET_VALID_MINUTES"]
+        found = accounts.request_password_reset(form.email.data or "", timedelta(minutes=minutes))
+        db.session.commit()
+        if found is not None:
+            send_password_reset(*found)
+        flash(_("If that address belongs to an account, a reset link is on its way. "
+                "It works once, for %(minutes)s minutes.", minutes=minutes), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+def _choose_password(
+    raw: str, purpose: TokenPurpose, template: str
+) -> tuple[str, int] | Response:
+    check = accounts.check_link(raw, purpose)
+    if check.state is not accounts.LinkState.VALID:
+        return render_template("auth/link_problem.html", state=check.state.value,
+                               purpose=purpose.value, token=raw), 410 if check.token else 404
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.use_link(raw, purpose, form.password.data or "")
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your password is set. Welcome to Attune."), "success")
+            return redirect(url_for("home.index"))
+    page = render_template(template, form=form, user=check.token.user if check.token else None)
+    return page, 422 if form.errors else 200
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@public
+def accept_invite(token: str) -> tuple[str, int] | Response:
+    """An invited person chooses their password."""
+    return _choose_password(token, TokenPurpose.INVITE, "auth/accept_invite.html")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str) -> tuple[str, int] | Response:
+    """Choose a new password through a reset link."""
+    return _choose_password(token, TokenPurpose.RESET, "auth/reset_password.html")
+
+
+@bp.post("/invite/<token>/renew")
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"])
+@public
+def renew_invite(token: str) -> Response:
+    """Send a fresh invitation when an expired one is followed (the address is not shown)."""
+    check = accounts.check_link(token, TokenPurpose.INVITE)
+    if check.state is accounts.LinkState.EXPIRED and check.token and not check.token.user.has_password:
+        hours = current_app.config["INVITE_VALID_HOURS"]
+        user = check.token.user
+        raw = accounts.issue_link(None, user, TokenPurpose.INVITE, timedelta(hours=hours))
+        db.session.commit()
+        send_invitation(user, raw, None)
+        flash(_("A new invitation is on its way to your e-mail address."), "success")
+    else:
+        flash(_("This invitation cannot be renewed. Sign in, or ask for a password reset."), "info")
+    return redirect(url_for("auth.login"))

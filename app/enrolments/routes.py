@@ -1,3 +1,121 @@
-from flask import Blueprint
+"""Enrolments: coordinators enrol trainees and change supervisors; everyone involved sees them."""
 
-bp = Blueprint("enrolments", __name__)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from app.authz import Action, can_current, load_or_404, requires, visible_enrolments
+from app.extensions import db
+from app.forms import choices, show_violation
+from app.i18n import gettext as _
+from app.i18n import local_today
+from app.models import Enrolment, Stage, User
+from app.services import enrolments, people
+from app.services.enrolment_queries import search_enrolments
+from app.services.errors import RuleViolation
+from app.services.scheme_loader import latest_schemes
+
+from .forms import ChangeSupervisorForm, EnrolForm
+
+bp = Blueprint("enrolments", __name__, url_prefix="/enrolments")
+
+
+def _supervisor_choices(exclude: int | None = None) -> list[SelectChoice]:
+    supervisors = db.session.scalars(people.supervisors_query())
+    return choices((u.id, u.display_name) for u in supervisors if u.id != exclude)
+
+
+def _stage_choices() -> list[SelectChoice]:
+    return [
+        option
+        for scheme in latest_schemes()
+        for option in choices(
+            ((s.id, _("Stage %(n)s: %(title)s", n=s.number, title=s.title)) for s in scheme.stages),
+            group=scheme.label,
+        )
+    ]
+
+
+@bp.get("")
+@requires(Action.CREATE_ENROLMENT)
+def index() -> str:
+    """All enrolments, searchable by trainee or scheme."""
+    search = request.args.get("q", "")[:100]
+    query = search_enrolments(visible_enrolments(current_user), search)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("enrolments/index.html", page=page, search=search)
+
+
+@bp.route("/new/<int:trainee_id>", methods=["GET", "POST"])
+@requires(Action.CREATE_ENROLMENT)
+def new(trainee_id: int) -> tuple[str, int] | Response:
+    """Enrol a trainee on a scheme version with an own supervisor."""
+    trainee = db.session.get(User, trainee_id) or abort(404)
+    form = EnrolForm()
+    form.first_stage.choices = _stage_choices()
+    form.supervisor.choices = _supervisor_choices(exclude=trainee.id)
+    if request.method == "GET":
+        form.started_on.data = local_today()
+    if form.validate_on_submit():
+        stage = db.session.get(Stage, form.first_stage.data) or abort(404)
+        supervisor = db.session.get(User, form.supervisor.data) or abort(404)
+        try:
+            enrolment = enrolments.enrol(current_user._get_current_object(), trainee, stage.scheme,
+                                         form.started_on.data, stage, supervisor, local_today())
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is enrolled.", name=trainee.display_name), "success")
+            return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+    page = render_template("enrolments/new.html", form=form, trainee=trainee)
+    return page, 422 if form.errors else 200
+
+
+def _page(enrolment: Enrolment, form: ChangeSupervisorForm | None, status: int = 200) -> tuple[str, int]:
+    return render_template("enrolments/show.html", enrolment=enrolment, form=form), status
+
+
+def _change_form(enrolment: Enrolment) -> ChangeSupervisorForm | None:
+    if not can_current(Action.CHANGE_SUPERVISOR, enrolment):
+        return None
+    form = ChangeSupervisorForm()
+    current = enrolment.current_assignment
+    form.supervisor.choices = _supervisor_choices(exclude=enrolment.trainee_id)
+    if request.method == "GET":
+        form.from_date.data = local_today()
+        form.supervisor.data = current.supervisor_id if current else None
+    return form
+
+
+@bp.get("/<int:enrolment_id>")
+@requires(Action.VIEW_ENROLMENT)
+def show(enrolment_id: int) -> tuple[str, int]:
+    """The enrolment: scheme revision, stages and own-supervisor history."""
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_ENROLMENT)
+    return _page(enrolment, _change_form(enrolment))
+
+
+@bp.post("/<int:enrolment_id>/supervisor")
+@requires(Action.CHANGE_SUPERVISOR)
+def change_supervisor(enrolment_id: int) -> tuple[str, int] | Response:
+    """Hand the trainee to another own supervisor from a date."""
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.CHANGE_SUPERVISOR)
+    form = _change_form(enrolment)
+    assert form is not None
+    if form.validate_on_submit():
+        supervisor = db.session.get(User, form.supervisor.data) or abort(404)
+        try:
+            enrolments.change_supervisor(current_user._get_current_object(), enrolment,
+                                         supervisor, form.from_date.data, local_today())
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now the own supervisor.", name=supervisor.display_name), "success")
+            return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_ENROLMENT)
+    return _page(enrolment, form, 422)

@@ -1,3 +1,27 @@
-from flask import Blueprint
+"""`GET /healthz`: application and database status for load balancers."""
+
+from flask import Blueprint, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from app.authz import public
+from app.extensions import db, limiter
 
 bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+@limiter.exempt
+@public
+def healthz() -> tuple[Response, int]:
+    """200 with both statuses 'ok', or 503 naming what is down."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError:
+        db.session.rollback()
+        database = "unavailable"
+    healthy = database == "ok"
+    body = {"status": "ok" if healthy else "degraded", "application": "ok", "database": database}
+    return jsonify(body), 200 if healthy else 503

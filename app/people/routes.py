@@ -1,3 +1,123 @@
-from flask import Blueprint
+"""Coordinators invite people and manage their roles and grades."""
 
-bp = Blueprint("people", __name__)
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.authz import Action, requires, visible_enrolments
+from app.emails import send_invitation
+from app.extensions import db
+from app.forms import show_violation
+from app.i18n import gettext as _
+from app.models import Enrolment, Role, SupervisorGrade, User
+from app.services import dashboards, people
+from app.services.errors import RuleViolation
+
+from .forms import InviteForm, PersonForm
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+
+def _grade(form: PersonForm) -> SupervisorGrade | None:
+    return SupervisorGrade(form.supervisor_grade.data) if form.supervisor_grade.data else None
+
+
+def _invite_lifetime() -> timedelta:
+    return timedelta(hours=current_app.config["INVITE_VALID_HOURS"])
+
+
+def _flash_delivery(sent: bool, user: User) -> None:
+    if sent:
+        flash(_("An invitation is on its way to %(email)s.", email=user.email), "success")
+    else:
+        flash(_("The invitation e-mail to %(email)s could not be sent. Try “Send a new "
+                "invitation” on their page later.", email=user.email), "warning")
+
+
+@bp.get("")
+@requires(Action.MANAGE_PEOPLE)
+def index() -> str:
+    """Everyone, searchable by name or e-mail and filterable by role."""
+    search = request.args.get("q", "")[:100]
+    role_value = request.args.get("role", "")
+    role = Role(role_value) if role_value in {r.value for r in Role} else None
+    page = db.paginate(people.people_query(search, role),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("people/index.html", page=page, search=search, role=role_value)
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@requires(Action.MANAGE_PEOPLE)
+def invite() -> tuple[str, int] | Response:
+    """Invite a person by e-mail with one or more roles."""
+    form = InviteForm()
+    if form.validate_on_submit():
+        actor = current_user._get_current_object()
+        try:
+            user, raw = people.invite_person(actor, form.email.data or "",
+                                             form.display_name.data or "", form.chosen_roles(),
+                                             _grade(form), _invite_lifetime())
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            _flash_delivery(send_invitation(user, raw, actor), user)
+            return redirect(url_for("people.show", user_id=user.id))
+    return render_template("people/invite.html", form=form), 422 if form.errors else 200
+
+
+def _load_person(user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _person_page(person: User, form: PersonForm, status: int = 200) -> tuple[str, int]:
+    enrolments = db.session.scalars(
+        visible_enrolments(current_user).where(Enrolment.trainee_id == person.id)
+    ).all()
+    supervisees = dashboards.current_supervisees(person) if person.has_role(Role.SUPERVISOR) else []
+    page = render_template("people/show.html", person=person, form=form,
+                           enrolments=enrolments, supervisees=supervisees)
+    return page, status
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@requires(Action.MANAGE_PEOPLE)
+def show(user_id: int) -> tuple[str, int] | Response:
+    """A person's roles, grade, enrolments and supervisees; coordinators edit them here."""
+    person = _load_person(user_id)
+    form = PersonForm(obj=person)
+    if form.validate_on_submit():
+        try:
+            people.update_person(current_user._get_current_object(), person,
+                                 form.display_name.data or "", form.chosen_roles(), _grade(form))
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("people.show", user_id=person.id))
+    return _person_page(person, form, 422 if form.errors else 200)
+
+
+@bp.post("/<int:user_id>/reinvite")
+@requires(Action.MANAGE_PEOPLE)
+def reinvite(user_id: int) -> Response:
+    """Send a fresh invitation to someone who has not set a password yet."""
+    person = _load_person(user_id)
+    actor = current_user._get_current_object()
+    try:
+        raw = people.reinvite(actor, person, _invite_lifetime())
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        _flash_delivery(send_invitation(person, raw, actor), person)
+    return redirect(url_for("people.show", user_id=person.id))

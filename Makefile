@@ -1,0 +1,41 @@
+# The two commands: `make run` (the app on SQLite with demo data) and `make test` (the whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+DEV := ATTUNE_ENV=development
+
+.PHONY: run test lint install
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	mkdir -p instance
+	$(DEV) $(BIN)/flask --app wsgi db upgrade
+	$(DEV) $(BIN)/flask --app wsgi seed-demo
+	$(DEV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	@echo "== Test suite on SQLite =="
+	$(BIN)/pytest
+	@if $(BIN)/python -m tests.pg_available "$(TEST_POSTGRES_URL)"; then \
+		echo "== Test suite on PostgreSQL ($(TEST_POSTGRES_URL)) =="; \
+		TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest; \
+	elif [ -n "$(REQUIRE_POSTGRES)" ]; then \
+		echo "ERROR: PostgreSQL is required but does not answer at $(TEST_POSTGRES_URL)."; exit 1; \
+	else \
+		echo "NOTE: no PostgreSQL answers at $(TEST_POSTGRES_URL): the suite ran on SQLite only."; \
+	fi

@@ -1,0 +1,33 @@
+"""The messages Attune sends about accounts, each with the link where the person acts."""
+
+from flask import current_app
+
+from app.i18n import gettext as _
+from app.links import external_url
+from app.mail import send_email
+from app.models import User
+
+
+def send_invitation(user: User, raw_token: str, inviter: User | None) -> bool:
+    """Invite a person to choose their password."""
+    return send_email(
+        user.email,
+        _("You are invited to Attune"),
+        "invitation",
+        user=user,
+        inviter=inviter,
+        link=external_url("auth.accept_invite", token=raw_token),
+        hours=current_app.config["INVITE_VALID_HOURS"],
+    )
+
+
+def send_password_reset(user: User, raw_token: str) -> bool:
+    """Send a password-reset link."""
+    return send_email(
+        user.email,
+        _("Reset your Attune password"),
+        "password_reset",
+        user=user,
+        link=external_url("auth.reset_password", token=raw_token),
+        minutes=current_app.config["RESET_VALID_MINUTES"],
+    )

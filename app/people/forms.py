@@ -1,0 +1,61 @@
+"""Inviting people and changing their roles and grade."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.forms import choices
+from app.i18n import lazy_gettext as _l
+from app.labels import GRADE_NAMES, ROLE_NAMES
+from app.models import Role
+from app.services.people import MAX_NAME_LENGTH
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A set of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _grade_choices() -> list[SelectChoice]:
+    return choices([("", _l("— not a supervisor —")), *GRADE_NAMES.items()])
+
+
+class PersonForm(FlaskForm):
+    """Name, roles and grade."""
+
+    display_name = StringField(
+        _l("Name"),
+        description=_l("As the person wants to be called."),
+        validators=[DataRequired(_l("Give the person's name.")), Length(max=MAX_NAME_LENGTH)],
+    )
+    roles = MultiCheckboxField(
+        _l("Roles"),
+        choices=choices(ROLE_NAMES.items()),
+        validators=[DataRequired(_l("Choose at least one role."))],
+    )
+    supervisor_grade = SelectField(
+        _l("Supervisor grade"),
+        description=_l("Decides whether the supervisor may assess stage meetings."),
+        choices=_grade_choices(),
+        validators=[Optional()],
+    )
+
+    def chosen_roles(self) -> set[Role]:
+        """The ticked roles."""
+        return {Role(value) for value in self.roles.data or []}
+
+
+class InviteForm(PersonForm):
+    """A new person, invited by e-mail."""
+
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Give the person's e-mail address.")),
+            Email(_l("Enter an e-mail address like name@example.org."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    field_order = ("email", "display_name", "roles", "supervisor_grade")

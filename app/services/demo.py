@@ -1,0 +1,63 @@
+"""Demo data for trying Attune: a few people and an enrolment, created idempotently."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Enrolment, Role, Scheme, SupervisorGrade, User
+from app.services import accounts, enrolments, people
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo person and the password printed for them."""
+
+    role: Role
+    email: str
+    password: str
+    name: str
+    roles: tuple[Role, ...]
+    grade: SupervisorGrade | None = None
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(Role.TRAINEE, "trainee@attune.demo", "demo-trainee-pass", "Tess Trainee",
+                (Role.TRAINEE,)),
+    DemoAccount(Role.SUPERVISOR, "supervisor@attune.demo", "demo-supervisor-pass",
+                "Sam Supervisor", (Role.SUPERVISOR,), SupervisorGrade.SUPERVISOR),
+    DemoAccount(Role.SUPERVISOR, "assessor@attune.demo", "demo-assessor-pass", "Ada Assessor",
+                (Role.SUPERVISOR,), SupervisorGrade.ADVANCED),
+    DemoAccount(Role.COORDINATOR, "coordinator@attune.demo", "demo-coordinator-pass",
+                "Cleo Coordinator", (Role.COORDINATOR,)),
+)
+DEMO_SCHEME_CODE = "aviguk-practitioner"
+
+
+def _ensure_person(account: DemoAccount) -> User:
+    user = accounts.find_user_by_email(account.email)
+    if user is None:
+        user = people.create_person(None, account.email, account.name, account.roles,
+                                    account.grade, account.password)
+    return user
+
+
+def seed_demo(today: date) -> list[DemoAccount]:
+    """Create the demo people and the demo trainee's enrolment unless they exist already."""
+    users = {account.email: _ensure_person(account) for account in DEMO_ACCOUNTS}
+    trainee = users["trainee@attune.demo"]
+    already = db.session.scalar(select(Enrolment.id).where(Enrolment.trainee_id == trainee.id))
+    if already is None:
+        scheme = db.session.scalars(
+            select(Scheme)
+            .where(Scheme.code == DEMO_SCHEME_CODE, Scheme.offered.is_(True))
+            .order_by(Scheme.loaded_at.desc(), Scheme.revision.desc())
+        ).first()
+        if scheme is None:
+            raise LookupError(f"Load the schemes first: no {DEMO_SCHEME_CODE} scheme found.")
+        stage_one = next(s for s in scheme.stages if s.number == 1)
+        coordinator = users["coordinator@attune.demo"]
+        enrolments.enrol(coordinator, trainee, scheme, today - timedelta(days=120), stage_one,
+                         users["supervisor@attune.demo"], today)
+    return list(DEMO_ACCOUNTS)

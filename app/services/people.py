@@ -1,0 +1,158 @@
+"""People and their roles and grades, managed by coordinators (and the command line)."""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import Select, func, or_, select
+
+from app.extensions import db
+from app.models import Role, SupervisorGrade, TokenPurpose, User, UserRole
+from app.services import accounts, audit
+from app.services.errors import RuleViolation
+
+MAX_NAME_LENGTH = 120
+
+
+def _snapshot(user: User) -> dict[str, object]:
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "roles": sorted(r.value for r in user.roles),
+        "supervisor_grade": user.supervisor_grade,
+        "active": user.active,
+    }
+
+
+def _check(email: str, display_name: str, roles: set[Role], grade: SupervisorGrade | None,
+            user: User | None = None) -> None:
+    if not display_name.strip():
+        raise RuleViolation("Give the name the person wants to be called.", "display_name")
+    if len(display_name) > MAX_NAME_LENGTH:
+        raise RuleViolation(f"Use at most {MAX_NAME_LENGTH} characters.", "display_name")
+    if not roles:
+        raise RuleViolation("Choose at least one role.", "roles")
+    if Role.SUPERVISOR in roles and grade is None:
+        raise RuleViolation("Supervisors need a grade.", "supervisor_grade")
+    existing = accounts.find_user_by_email(email)
+    if existing is not None and existing is not user:
+        raise RuleViolation("Someone already uses this e-mail address.", "email")
+
+
+def _apply_roles(user: User, roles: set[Role]) -> None:
+    kept = [link for link in user.role_links if link.role in roles]
+    added = [UserRole(role=r) for r in sorted(roles - user.roles)]
+    user.role_links = kept + added
+
+
+def create_person(
+    actor: User | None,
+    email: str,
+    display_name: str,
+    roles: Iterable[Role],
+    grade: SupervisorGrade | None = None,
+    password: str | None = None,
+) -> User:
+    """Add a person; with a password they can sign in at once, without one they need an invite."""
+    role_set = set(roles)
+    email = accounts.normalise_email(email)
+    _check(email, display_name, role_set, grade)
+    if password is not None:
+        accounts.check_password_rules(password, email)
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        supervisor_grade=grade if Role.SUPERVISOR in role_set else None,
+    )
+    _apply_roles(user, role_set)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.created", "user", user.id, after=_snapshot(user))
+    if password is not None:
+        accounts.set_password(actor, user, password)
+    return user
+
+
+def invite_person(
+    actor: User | None,
+    email: str,
+    display_name: str,
+    roles: Iterable[Role],
+    grade: SupervisorGrade | None,
+    valid_for: timedelta,
+) -> tuple[User, str]:
+    """Add a person without a password and issue their one-time invitation link."""
+    user = create_person(actor, email, display_name, roles, grade)
+    return user, accounts.issue_link(actor, user, TokenPurpose.INVITE, valid_for)
+
+
+def reinvite(actor: User, user: User, valid_for: timedelta) -> str:
+    """A fresh invitation for someone who has not chosen a password yet."""
+    if user.has_password:
+        raise RuleViolation("This person has already set a password; they can reset it.")
+    return accounts.issue_link(actor, user, TokenPurpose.INVITE, valid_for)
+
+
+def _active_coordinators() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
+    ) or 0
+
+
+def update_person(
+    actor: User,
+    user: User,
+    display_name: str,
+    roles: Iterable[Role],
+    grade: SupervisorGrade | None,
+) -> User:
+    """Change a person's name, roles and supervisor grade."""
+    role_set = set(roles)
+    _check(user.email, display_name, role_set, grade, user)
+    losing_coordinator = user.has_role(Role.COORDINATOR) and Role.COORDINATOR not in role_set
+    if losing_coordinator and _active_coordinators() <= 1:
+        raise RuleViolation("Attune needs at least one coordinator.", "roles")
+    before = _snapshot(user)
+    user.display_name = display_name.strip()
+    _apply_roles(user, role_set)
+    user.supervisor_grade = grade if Role.SUPERVISOR in role_set else None
+    db.session.flush()
+    after = _snapshot(user)
+    if after != before:
+        audit.record(actor, "user.updated", "user", user.id, before, after)
+    return user
+
+
+def update_own_profile(user: User, display_name: str, timezone: str) -> None:
+    """A person changes how they are named and the time zone dates are shown in."""
+    if not display_name.strip():
+        raise RuleViolation("Give the name you want to be called.", "display_name")
+    if len(display_name.strip()) > MAX_NAME_LENGTH:
+        raise RuleViolation(f"Use at most {MAX_NAME_LENGTH} characters.", "display_name")
+    before = {"display_name": user.display_name, "timezone": user.timezone}
+    user.display_name = display_name.strip()
+    user.timezone = timezone
+    db.session.flush()
+    after = {"display_name": user.display_name, "timezone": user.timezone}
+    if after != before:
+        audit.record(user, "user.profile_updated", "user", user.id, before, after)
+
+
+def people_query(search: str = "", role: Role | None = None) -> Select[tuple[User]]:
+    """People matching a search on name or e-mail, optionally with a role, by name."""
+    query = select(User).order_by(func.lower(User.display_name), User.id)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(User.display_name).like(pattern), func.lower(User.email).like(pattern))
+        )
+    if role is not None:
+        query = query.where(User.role_links.any(UserRole.role == role))
+    return query
+
+
+def supervisors_query() -> Select[tuple[User]]:
+    """Active supervisors, by name."""
+    return people_query(role=Role.SUPERVISOR).where(User.active.is_(True))

@@ -1,0 +1,38 @@
+"""The schema comes from the reviewed migrations and matches the models exactly."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from app.models import Base
+
+
+def test_migrated_database_has_no_drift_from_models(database_url):
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_migrations_reach_head(database_url):
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    assert version == "0001_foundation"
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_events SET action = 'x'",
+                                       "DELETE FROM audit_events"])
+def test_audit_table_refuses_updates_and_deletes_in_the_database(ctx, statement):
+    from app.extensions import db
+    from app.services import audit
+
+    audit.record(None, "test.event", "test", 1, after={"n": 1})
+    with pytest.raises(DBAPIError, match="append-only"):
+        with db.session.begin_nested():
+            db.session.execute(text(statement))
