@@ -92,7 +92,9 @@ class ProductionConfig(Config):
         """Refuse to start with a missing or placeholder secret key or database URL."""
         secret = settings.get("SECRET_KEY") or ""
         if secret == INSECURE_DEV_SECRET or len(secret) < 32:
-            raise RuntimeError("Production needs SECRET_KEY set to a random value of 32+ characters.")
+            raise RuntimeError(
+                "Production needs SECRET_KEY set to a random value of 32+ characters."
+            )
         if not settings.get("SQLALCHEMY_DATABASE_URI"):
             raise RuntimeError("Production needs DATABASE_URL, e.g. postgresql+psycopg://...")
 

@@ -94,6 +94,7 @@ def register_template_helpers(app: Flask) -> None:
     from app import authz, i18n, labels
 
     app.jinja_env.globals["can"] = authz.can_current
+    app.jinja_env.globals["page_url"] = _page_url
     app.jinja_env.globals["role_names"] = labels.ROLE_NAMES
     app.jinja_env.globals["grade_names"] = labels.GRADE_NAMES
     app.jinja_env.globals["status_names"] = labels.STATUS_NAMES
@@ -106,3 +107,11 @@ def register_cli(app: Flask) -> None:
     from app import cli
 
     cli.init_app(app)
+
+
+def _page_url(number: int) -> str:
+    """The current page's URL with its query string kept and `page` set to `number`."""
+    from flask import request, url_for
+
+    args = {**request.view_args, **request.args.to_dict(), "page": number}
+    return url_for(request.endpoint, **args)

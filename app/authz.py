@@ -107,7 +107,7 @@ def public(view: F) -> F:
     return view
 
 
-def visible_enrolments(user: User) -> Select[tuple[Enrolment]]:
+def visible_enrolments(user: User) -> Select[Enrolment]:
     """Enrolments the user may see: all for coordinators, own and supervisees' otherwise."""
     query = select(Enrolment)
     if user.has_role(Role.COORDINATOR):

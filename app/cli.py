@@ -21,17 +21,27 @@ GRADE_CHOICE = click.Choice([g.value for g in SupervisorGrade])
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", "roles", multiple=True, required=True, type=ROLE_CHOICE,
-              help="A role to give (repeat for several).")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=ROLE_CHOICE,
+    help="A role to give (repeat for several).",
+)
 @click.option("--name", default=None, help="Display name (default: the part before @).")
 @click.option("--grade", type=GRADE_CHOICE, default=None, help="Supervisor grade.")
 @click.option("--password", default=None, help="Set this password; without it an invite is sent.")
-def create_user(email: str, roles: tuple[str, ...], name: str | None, grade: str | None,
-                password: str | None) -> None:
+def create_user(
+    email: str, roles: tuple[str, ...], name: str | None, grade: str | None, password: str | None
+) -> None:
     """Create a person with roles; without --password, e-mail them an invitation."""
     role_set = {Role(r) for r in roles}
-    grade_value = SupervisorGrade(grade) if grade else (
-        SupervisorGrade.SUPERVISOR if Role.SUPERVISOR in role_set else None)
+    grade_value = (
+        SupervisorGrade(grade)
+        if grade
+        else (SupervisorGrade.SUPERVISOR if Role.SUPERVISOR in role_set else None)
+    )
     display_name = name or email.split("@")[0]
     try:
         if password is not None:
@@ -39,8 +49,9 @@ def create_user(email: str, roles: tuple[str, ...], name: str | None, grade: str
             raw = None
         else:
             lifetime = timedelta(hours=current_app.config["INVITE_VALID_HOURS"])
-            user, raw = people.invite_person(None, email, display_name, role_set, grade_value,
-                                             lifetime)
+            user, raw = people.invite_person(
+                None, email, display_name, role_set, grade_value, lifetime
+            )
     except RuleViolation as error:
         db.session.rollback()
         raise click.ClickException(f"{error.field or 'error'}: {error.message}") from error
@@ -88,7 +99,9 @@ def list_schemes() -> None:
     """List the latest revision of every scheme version."""
     for scheme in latest_schemes():
         offered = "offered" if scheme.offered else "not offered"
-        click.echo(f"{scheme.code} {scheme.version} rev {scheme.revision}: {scheme.title} ({offered})")
+        click.echo(
+            f"{scheme.code} {scheme.version} rev {scheme.revision}: {scheme.title} ({offered})"
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,7 @@ _registered = False
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
-        # Let SQLAlchemy emit BEGIN itself so SAVEPOINTs behave (pysqlite's own handling breaks them).
+        # SQLAlchemy emits BEGIN itself so SAVEPOINTs behave (pysqlite's own handling breaks them).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -9,20 +9,31 @@ from app.extensions import db
 from app.i18n import lazy_gettext as _l
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
-    403: (_l("Not for your role"), _l("This page is for another role. Ask a coordinator if you need it.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Please go back and try again."),
+    ),
+    403: (
+        _l("Not for your role"),
+        _l("This page is for another role. Ask a coordinator if you need it."),
+    ),
     404: (_l("Not found"), _l("There is nothing here, or it is not yours to see.")),
     405: (_l("Not allowed"), _l("That action cannot be done this way.")),
     413: (_l("Too large"), _l("What you sent is larger than Attune accepts. Nothing was saved.")),
     429: (_l("Too many attempts"), _l("Please wait a few minutes before trying again.")),
-    500: (_l("Something went wrong"), _l("The error has been logged. Nothing was saved; please try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("The error has been logged. Nothing was saved; please try again."),
+    ),
 }
 
 
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     """The house-style page for an HTTP status."""
     title, message = MESSAGES.get(code, (HTTP_STATUS_CODES.get(code, str(code)), ""))
-    page = render_template("errors/error.html", code=code, title=title, message=message, detail=detail)
+    page = render_template(
+        "errors/error.html", code=code, title=title, message=message, detail=detail
+    )
     return page, code
 
 
@@ -31,7 +42,9 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
 
 
 def _csrf_error(_error: CSRFError) -> tuple[str, int]:
-    return render_error(400, str(_l("The form had expired. Please go back, reload and send it again.")))
+    return render_error(
+        400, str(_l("The form had expired. Please go back, reload and send it again."))
+    )
 
 
 def _unexpected(_error: Exception) -> tuple[str, int]:

@@ -26,4 +26,4 @@ def safe_next(target: str | None) -> str | None:
 
 def choices(pairs: Iterable[tuple[object, object]], group: str | None = None) -> list[SelectChoice]:
     """Select options from (value, label) pairs, optionally inside one <optgroup>."""
-    return [SelectChoice(value, str(label), optgroup=group) for value, label in pairs]  # type: ignore[arg-type]
+    return [SelectChoice(value, str(label), optgroup=group) for value, label in pairs]

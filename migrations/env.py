@@ -33,7 +33,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     """Run migrations on the app's database."""
 
-    def skip_empty(context, revision, directives):  # noqa: ANN001
+    def skip_empty(context, revision, directives):
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
             directives[:] = []
             logger.info("No changes in schema detected.")

@@ -2,8 +2,8 @@
 per test, a real SMTP server, and signed-in clients."""
 
 import os
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest

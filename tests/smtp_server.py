@@ -15,7 +15,7 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self.port = 0
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         message = email.message_from_bytes(envelope.content, policy=policy.default)  # type: ignore[attr-defined]
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"

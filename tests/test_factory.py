@@ -43,8 +43,9 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, app):
 
     with committed(app):
         make_user(email="cookie@example.org")
-    response = client.post("/login", data={"email": "cookie@example.org",
-                                            "password": "correct horse battery"})
+    response = client.post(
+        "/login", data={"email": "cookie@example.org", "password": "correct horse battery"}
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie

@@ -26,13 +26,13 @@ def test_migrations_reach_head(database_url):
     assert version == "0001_foundation"
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_events SET action = 'x'",
-                                       "DELETE FROM audit_events"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"]
+)
 def test_audit_table_refuses_updates_and_deletes_in_the_database(ctx, statement):
     from app.extensions import db
     from app.services import audit
 
     audit.record(None, "test.event", "test", 1, after={"n": 1})
-    with pytest.raises(DBAPIError, match="append-only"):
-        with db.session.begin_nested():
-            db.session.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+        db.session.execute(text(statement))

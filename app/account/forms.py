@@ -6,9 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.auth.forms import PASSWORD_LENGTH_MESSAGE
 from app.forms import choices
 from app.i18n import lazy_gettext as _l
-from app.auth.forms import PASSWORD_LENGTH_MESSAGE
 from app.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.services.people import MAX_NAME_LENGTH
 

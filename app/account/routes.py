@@ -47,8 +47,9 @@ def change_password() -> tuple[str, int] | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_own_password(user, form.current_password.data or "",
-                                         form.password.data or "")
+            accounts.change_own_password(
+                user, form.current_password.data or "", form.password.data or ""
+            )
         except RuleViolation as error:
             db.session.rollback()
             show_violation(form, error)

@@ -7,7 +7,6 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from app.i18n import lazy_gettext as _l
 from app.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
-
 PASSWORD_LENGTH_MESSAGE = _l("Use at least %(min)d characters (and at most %(max)d).")
 
 

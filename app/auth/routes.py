@@ -74,19 +74,24 @@ def forgot_password() -> tuple[str, int] | Response:
         db.session.commit()
         if found is not None:
             send_password_reset(*found)
-        flash(_("If that address belongs to an account, a reset link is on its way. "
-                "It works once, for %(minutes)s minutes.", minutes=minutes), "success")
+        flash(
+            _(
+                "If that address belongs to an account, a reset link is on its way. "
+                "It works once, for %(minutes)s minutes.",
+                minutes=minutes,
+            ),
+            "success",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
 
 
-def _choose_password(
-    raw: str, purpose: TokenPurpose, template: str
-) -> tuple[str, int] | Response:
+def _choose_password(raw: str, purpose: TokenPurpose, template: str) -> tuple[str, int] | Response:
     check = accounts.check_link(raw, purpose)
     if check.state is not accounts.LinkState.VALID:
-        return render_template("auth/link_problem.html", state=check.state.value,
-                               purpose=purpose.value, token=raw), 410 if check.token else 404
+        return render_template(
+            "auth/link_problem.html", state=check.state.value, purpose=purpose.value, token=raw
+        ), 410 if check.token else 404
     form = ChoosePasswordForm()
     if form.validate_on_submit():
         try:
@@ -123,7 +128,11 @@ def reset_password(token: str) -> tuple[str, int] | Response:
 def renew_invite(token: str) -> Response:
     """Send a fresh invitation when an expired one is followed (the address is not shown)."""
     check = accounts.check_link(token, TokenPurpose.INVITE)
-    if check.state is accounts.LinkState.EXPIRED and check.token and not check.token.user.has_password:
+    if (
+        check.state is accounts.LinkState.EXPIRED
+        and check.token
+        and not check.token.user.has_password
+    ):
         hours = current_app.config["INVITE_VALID_HOURS"]
         user = check.token.user
         raw = accounts.issue_link(None, user, TokenPurpose.INVITE, timedelta(hours=hours))

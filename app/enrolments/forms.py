@@ -28,7 +28,8 @@ class ChangeSupervisorForm(FlaskForm):
     """A new own supervisor from a date."""
 
     supervisor = SelectField(
-        _l("New own supervisor"), coerce=int,
+        _l("New own supervisor"),
+        coerce=int,
         validators=[InputRequired(_l("Choose a supervisor."))],
     )
     from_date = DateField(

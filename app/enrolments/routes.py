@@ -61,8 +61,15 @@ def new(trainee_id: int) -> tuple[str, int] | Response:
         stage = db.session.get(Stage, form.first_stage.data) or abort(404)
         supervisor = db.session.get(User, form.supervisor.data) or abort(404)
         try:
-            enrolment = enrolments.enrol(current_user._get_current_object(), trainee, stage.scheme,
-                                         form.started_on.data, stage, supervisor, local_today())
+            enrolment = enrolments.enrol(
+                current_user._get_current_object(),
+                trainee,
+                stage.scheme,
+                form.started_on.data,
+                stage,
+                supervisor,
+                local_today(),
+            )
         except RuleViolation as error:
             db.session.rollback()
             show_violation(form, error)
@@ -74,7 +81,9 @@ def new(trainee_id: int) -> tuple[str, int] | Response:
     return page, 422 if form.errors else 200
 
 
-def _page(enrolment: Enrolment, form: ChangeSupervisorForm | None, status: int = 200) -> tuple[str, int]:
+def _page(
+    enrolment: Enrolment, form: ChangeSupervisorForm | None, status: int = 200
+) -> tuple[str, int]:
     return render_template("enrolments/show.html", enrolment=enrolment, form=form), status
 
 
@@ -108,8 +117,13 @@ def change_supervisor(enrolment_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit():
         supervisor = db.session.get(User, form.supervisor.data) or abort(404)
         try:
-            enrolments.change_supervisor(current_user._get_current_object(), enrolment,
-                                         supervisor, form.from_date.data, local_today())
+            enrolments.change_supervisor(
+                current_user._get_current_object(),
+                enrolment,
+                supervisor,
+                form.from_date.data,
+                local_today(),
+            )
         except RuleViolation as error:
             db.session.rollback()
             show_violation(form, error)

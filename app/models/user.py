@@ -30,7 +30,7 @@ class User(UserMixin, Base):
     )
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Flask-Login refuses sign-in to deactivated accounts."""
         return self.active
 

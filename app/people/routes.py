@@ -32,8 +32,14 @@ def _flash_delivery(sent: bool, user: User) -> None:
     if sent:
         flash(_("An invitation is on its way to %(email)s.", email=user.email), "success")
     else:
-        flash(_("The invitation e-mail to %(email)s could not be sent. Try “Send a new "
-                "invitation” on their page later.", email=user.email), "warning")
+        flash(
+            _(
+                "The invitation e-mail to %(email)s could not be sent. Try “Send a new "
+                "invitation” on their page later.",
+                email=user.email,
+            ),
+            "warning",
+        )
 
 
 @bp.get("")
@@ -43,8 +49,9 @@ def index() -> str:
     search = request.args.get("q", "")[:100]
     role_value = request.args.get("role", "")
     role = Role(role_value) if role_value in {r.value for r in Role} else None
-    page = db.paginate(people.people_query(search, role),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(
+        people.people_query(search, role), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
     return render_template("people/index.html", page=page, search=search, role=role_value)
 
 
@@ -56,9 +63,14 @@ def invite() -> tuple[str, int] | Response:
     if form.validate_on_submit():
         actor = current_user._get_current_object()
         try:
-            user, raw = people.invite_person(actor, form.email.data or "",
-                                             form.display_name.data or "", form.chosen_roles(),
-                                             _grade(form), _invite_lifetime())
+            user, raw = people.invite_person(
+                actor,
+                form.email.data or "",
+                form.display_name.data or "",
+                form.chosen_roles(),
+                _grade(form),
+                _invite_lifetime(),
+            )
         except RuleViolation as error:
             db.session.rollback()
             show_violation(form, error)
@@ -81,8 +93,9 @@ def _person_page(person: User, form: PersonForm, status: int = 200) -> tuple[str
         visible_enrolments(current_user).where(Enrolment.trainee_id == person.id)
     ).all()
     supervisees = dashboards.current_supervisees(person) if person.has_role(Role.SUPERVISOR) else []
-    page = render_template("people/show.html", person=person, form=form,
-                           enrolments=enrolments, supervisees=supervisees)
+    page = render_template(
+        "people/show.html", person=person, form=form, enrolments=enrolments, supervisees=supervisees
+    )
     return page, status
 
 
@@ -94,8 +107,13 @@ def show(user_id: int) -> tuple[str, int] | Response:
     form = PersonForm(obj=person)
     if form.validate_on_submit():
         try:
-            people.update_person(current_user._get_current_object(), person,
-                                 form.display_name.data or "", form.chosen_roles(), _grade(form))
+            people.update_person(
+                current_user._get_current_object(),
+                person,
+                form.display_name.data or "",
+                form.chosen_roles(),
+                _grade(form),
+            )
         except RuleViolation as error:
             db.session.rollback()
             show_violation(form, error)

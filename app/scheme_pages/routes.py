@@ -21,8 +21,9 @@ def index() -> str:
 def show(scheme_id: int) -> str:
     """A scheme revision: stages and the requirements of each."""
     scheme = scheme_catalogue.scheme_details(scheme_id) or abort(404)
-    return render_template("scheme_pages/show.html", scheme=scheme,
-                           revisions=scheme_catalogue.revisions_of(scheme))
+    return render_template(
+        "scheme_pages/show.html", scheme=scheme, revisions=scheme_catalogue.revisions_of(scheme)
+    )
 
 
 @bp.get("/frameworks/<int:framework_id>")

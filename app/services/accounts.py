@@ -90,7 +90,7 @@ def _digest(raw: str) -> str:
 
 
 def issue_link(actor: User | None, user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
-    """Create a one-time link secret for `user`; earlier unused links of that purpose stop working."""
+    """Create a one-time link secret; earlier unused links of that purpose stop working."""
     now = utcnow()
     for old in db.session.scalars(
         select(AuthToken).where(
@@ -107,8 +107,13 @@ def issue_link(actor: User | None, user: User, purpose: TokenPurpose, valid_for:
     )
     db.session.add(token)
     db.session.flush()
-    audit.record(actor, f"user.{purpose.value}_link_issued", "user", user.id,
-                 after={"expires_at": token.expires_at})
+    audit.record(
+        actor,
+        f"user.{purpose.value}_link_issued",
+        "user",
+        user.id,
+        after={"expires_at": token.expires_at},
+    )
     return raw
 
 

@@ -42,7 +42,9 @@ def current_supervisees(user: User) -> list[Enrolment]:
         select(Enrolment)
         .join(SupervisorAssignment)
         .join(User, Enrolment.trainee_id == User.id)
-        .where(SupervisorAssignment.supervisor_id == user.id, SupervisorAssignment.ends_on.is_(None))
+        .where(
+            SupervisorAssignment.supervisor_id == user.id, SupervisorAssignment.ends_on.is_(None)
+        )
         .options(*_ENROLMENT_DETAILS)
         .order_by(func.lower(User.display_name), Enrolment.id)
     )
@@ -61,17 +63,25 @@ class CoordinatorSummary:
 def coordinator_summary() -> CoordinatorSummary:
     """Counts of people, active enrolments and invitations not yet accepted."""
     people = db.session.scalar(select(func.count()).select_from(User)) or 0
-    active = db.session.scalar(
-        select(func.count()).select_from(Enrolment).where(Enrolment.status == EnrolmentStatus.ACTIVE)
-    ) or 0
-    pending = db.session.scalar(
-        select(func.count(func.distinct(AuthToken.user_id)))
-        .join(User, AuthToken.user_id == User.id)
-        .where(
-            AuthToken.purpose == TokenPurpose.INVITE,
-            AuthToken.used_at.is_(None),
-            AuthToken.expires_at > utcnow(),
-            User.password_hash.is_(None),
+    active = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Enrolment)
+            .where(Enrolment.status == EnrolmentStatus.ACTIVE)
         )
-    ) or 0
+        or 0
+    )
+    pending = (
+        db.session.scalar(
+            select(func.count(func.distinct(AuthToken.user_id)))
+            .join(User, AuthToken.user_id == User.id)
+            .where(
+                AuthToken.purpose == TokenPurpose.INVITE,
+                AuthToken.used_at.is_(None),
+                AuthToken.expires_at > utcnow(),
+                User.password_hash.is_(None),
+            )
+        )
+        or 0
+    )
     return CoordinatorSummary(people, active, pending)

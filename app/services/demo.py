@@ -23,14 +23,32 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount(Role.TRAINEE, "trainee@attune.demo", "demo-trainee-pass", "Tess Trainee",
-                (Role.TRAINEE,)),
-    DemoAccount(Role.SUPERVISOR, "supervisor@attune.demo", "demo-supervisor-pass",
-                "Sam Supervisor", (Role.SUPERVISOR,), SupervisorGrade.SUPERVISOR),
-    DemoAccount(Role.SUPERVISOR, "assessor@attune.demo", "demo-assessor-pass", "Ada Assessor",
-                (Role.SUPERVISOR,), SupervisorGrade.ADVANCED),
-    DemoAccount(Role.COORDINATOR, "coordinator@attune.demo", "demo-coordinator-pass",
-                "Cleo Coordinator", (Role.COORDINATOR,)),
+    DemoAccount(
+        Role.TRAINEE, "trainee@attune.demo", "demo-trainee-pass", "Tess Trainee", (Role.TRAINEE,)
+    ),
+    DemoAccount(
+        Role.SUPERVISOR,
+        "supervisor@attune.demo",
+        "demo-supervisor-pass",
+        "Sam Supervisor",
+        (Role.SUPERVISOR,),
+        SupervisorGrade.SUPERVISOR,
+    ),
+    DemoAccount(
+        Role.SUPERVISOR,
+        "assessor@attune.demo",
+        "demo-assessor-pass",
+        "Ada Assessor",
+        (Role.SUPERVISOR,),
+        SupervisorGrade.ADVANCED,
+    ),
+    DemoAccount(
+        Role.COORDINATOR,
+        "coordinator@attune.demo",
+        "demo-coordinator-pass",
+        "Cleo Coordinator",
+        (Role.COORDINATOR,),
+    ),
 )
 DEMO_SCHEME_CODE = "aviguk-practitioner"
 
@@ -38,8 +56,9 @@ DEMO_SCHEME_CODE = "aviguk-practitioner"
 def _ensure_person(account: DemoAccount) -> User:
     user = accounts.find_user_by_email(account.email)
     if user is None:
-        user = people.create_person(None, account.email, account.name, account.roles,
-                                    account.grade, account.password)
+        user = people.create_person(
+            None, account.email, account.name, account.roles, account.grade, account.password
+        )
     return user
 
 
@@ -58,6 +77,13 @@ def seed_demo(today: date) -> list[DemoAccount]:
             raise LookupError(f"Load the schemes first: no {DEMO_SCHEME_CODE} scheme found.")
         stage_one = next(s for s in scheme.stages if s.number == 1)
         coordinator = users["coordinator@attune.demo"]
-        enrolments.enrol(coordinator, trainee, scheme, today - timedelta(days=120), stage_one,
-                         users["supervisor@attune.demo"], today)
+        enrolments.enrol(
+            coordinator,
+            trainee,
+            scheme,
+            today - timedelta(days=120),
+            stage_one,
+            users["supervisor@attune.demo"],
+            today,
+        )
     return list(DEMO_ACCOUNTS)

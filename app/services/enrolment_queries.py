@@ -13,7 +13,7 @@ DETAILS = (
 )
 
 
-def search_enrolments(base: Select[tuple[Enrolment]], search: str = "") -> Select[tuple[Enrolment]]:
+def search_enrolments(base: Select[Enrolment], search: str = "") -> Select[Enrolment]:
     """Narrow a (permission-scoped) enrolment query by trainee name or scheme title."""
     query = base.join(User, Enrolment.trainee_id == User.id).join(Scheme)
     if search.strip():

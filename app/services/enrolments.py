@@ -56,7 +56,9 @@ def enrol(
         )
     )
     if duplicate is not None:
-        raise RuleViolation("This trainee already has an active enrolment on this scheme.", "scheme")
+        raise RuleViolation(
+            "This trainee already has an active enrolment on this scheme.", "scheme"
+        )
     enrolment = Enrolment(trainee=trainee, scheme=scheme, started_on=started_on)
     db.session.add(enrolment)
     db.session.add(EnrolmentStage(enrolment=enrolment, stage=first_stage, opened_on=started_on))
@@ -83,7 +85,7 @@ def enrol(
 def change_supervisor(
     actor: User, enrolment: Enrolment, supervisor: User, from_date: date, today: date
 ) -> SupervisorAssignment:
-    """Hand the trainee to another own supervisor from a date; the old assignment keeps its dates."""
+    """Hand the trainee to another own supervisor from a date; the old period keeps its dates."""
     current = enrolment.current_assignment
     _check_supervisor(enrolment.trainee, supervisor)
     if current is not None and current.supervisor_id == supervisor.id:

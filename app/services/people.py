@@ -23,8 +23,13 @@ def _snapshot(user: User) -> dict[str, object]:
     }
 
 
-def _check(email: str, display_name: str, roles: set[Role], grade: SupervisorGrade | None,
-            user: User | None = None) -> None:
+def _check(
+    email: str,
+    display_name: str,
+    roles: set[Role],
+    grade: SupervisorGrade | None,
+    user: User | None = None,
+) -> None:
     if not display_name.strip():
         raise RuleViolation("Give the name the person wants to be called.", "display_name")
     if len(display_name) > MAX_NAME_LENGTH:
@@ -93,12 +98,15 @@ def reinvite(actor: User, user: User, valid_for: timedelta) -> str:
 
 
 def _active_coordinators() -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
+        )
+        or 0
+    )
 
 
 def update_person(
@@ -140,7 +148,7 @@ def update_own_profile(user: User, display_name: str, timezone: str) -> None:
         audit.record(user, "user.profile_updated", "user", user.id, before, after)
 
 
-def people_query(search: str = "", role: Role | None = None) -> Select[tuple[User]]:
+def people_query(search: str = "", role: Role | None = None) -> Select[User]:
     """People matching a search on name or e-mail, optionally with a role, by name."""
     query = select(User).order_by(func.lower(User.display_name), User.id)
     if search.strip():
@@ -153,6 +161,6 @@ def people_query(search: str = "", role: Role | None = None) -> Select[tuple[Use
     return query
 
 
-def supervisors_query() -> Select[tuple[User]]:
+def supervisors_query() -> Select[User]:
     """Active supervisors, by name."""
     return people_query(role=Role.SUPERVISOR).where(User.active.is_(True))

@@ -1,4 +1,4 @@
-"""Who reaches which page: a table over routes × people, and every route declares its rule."""
+"""Who reaches which page: a table over routes and people, and every route declares its rule."""
 
 from datetime import date
 
@@ -11,13 +11,25 @@ from app.services import enrolments
 from tests.conftest import committed, sign_in
 from tests.factories import make_user
 
-PEOPLE = ("anonymous", "trainee_a", "trainee_b", "past_supervisor", "supervisor",
-          "other_supervisor", "coordinator")
+PEOPLE = (
+    "anonymous",
+    "trainee_a",
+    "trainee_b",
+    "past_supervisor",
+    "supervisor",
+    "other_supervisor",
+    "coordinator",
+)
 EVERYONE = {p: 200 for p in PEOPLE if p != "anonymous"} | {"anonymous": 302}
 COORDINATORS_ONLY = {p: 403 for p in PEOPLE} | {"anonymous": 302, "coordinator": 200}
 ENROLMENT_A = {
-    "anonymous": 302, "trainee_a": 200, "trainee_b": 404, "past_supervisor": 200,
-    "supervisor": 200, "other_supervisor": 404, "coordinator": 200,
+    "anonymous": 302,
+    "trainee_a": 200,
+    "trainee_b": 404,
+    "past_supervisor": 200,
+    "supervisor": 200,
+    "other_supervisor": 404,
+    "coordinator": 200,
 }
 
 ROUTES = [
@@ -54,22 +66,40 @@ def world(app, schemes):
         }
         stage_one = next(s for s in scheme.stages if s.number == 1)
         today = date(2026, 6, 1)
-        enrolment_a = enrolments.enrol(people["coordinator"], people["trainee_a"], scheme,
-                                       date(2026, 1, 5), stage_one, people["past_supervisor"],
-                                       today)
-        enrolments.change_supervisor(people["coordinator"], enrolment_a, people["supervisor"],
-                                     date(2026, 3, 1), today)
-        enrolments.enrol(people["coordinator"], people["trainee_b"], scheme, date(2026, 2, 1),
-                         stage_one, people["other_supervisor"], today)
+        enrolment_a = enrolments.enrol(
+            people["coordinator"],
+            people["trainee_a"],
+            scheme,
+            date(2026, 1, 5),
+            stage_one,
+            people["past_supervisor"],
+            today,
+        )
+        enrolments.change_supervisor(
+            people["coordinator"], enrolment_a, people["supervisor"], date(2026, 3, 1), today
+        )
+        enrolments.enrol(
+            people["coordinator"],
+            people["trainee_b"],
+            scheme,
+            date(2026, 2, 1),
+            stage_one,
+            people["other_supervisor"],
+            today,
+        )
         ids = {name: person.id for name, person in people.items()}
-        ids |= {"enrolment_a": enrolment_a.id, "scheme": scheme.id,
-                "framework": db.session.scalars(select(Framework.id)).first()}
+        ids |= {
+            "enrolment_a": enrolment_a.id,
+            "scheme": scheme.id,
+            "framework": db.session.scalars(select(Framework.id)).first(),
+        }
     return ids
 
 
 @pytest.mark.parametrize("who", PEOPLE)
-@pytest.mark.parametrize(("method", "path", "expected"), ROUTES,
-                         ids=[f"{m} {p}" for m, p, _ in ROUTES])
+@pytest.mark.parametrize(
+    ("method", "path", "expected"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES]
+)
 def test_each_person_reaches_only_their_pages(client, world, who, method, path, expected):
     if who != "anonymous":
         sign_in(client, f"{who}@example.org")
@@ -81,8 +111,13 @@ def test_each_person_reaches_only_their_pages(client, world, who, method, path, 
 
 def test_guessed_ids_answer_404_even_for_coordinators(client, world):
     sign_in(client, "coordinator@example.org")
-    for path in ("/enrolments/99999", "/people/99999", "/schemes/99999",
-                 "/schemes/frameworks/99999", "/enrolments/new/99999"):
+    for path in (
+        "/enrolments/99999",
+        "/people/99999",
+        "/schemes/99999",
+        "/schemes/frameworks/99999",
+        "/enrolments/new/99999",
+    ):
         assert client.get(path).status_code == 404, path
 
 

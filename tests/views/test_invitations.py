@@ -22,8 +22,12 @@ def coordinator(app):
 
 
 def _invite(client, **overrides):
-    data = {"email": "new.person@example.org", "display_name": "New Person",
-            "roles": ["trainee", "supervisor"], "supervisor_grade": "in_training"}
+    data = {
+        "email": "new.person@example.org",
+        "display_name": "New Person",
+        "roles": ["trainee", "supervisor"],
+        "supervisor_grade": "in_training",
+    }
     data.update(overrides)
     return client.post("/people/invite", data=data)
 
@@ -67,7 +71,9 @@ def test_invitation_link_works_once(client, coordinator, mailbox):
     again = client.get(path)
     assert again.status_code == 410
     assert "already been used" in again.get_data(as_text=True)
-    response = client.post(path, data={"password": "another password!", "confirm": "another password!"})
+    response = client.post(
+        path, data={"password": "another password!", "confirm": "another password!"}
+    )
     assert response.status_code == 410
     sign_in(client, "new.person@example.org", NEW_PASSWORD)
 
@@ -124,8 +130,9 @@ def test_mismatched_or_short_password_is_refused_beside_the_field(client, coordi
         ({"roles": ["emperor"]}, "not a valid choice"),
     ],
 )
-def test_bad_invitations_are_refused_and_save_nothing(app, client, coordinator, mailbox,
-                                                      overrides, message):
+def test_bad_invitations_are_refused_and_save_nothing(
+    app, client, coordinator, mailbox, overrides, message
+):
     sign_in(client, "cleo@example.org")
     with committed(app):
         before = db.session.scalar(select(func.count()).select_from(User))

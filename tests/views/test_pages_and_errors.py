@@ -84,8 +84,9 @@ def trainee(app):
 
 def test_account_page_changes_name_and_time_zone(app, client, trainee):
     sign_in(client, "tess@example.org")
-    response = client.post("/account", data={"display_name": "Tess T.",
-                                              "timezone": "Europe/Warsaw"})
+    response = client.post(
+        "/account", data={"display_name": "Tess T.", "timezone": "Europe/Warsaw"}
+    )
     assert response.status_code == 302
     with committed(app):
         me = db.session.get(type(trainee), trainee.id)
@@ -103,8 +104,11 @@ def test_account_page_refuses_unknown_time_zone_and_blank_name(client, trainee):
 
 def test_change_password_needs_the_current_one(client, trainee):
     sign_in(client, "tess@example.org")
-    data = {"current_password": "wrong one!", "password": "new password 1",
-            "confirm": "new password 1"}
+    data = {
+        "current_password": "wrong one!",
+        "password": "new password 1",
+        "confirm": "new password 1",
+    }
     response = client.post("/account/password", data=data)
     assert response.status_code == 422
     assert "That is not your current password." in response.get_data(as_text=True)

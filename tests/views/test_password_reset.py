@@ -27,10 +27,12 @@ def _reset_path(mailbox):
 
 
 def test_the_answer_is_the_same_for_known_and_unknown_addresses(client, person, mailbox):
-    known = client.post("/password/forgot", data={"email": "sam@example.org"},
-                        follow_redirects=True)
-    unknown = client.post("/password/forgot", data={"email": "nobody@example.org"},
-                          follow_redirects=True)
+    known = client.post(
+        "/password/forgot", data={"email": "sam@example.org"}, follow_redirects=True
+    )
+    unknown = client.post(
+        "/password/forgot", data={"email": "nobody@example.org"}, follow_redirects=True
+    )
     assert known.status_code == unknown.status_code == 200
     assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
     assert "If that address belongs to an account" in known.get_data(as_text=True)
@@ -44,8 +46,12 @@ def test_reset_link_changes_the_password_once(client, person, mailbox):
     response = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.headers["Location"] == "/"
     client.post("/logout")
-    assert client.post("/login", data={"email": "sam@example.org",
-                                       "password": DEFAULT_PASSWORD}).status_code == 422
+    assert (
+        client.post(
+            "/login", data={"email": "sam@example.org", "password": DEFAULT_PASSWORD}
+        ).status_code
+        == 422
+    )
     sign_in(client, "sam@example.org", NEW_PASSWORD)
     client.post("/logout")
     reused = client.get(path)
@@ -66,8 +72,12 @@ def test_expired_reset_link_offers_a_new_one(app, client, person, mailbox):
     assert "expired" in text
     assert 'href="/password/forgot"' in text
     client.post("/logout")
-    assert client.post("/login", data={"email": "sam@example.org",
-                                       "password": NEW_PASSWORD}).status_code == 422
+    assert (
+        client.post(
+            "/login", data={"email": "sam@example.org", "password": NEW_PASSWORD}
+        ).status_code
+        == 422
+    )
 
 
 def test_a_new_reset_link_cancels_the_previous_one(client, person, mailbox):

@@ -19,8 +19,9 @@ def person(app):
 
 
 def test_sign_in_reaches_home_page(client, person):
-    response = client.post("/login", data={"email": "Tess@Example.org ",
-                                            "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/login", data={"email": "Tess@Example.org ", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert "Hello, Tess" in client.get("/").get_data(as_text=True)
@@ -43,8 +44,9 @@ def test_missing_fields_are_named(client):
 def test_deactivated_account_cannot_sign_in(app, client):
     with committed(app):
         make_user(Role.TRAINEE, email="gone@example.org", active=False)
-    response = client.post("/login", data={"email": "gone@example.org",
-                                            "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/login", data={"email": "gone@example.org", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 422
 
 
@@ -57,28 +59,32 @@ def test_sign_out_needs_post_and_ends_session(client, person):
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
 def test_next_parameter_never_leaves_the_site(client, person, target):
-    response = client.post(f"/login?next={target}",
-                           data={"email": "tess@example.org", "password": DEFAULT_PASSWORD})
+    response = client.post(
+        f"/login?next={target}", data={"email": "tess@example.org", "password": DEFAULT_PASSWORD}
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_next_parameter_returns_to_requested_page(client, person):
     assert client.get("/account").headers["Location"].startswith("/login?next=")
-    response = client.post("/login?next=/account",
-                           data={"email": "tess@example.org", "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/login?next=/account", data={"email": "tess@example.org", "password": DEFAULT_PASSWORD}
+    )
     assert response.headers["Location"] == "/account"
 
 
 @pytest.fixture
 def app_settings(app_settings):
-    app_settings.update(LOGIN_LIMIT_PER_ACCOUNT="3 per minute",
-                        LOGIN_LIMIT_PER_ADDRESS="5 per minute")
+    app_settings.update(
+        LOGIN_LIMIT_PER_ACCOUNT="3 per minute", LOGIN_LIMIT_PER_ADDRESS="5 per minute"
+    )
     return app_settings
 
 
 def _attempt(client, email, address="10.0.0.1", password="wrong password"):
-    return client.post("/login", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def test_failed_attempts_on_one_account_are_limited_from_any_address(client, person):
@@ -113,8 +119,11 @@ def _redis_available() -> bool:
 @pytest.mark.skipif(not _redis_available(), reason="no Redis on 127.0.0.1:6379")
 def test_limits_are_shared_between_app_servers_through_redis(app_settings, app):
     prefix = f"attune-test-{uuid.uuid4().hex}"
-    settings = {**app_settings, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
-                "RATELIMIT_KEY_PREFIX": prefix}
+    settings = {
+        **app_settings,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        "RATELIMIT_KEY_PREFIX": prefix,
+    }
     first, second = create_app("test", settings), create_app("test", settings)
     try:
         for n in range(3):

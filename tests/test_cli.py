@@ -1,0 +1,138 @@
+"""The administrative commands."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Enrolment, Role, Scheme, User
+from app.services import accounts
+from tests.conftest import committed
+
+
+@pytest.fixture
+def run(app):
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(args=list(args))
+
+
+def test_help_lists_every_command_with_a_line_of_help():
+    environment = {**os.environ, "ATTUNE_ENV": "development"}
+    output = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+        cwd=Path(__file__).resolve().parent.parent,
+    ).stdout
+    for command, help_text in [
+        ("create-user", "Create a person with roles"),
+        ("seed-demo", "Load the schemes and the demo people"),
+        ("schemes", "Scheme and framework definitions"),
+        ("db", "Perform database migrations"),
+    ]:
+        assert re.search(rf"{command}\s+{help_text}", output), command
+
+
+def test_create_user_with_password_can_sign_in(app, run):
+    result = run(
+        "create-user",
+        "ops@example.org",
+        "--role",
+        "coordinator",
+        "--role",
+        "trainee",
+        "--password",
+        "a long password",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created ops@example.org (coordinator, trainee)" in result.output
+    with committed(app):
+        user = accounts.authenticate("ops@example.org", "a long password")
+        assert user.roles == {Role.COORDINATOR, Role.TRAINEE}
+
+
+def test_create_user_without_password_sends_an_invitation(app, run, mailbox):
+    result = run("create-user", "sup@example.org", "--role", "supervisor", "--grade", "advanced")
+    assert result.exit_code == 0, result.output
+    assert "Invitation sent." in result.output
+    [message] = mailbox.to("sup@example.org")
+    assert "http://attune.test/invite/" in mailbox.body(message)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["taken@example.org", "--role", "trainee"], "already uses this e-mail"),
+        (["x@example.org", "--role", "trainee", "--password", "short"], "at least 10"),
+        (["x@example.org", "--role", "king"], "Invalid value for '--role'"),
+        (["x@example.org"], "Missing option '--role'"),
+    ],
+)
+def test_create_user_refuses_bad_input(app, run, args, message):
+    run("create-user", "taken@example.org", "--role", "trainee", "--password", "a long password")
+    result = run("create-user", *args)
+    assert result.exit_code != 0
+    assert message in result.output
+    with committed(app):
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_seed_demo_is_idempotent_and_prints_accounts(app, run):
+    first = run("seed-demo")
+    assert first.exit_code == 0, first.output
+    lines = first.output.strip().splitlines()
+    assert [line.split()[0] for line in lines] == [
+        "trainee",
+        "supervisor",
+        "supervisor",
+        "coordinator",
+    ]
+    second = run("seed-demo")
+    assert second.output == first.output
+    with committed(app):
+        assert db.session.scalar(select(func.count()).select_from(User)) == 4
+        assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 1
+        for role, email, password in (line.split() for line in lines):
+            user = accounts.authenticate(email, password)
+            assert Role(role) in user.roles
+        assessor = accounts.find_user_by_email("assessor@attune.demo")
+        assert assessor.supervisor_grade.value in {"supervisor", "advanced"}
+
+
+def test_seed_demo_refuses_production_without_force(app_settings):
+    from app import create_app
+
+    production = create_app("production", {**app_settings, "SECRET_KEY": "s" * 40})
+    result = production.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "Refusing to add demo accounts in production" in result.output
+    with production.app_context():
+        db.engine.dispose()
+
+
+def test_schemes_load_reports_then_is_idempotent(app, run):
+    first = run("schemes", "load")
+    assert first.exit_code == 0, first.output
+    assert "aviguk-practitioner" in first.output
+    second = run("schemes", "load")
+    assert second.exit_code == 0
+    with committed(app):
+        assert db.session.scalar(select(func.count()).select_from(Scheme)) == 5
+    listing = run("schemes", "list").output
+    assert "nl-vig-practitioner" in listing
+
+
+def test_schemes_load_names_file_line_and_key_of_a_malformed_file(app, run, tmp_path):
+    (tmp_path / "broken.yaml").write_text(
+        "kind: framework\ncode: x\nversion: '1'\ntitle: T\nprinciples: 7\n"
+    )
+    result = run("schemes", "load", str(tmp_path))
+    assert result.exit_code == 1
+    assert "broken.yaml, line 5, principles:" in result.output

@@ -1,0 +1,117 @@
+"""Coordinators enrol trainees and change supervisors through the pages."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Enrolment, Role, Scheme, SupervisorAssignment
+from tests.conftest import committed, sign_in
+from tests.factories import make_user
+
+
+@pytest.fixture
+def cast(app, schemes):
+    with committed(app):
+        scheme = db.session.scalars(
+            select(Scheme).where(Scheme.code == "aviguk-practitioner", Scheme.offered.is_(True))
+        ).one()
+        return {
+            "coordinator": make_user(Role.COORDINATOR, email="c@example.org"),
+            "trainee": make_user(Role.TRAINEE, name="Tess Trainee"),
+            "first": make_user(Role.SUPERVISOR, name="Sam First"),
+            "second": make_user(Role.SUPERVISOR, name="Sue Second"),
+            "stage_one": next(s for s in scheme.stages if s.number == 1),
+        }
+
+
+def _enrol(client, cast, **overrides):
+    data = {
+        "first_stage": cast["stage_one"].id,
+        "started_on": "2026-01-05",
+        "supervisor": cast["first"].id,
+    } | overrides
+    return client.post(f"/enrolments/new/{cast['trainee'].id}", data=data)
+
+
+def test_enrol_then_change_supervisor_through_the_pages(app, client, cast):
+    sign_in(client, "c@example.org")
+    form = client.get(f"/enrolments/new/{cast['trainee'].id}").get_data(as_text=True)
+    assert "<optgroup" in form and "Stage 1" in form and "Sam First" in form
+    response = _enrol(client, cast)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Tess Trainee is enrolled." in page
+    assert "Sam First" in page
+
+    enrolment_path = response.headers["Location"]
+    response = client.post(
+        f"{enrolment_path}/supervisor",
+        data={"supervisor": cast["second"].id, "from_date": "2026-03-01"},
+    )
+    assert response.status_code == 302
+    page = client.get(enrolment_path).get_data(as_text=True)
+    assert "Sue Second is now the own supervisor." in page
+    assert "Feb 28, 2026" in page  # the first supervisor's period ends the day before
+    with committed(app):
+        assert db.session.scalar(select(func.count()).select_from(SupervisorAssignment)) == 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"started_on": "not a date"}, "Give a date like 2026-09-01."),
+        ({"started_on": "2031-01-01"}, "no more than a year ahead"),
+        ({"first_stage": "99999"}, "Not a valid choice"),
+        ({"supervisor": ""}, "Choose a supervisor."),
+    ],
+)
+def test_bad_enrolments_are_shown_beside_the_field_and_save_nothing(
+    app, client, cast, overrides, message
+):
+    sign_in(client, "c@example.org")
+    response = _enrol(client, cast, **overrides)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    with committed(app):
+        assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 0
+
+
+def test_bad_supervisor_change_keeps_the_history(app, client, cast):
+    sign_in(client, "c@example.org")
+    path = _enrol(client, cast).headers["Location"]
+    response = client.post(
+        f"{path}/supervisor", data={"supervisor": cast["second"].id, "from_date": "2025-12-01"}
+    )
+    assert response.status_code == 422
+    assert "must come after the current assignment began" in response.get_data(as_text=True)
+    with committed(app):
+        [only] = db.session.scalars(select(SupervisorAssignment)).all()
+        assert only.ends_on is None and only.starts_on == date(2026, 1, 5)
+
+
+def test_supervisor_and_trainee_see_the_enrolment_on_their_home_pages(client, cast, app):
+    coordinator_client = app.test_client()
+    sign_in(coordinator_client, "c@example.org")
+    _enrol(coordinator_client, cast)
+    sign_in(client, cast["first"].email)
+    assert "Tess Trainee" in client.get("/").get_data(as_text=True)
+    client.post("/logout")
+    sign_in(client, cast["trainee"].email)
+    home = client.get("/").get_data(as_text=True)
+    assert "Stage 1" in home and "Sam First" in home
+
+
+def test_people_list_is_searchable_and_paginated(app, client, cast):
+    with committed(app):
+        for n in range(30):
+            make_user(Role.TRAINEE, name=f"Paged {n:02d}")
+    sign_in(client, "c@example.org")
+    first = client.get("/people?q=paged").get_data(as_text=True)
+    assert "Paged 00" in first and "Paged 24" in first and "Paged 25" not in first
+    assert "Page 1 of 2" in first
+    second = client.get("/people?q=paged&page=2").get_data(as_text=True)
+    assert "Paged 25" in second and "Paged 29" in second
+    supervisors = client.get("/people?role=supervisor").get_data(as_text=True)
+    assert "Sam First" in supervisors and "Tess Trainee" not in supervisors
