@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from app.emails import send_invitation
 from app.extensions import db
@@ -32,6 +33,7 @@ GRADE_CHOICE = click.Choice([g.value for g in SupervisorGrade])
 @click.option("--name", default=None, help="Display name (default: the part before @).")
 @click.option("--grade", type=GRADE_CHOICE, default=None, help="Supervisor grade.")
 @click.option("--password", default=None, help="Set this password; without it an invite is sent.")
+@with_appcontext
 def create_user(
     email: str, roles: tuple[str, ...], name: str | None, grade: str | None, password: str | None
 ) -> None:
@@ -64,6 +66,7 @@ def create_user(
 
 @click.command("seed-demo")
 @click.option("--force", is_flag=True, help="Allow seeding outside development and test.")
+@with_appcontext
 def seed_demo(force: bool) -> None:
     """Load the schemes and the demo people (idempotent); print ROLE EMAIL PASSWORD lines."""
     if current_app.config["ATTUNE_ENV"] == "production" and not force:
@@ -82,6 +85,7 @@ def schemes_group() -> None:
 
 @schemes_group.command("load")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
 def load_schemes(path: Path | None) -> None:
     """Load or update definitions (default: app/schemes); a change makes a new revision."""
     try:
@@ -95,6 +99,7 @@ def load_schemes(path: Path | None) -> None:
 
 
 @schemes_group.command("list")
+@with_appcontext
 def list_schemes() -> None:
     """List the latest revision of every scheme version."""
     for scheme in latest_schemes():

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, gettext, lazy_gettext, ngettext
 from flask_login import current_user
 
@@ -12,12 +12,16 @@ __all__ = ["gettext", "init_app", "lazy_gettext", "ngettext", "register_filters"
 
 
 def _select_locale() -> str | None:
+    if not has_request_context():
+        return None
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 
 def _select_timezone() -> str | None:
+    if not has_request_context():
+        return None
     if current_user and current_user.is_authenticated:
         return current_user.timezone
     return None
