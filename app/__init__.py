@@ -113,5 +113,5 @@ def _page_url(number: int) -> str:
     """The current page's URL with its query string kept and `page` set to `number`."""
     from flask import request, url_for
 
-    args = {**request.view_args, **request.args.to_dict(), "page": number}
-    return url_for(request.endpoint, **args)
+    args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
+    return url_for(request.endpoint or "home.index", **args)
