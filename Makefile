@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEV := ATTUNE_ENV=development
 
-.PHONY: run test lint install
+.PHONY: run test lint install translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ test: lint
 	else \
 		echo "NOTE: no PostgreSQL answers at $(TEST_POSTGRES_URL): the suite ran on SQLite only."; \
 	fi
+
+# Refresh the catalogue of user-facing strings (translations/messages.pot) after changing text.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .

@@ -41,6 +41,13 @@ def test_error_pages_are_in_the_house_style(client, method, path, code, title):
     assert 'class="site-header"' in page
 
 
+def test_a_page_for_another_role_answers_403_in_the_house_style(client, trainee):
+    sign_in(client, "tess@example.org")
+    response = client.get("/people")
+    assert response.status_code == 403
+    assert "<h1>Not for your role</h1>" in response.get_data(as_text=True)
+
+
 def test_too_large_request_gets_413_page(app_settings):
     small = create_app("test", {**app_settings, "MAX_CONTENT_LENGTH": 100})
     response = small.test_client().post("/login", data={"email": "x" * 500, "password": "y"})
