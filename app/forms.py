@@ -1,11 +1,18 @@
-"""Helpers shared by every feature's forms."""
+"""Helpers shared by every feature's forms and views."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import EmailField, PasswordField, SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.extensions import db
+from app.i18n import lazy_gettext as _l
+from app.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.services.errors import RuleViolation
+
+T = TypeVar("T")
 
 
 def show_violation(form: FlaskForm, error: RuleViolation) -> None:
@@ -15,6 +22,19 @@ def show_violation(form: FlaskForm, error: RuleViolation) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def apply_service(form: FlaskForm, action: Callable[[], T]) -> T | None:
+    """Run one service call for a valid form: commit and return its result, or roll back
+    everything and show the refusal beside its field (returning None)."""
+    try:
+        result = action()
+    except RuleViolation as error:
+        db.session.rollback()
+        show_violation(form, error)
+        return None
+    db.session.commit()
+    return result
 
 
 def safe_next(target: str | None) -> str | None:
@@ -27,3 +47,41 @@ def safe_next(target: str | None) -> str | None:
 def choices(pairs: Iterable[tuple[object, object]], group: str | None = None) -> list[SelectChoice]:
     """Select options from (value, label) pairs, optionally inside one <optgroup>."""
     return [SelectChoice(value, str(label), optgroup=group) for value, label in pairs]
+
+
+def email_field(label: str, required: str) -> EmailField:
+    """An e-mail address field with Attune's messages."""
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(required),
+            Email(_l("Enter an e-mail address like name@example.org."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+
+
+class NewPasswordFields(FlaskForm):
+    """A new password, typed twice (shared by invitations, resets and the account page)."""
+
+    password = PasswordField(
+        _l("New password"),
+        description=_l(
+            "At least %(n)s characters. A few unrelated words work well.", n=MIN_PASSWORD_LENGTH
+        ),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=_l("Use at least %(min)d characters (and at most %(max)d)."),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+    )

@@ -2,10 +2,11 @@
 
 from itertools import count
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.models import Role, SupervisorGrade, User, UserRole
+from app.models import Role, Scheme, Stage, SupervisorGrade, User, UserRole
 
 DEFAULT_PASSWORD = "correct horse battery"
 _numbers = count(1)
@@ -42,3 +43,17 @@ def make_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def current_scheme(code: str = "aviguk-practitioner") -> Scheme:
+    """The offered revision of a loaded scheme (load the schemes first)."""
+    return db.session.scalars(
+        select(Scheme)
+        .where(Scheme.code == code, Scheme.offered.is_(True))
+        .order_by(Scheme.revision.desc())
+    ).first()
+
+
+def stage_of(scheme: Scheme, number: int) -> Stage:
+    """A scheme's stage by number."""
+    return next(s for s in scheme.stages if s.number == number)

@@ -4,12 +4,10 @@ from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
 
-from app.auth.forms import PASSWORD_LENGTH_MESSAGE
-from app.forms import choices
+from app.forms import NewPasswordFields, choices
 from app.i18n import lazy_gettext as _l
-from app.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.services.people import MAX_NAME_LENGTH
 
 TIMEZONES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc/"))
@@ -32,25 +30,9 @@ class ProfileForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
-    """Current password, then the new one twice."""
+class ChangePasswordForm(NewPasswordFields):
+    """The current password, then the new one twice."""
 
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
-    )
-    password = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(_l("Choose a password.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=PASSWORD_LENGTH_MESSAGE
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        _l("The same password again"),
-        validators=[
-            DataRequired(_l("Type the password again.")),
-            EqualTo("password", _l("The two passwords are not the same.")),
-        ],
     )

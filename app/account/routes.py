@@ -5,18 +5,17 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import Action, requires
-from app.extensions import db
-from app.forms import show_violation
+from app.forms import apply_service
 from app.i18n import gettext as _
 from app.services import accounts, people
-from app.services.errors import RuleViolation
 
 from .forms import ChangePasswordForm, ProfileForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
-def _page(profile: ProfileForm, password: ChangePasswordForm, status: int = 200) -> tuple[str, int]:
+def _page(profile: ProfileForm, password: ChangePasswordForm) -> tuple[str, int]:
+    status = 422 if profile.errors or password.errors else 200
     return render_template("account/profile.html", profile=profile, password=password), status
 
 
@@ -26,17 +25,13 @@ def profile() -> tuple[str, int] | Response:
     """See and change one's name and time zone."""
     user = current_user._get_current_object()
     form = ProfileForm(obj=user)
-    if form.validate_on_submit():
-        try:
-            people.update_own_profile(user, form.display_name.data or "", form.timezone.data or "")
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for("account.profile"))
-    return _page(form, ChangePasswordForm(), 422 if form.errors else 200)
+    if form.validate_on_submit() and apply_service(
+        form,
+        lambda: people.update_own_profile(user, form.display_name.data or "", form.timezone.data),
+    ):
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("account.profile"))
+    return _page(form, ChangePasswordForm(formdata=None))
 
 
 @bp.post("/password")
@@ -45,16 +40,12 @@ def change_password() -> tuple[str, int] | Response:
     """Change one's password."""
     user = current_user._get_current_object()
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_own_password(
-                user, form.current_password.data or "", form.password.data or ""
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("account.profile"))
-    return _page(ProfileForm(obj=user), form, 422)
+    if form.validate_on_submit() and apply_service(
+        form,
+        lambda: accounts.change_own_password(
+            user, form.current_password.data or "", form.password.data or ""
+        ),
+    ):
+        flash(_("Your password is changed."), "success")
+        return redirect(url_for("account.profile"))
+    return _page(ProfileForm(formdata=None, obj=user), form)

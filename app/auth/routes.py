@@ -9,11 +9,10 @@ from werkzeug.wrappers import Response
 from app.authz import public
 from app.emails import send_invitation, send_password_reset
 from app.extensions import db, limiter
-from app.forms import safe_next, show_violation
+from app.forms import apply_service, safe_next
 from app.i18n import gettext as _
 from app.models import TokenPurpose
 from app.services import accounts
-from app.services.errors import RuleViolation
 
 from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm
 
@@ -93,17 +92,13 @@ def _choose_password(raw: str, purpose: TokenPurpose, template: str) -> tuple[st
             "auth/link_problem.html", state=check.state.value, purpose=purpose.value, token=raw
         ), 410 if check.token else 404
     form = ChoosePasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.use_link(raw, purpose, form.password.data or "")
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Your password is set. Welcome to Attune."), "success")
-            return redirect(url_for("home.index"))
+    user = form.validate_on_submit() and apply_service(
+        form, lambda: accounts.use_link(raw, purpose, form.password.data or "")
+    )
+    if user:
+        login_user(user)
+        flash(_("Your password is set. Welcome to Attune."), "success")
+        return redirect(url_for("home.index"))
     page = render_template(template, form=form, user=check.token.user if check.token else None)
     return page, 422 if form.errors else 200
 

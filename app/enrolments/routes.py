@@ -7,13 +7,12 @@ from wtforms import SelectChoice
 
 from app.authz import Action, can_current, load_or_404, requires, visible_enrolments
 from app.extensions import db
-from app.forms import choices, show_violation
+from app.forms import apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Enrolment, Stage, User
 from app.services import enrolments, people
 from app.services.enrolment_queries import search_enrolments
-from app.services.errors import RuleViolation
 from app.services.scheme_loader import latest_schemes
 
 from .forms import ChangeSupervisorForm, EnrolForm
@@ -60,8 +59,9 @@ def new(trainee_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit():
         stage = db.session.get(Stage, form.first_stage.data) or abort(404)
         supervisor = db.session.get(User, form.supervisor.data) or abort(404)
-        try:
-            enrolment = enrolments.enrol(
+        enrolment = apply_service(
+            form,
+            lambda: enrolments.enrol(
                 current_user._get_current_object(),
                 trainee,
                 stage.scheme,
@@ -69,12 +69,9 @@ def new(trainee_id: int) -> tuple[str, int] | Response:
                 stage,
                 supervisor,
                 local_today(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if enrolment:
             flash(_("%(name)s is enrolled.", name=trainee.display_name), "success")
             return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
     page = render_template("enrolments/new.html", form=form, trainee=trainee)
@@ -116,19 +113,16 @@ def change_supervisor(enrolment_id: int) -> tuple[str, int] | Response:
     assert form is not None
     if form.validate_on_submit():
         supervisor = db.session.get(User, form.supervisor.data) or abort(404)
-        try:
-            enrolments.change_supervisor(
+        if apply_service(
+            form,
+            lambda: enrolments.change_supervisor(
                 current_user._get_current_object(),
                 enrolment,
                 supervisor,
                 form.from_date.data,
                 local_today(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-        else:
-            db.session.commit()
+            ),
+        ):
             flash(_("%(name)s is now the own supervisor.", name=supervisor.display_name), "success")
             return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
     enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_ENROLMENT)

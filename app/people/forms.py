@@ -1,10 +1,10 @@
 """Inviting people and changing their roles and grade."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import choices
+from app.forms import choices, email_field
 from app.i18n import lazy_gettext as _l
 from app.labels import GRADE_NAMES, ROLE_NAMES
 from app.models import Role
@@ -50,12 +50,5 @@ class PersonForm(FlaskForm):
 class InviteForm(PersonForm):
     """A new person, invited by e-mail."""
 
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(_l("Give the person's e-mail address.")),
-            Email(_l("Enter an e-mail address like name@example.org."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field(_l("E-mail"), _l("Give the person's e-mail address."))
     field_order = ("email", "display_name", "roles", "supervisor_grade")

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from app.authz import Action, requires, visible_enrolments
 from app.emails import send_invitation
 from app.extensions import db
-from app.forms import show_violation
+from app.forms import apply_service
 from app.i18n import gettext as _
 from app.models import Enrolment, Role, SupervisorGrade, User
 from app.services import dashboards, people
@@ -60,24 +60,22 @@ def index() -> str:
 def invite() -> tuple[str, int] | Response:
     """Invite a person by e-mail with one or more roles."""
     form = InviteForm()
-    if form.validate_on_submit():
-        actor = current_user._get_current_object()
-        try:
-            user, raw = people.invite_person(
-                actor,
-                form.email.data or "",
-                form.display_name.data or "",
-                form.chosen_roles(),
-                _grade(form),
-                _invite_lifetime(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-        else:
-            db.session.commit()
-            _flash_delivery(send_invitation(user, raw, actor), user)
-            return redirect(url_for("people.show", user_id=user.id))
+    actor = current_user._get_current_object()
+    invited = form.validate_on_submit() and apply_service(
+        form,
+        lambda: people.invite_person(
+            actor,
+            form.email.data or "",
+            form.display_name.data or "",
+            form.chosen_roles(),
+            _grade(form),
+            _invite_lifetime(),
+        ),
+    )
+    if invited:
+        user, raw = invited
+        _flash_delivery(send_invitation(user, raw, actor), user)
+        return redirect(url_for("people.show", user_id=user.id))
     return render_template("people/invite.html", form=form), 422 if form.errors else 200
 
 
@@ -105,22 +103,18 @@ def show(user_id: int) -> tuple[str, int] | Response:
     """A person's roles, grade, enrolments and supervisees; coordinators edit them here."""
     person = _load_person(user_id)
     form = PersonForm(obj=person)
-    if form.validate_on_submit():
-        try:
-            people.update_person(
-                current_user._get_current_object(),
-                person,
-                form.display_name.data or "",
-                form.chosen_roles(),
-                _grade(form),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("people.show", user_id=person.id))
+    if form.validate_on_submit() and apply_service(
+        form,
+        lambda: people.update_person(
+            current_user._get_current_object(),
+            person,
+            form.display_name.data or "",
+            form.chosen_roles(),
+            _grade(form),
+        ),
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("people.show", user_id=person.id))
     return _person_page(person, form, 422 if form.errors else 200)
 
 

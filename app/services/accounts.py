@@ -78,11 +78,12 @@ def set_password(actor: User | None, user: User, password: str) -> None:
     audit.record(actor, "user.password_set", "user", user.id, {"had_password": had_password})
 
 
-def change_own_password(user: User, current: str, new: str) -> None:
+def change_own_password(user: User, current: str, new: str) -> User:
     """A signed-in person changes their password, proving they know the current one."""
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise RuleViolation("That is not your current password.", "current_password")
     set_password(user, user, new)
+    return user
 
 
 def _digest(raw: str) -> str:

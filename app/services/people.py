@@ -133,7 +133,7 @@ def update_person(
     return user
 
 
-def update_own_profile(user: User, display_name: str, timezone: str) -> None:
+def update_own_profile(user: User, display_name: str, timezone: str) -> User:
     """A person changes how they are named and the time zone dates are shown in."""
     if not display_name.strip():
         raise RuleViolation("Give the name you want to be called.", "display_name")
@@ -146,6 +146,7 @@ def update_own_profile(user: User, display_name: str, timezone: str) -> None:
     after = {"display_name": user.display_name, "timezone": user.timezone}
     if after != before:
         audit.record(user, "user.profile_updated", "user", user.id, before, after)
+    return user
 
 
 def people_query(search: str = "", role: Role | None = None) -> Select[User]:

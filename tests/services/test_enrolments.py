@@ -11,7 +11,7 @@ from app.services import enrolments
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
-from tests.factories import make_user
+from tests.factories import current_scheme, make_user, stage_of
 
 TODAY = date(2026, 11, 24)
 
@@ -19,9 +19,7 @@ TODAY = date(2026, 11, 24)
 @pytest.fixture
 def scheme(ctx):
     load_definitions(None, default_schemes_dir())
-    return db.session.scalars(
-        select(Scheme).where(Scheme.code == "aviguk-practitioner", Scheme.offered.is_(True))
-    ).one()
+    return current_scheme()
 
 
 @pytest.fixture
@@ -34,17 +32,13 @@ def cast(ctx):
     }
 
 
-def _stage(scheme, number):
-    return next(s for s in scheme.stages if s.number == number)
-
-
 def _enrol(cast, scheme, started=date(2026, 1, 5)):
     return enrolments.enrol(
         cast["coordinator"],
         cast["trainee"],
         scheme,
         started,
-        _stage(scheme, 1),
+        stage_of(scheme, 1),
         cast["first"],
         TODAY,
     )
@@ -123,7 +117,7 @@ def test_bad_enrolments_are_refused(cast, scheme, change, field):
             trainee,
             scheme,
             change.get("started", date(2026, 1, 5)),
-            _stage(scheme, 1),
+            stage_of(scheme, 1),
             supervisor,
             TODAY,
         )

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Framework, Role, Scheme
+from app.models import Framework, Role
 from app.services import enrolments
 from tests.conftest import committed, sign_in
-from tests.factories import make_user
+from tests.factories import current_scheme, make_user, stage_of
 
 PEOPLE = (
     "anonymous",
@@ -53,9 +53,7 @@ ROUTES = [
 def world(app, schemes):
     """Two trainees; trainee A changed supervisor once; one unrelated supervisor."""
     with committed(app):
-        scheme = db.session.scalars(
-            select(Scheme).where(Scheme.code == "aviguk-practitioner", Scheme.offered.is_(True))
-        ).first()
+        scheme = current_scheme()
         people = {
             "trainee_a": make_user(Role.TRAINEE, email="trainee_a@example.org"),
             "trainee_b": make_user(Role.TRAINEE, email="trainee_b@example.org"),
@@ -64,7 +62,7 @@ def world(app, schemes):
             "other_supervisor": make_user(Role.SUPERVISOR, email="other_supervisor@example.org"),
             "coordinator": make_user(Role.COORDINATOR, email="coordinator@example.org"),
         }
-        stage_one = next(s for s in scheme.stages if s.number == 1)
+        stage_one = stage_of(scheme, 1)
         today = date(2026, 6, 1)
         enrolment_a = enrolments.enrol(
             people["coordinator"],

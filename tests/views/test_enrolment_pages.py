@@ -6,23 +6,21 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Enrolment, Role, Scheme, SupervisorAssignment
+from app.models import Enrolment, Role, SupervisorAssignment
 from tests.conftest import committed, sign_in
-from tests.factories import make_user
+from tests.factories import current_scheme, make_user, stage_of
 
 
 @pytest.fixture
 def cast(app, schemes):
     with committed(app):
-        scheme = db.session.scalars(
-            select(Scheme).where(Scheme.code == "aviguk-practitioner", Scheme.offered.is_(True))
-        ).one()
+        scheme = current_scheme()
         return {
             "coordinator": make_user(Role.COORDINATOR, email="c@example.org"),
             "trainee": make_user(Role.TRAINEE, name="Tess Trainee"),
             "first": make_user(Role.SUPERVISOR, name="Sam First"),
             "second": make_user(Role.SUPERVISOR, name="Sue Second"),
-            "stage_one": next(s for s in scheme.stages if s.number == 1),
+            "stage_one": stage_of(scheme, 1),
         }
 
 
