@@ -23,7 +23,7 @@ def test_migrations_reach_head(database_url):
     with engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     engine.dispose()
-    assert version == "0001_foundation"
+    assert version == "0002_evidence"
 
 
 @pytest.mark.parametrize(

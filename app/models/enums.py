@@ -46,3 +46,49 @@ def str_enum(enum_cls: type[StrEnum], length: int = 20) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class CaseSetting(StrEnum):
+    """Where the guided relationship lives."""
+
+    FAMILY = "family"
+    SCHOOL = "school"
+    EARLY_YEARS = "early_years"
+    HEALTH = "health"
+    OTHER = "other"
+
+
+class FilmKind(StrEnum):
+    """What a film shows."""
+
+    INTERACTION = "interaction"
+    SHARED_REVIEW = "shared_review"
+
+
+class SessionStatus(StrEnum):
+    """Where a logged supervision session stands; only confirmed sessions count."""
+
+    LOGGED = "logged"
+    CONFIRMED = "confirmed"
+    RETURNED = "returned"
+
+
+class ConsentScope(StrEnum):
+    """Who may see a case's films, as the client agreed."""
+
+    FILMING = "filming"
+    OWN_SUPERVISOR = "own_supervisor"
+    INTERVISION = "intervision"
+    ASSESSOR = "assessor"
+    TRAINING = "training"
+
+
+class MilestoneKind(StrEnum):
+    """Dated evidence other than cycles and sessions."""
+
+    COURSE = "course"
+    INTRO_SESSION = "intro_session"
+    DOCUMENT = "document"
+    MEETING = "meeting"
+    PEER_PRESENTATION = "peer_presentation"
+    INTERVISION_SESSION = "intervision_session"
