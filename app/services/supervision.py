@@ -1,0 +1,163 @@
+"""Supervision sessions: the trainee logs them, their supervisor confirms or returns them."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.extensions import db
+from app.models import Cycle, Enrolment, Film, Moment, SessionStatus, SupervisionSession, User
+from app.models.base import utcnow
+from app.services import audit
+from app.services.enrolments import supervisor_on
+from app.services.errors import RuleViolation
+from app.services.evidence_rules import check_not_future, check_text
+
+MAX_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class SessionDetails:
+    """What a trainee records about a supervision session."""
+
+    supervisor: User
+    held_on: date
+    minutes: int
+    group: bool
+    online: bool
+    filmed: bool
+    reflection_before: str
+    reflection_after: str
+    next_steps: str
+    cycles: tuple[Cycle, ...] = ()
+    films: tuple[Film, ...] = ()
+    moments: tuple[Moment, ...] = ()
+
+
+def _snapshot(session: SupervisionSession) -> dict[str, object]:
+    return {
+        "supervisor_id": session.supervisor_id,
+        "held_on": session.held_on,
+        "minutes": session.minutes,
+        "group": session.group,
+        "online": session.online,
+        "filmed": session.filmed,
+        "status": session.status,
+        "cycles": sorted(c.id for c in session.cycles),
+        "films": sorted(f.id for f in session.films),
+        "moments": sorted(m.id for m in session.moments),
+    }
+
+
+def _check(enrolment: Enrolment, details: SessionDetails, today: date) -> None:
+    check_not_future(details.held_on, today, "held_on")
+    if details.held_on < enrolment.started_on:
+        raise RuleViolation("The session cannot be before the enrolment started.", "held_on")
+    if not 0 < details.minutes <= MAX_MINUTES:
+        raise RuleViolation("Give the minutes: more than 0 and at most a day.", "minutes")
+    assigned = supervisor_on(enrolment, details.held_on)
+    if assigned is None or assigned.id != details.supervisor.id:
+        raise RuleViolation(
+            "This supervisor was not your own supervisor on that date.", "supervisor"
+        )
+    for field in ("reflection_before", "reflection_after", "next_steps"):
+        check_text(getattr(details, field), field)
+    cases = {c.case.enrolment_id for c in details.cycles}
+    cases |= {f.cycle.case.enrolment_id for f in details.films}
+    cases |= {m.film.cycle.case.enrolment_id for m in details.moments}
+    if cases - {enrolment.id}:
+        raise RuleViolation("Only your own cycles, films and moments can be reviewed.", "reviewed")
+
+
+def save_session(
+    actor: User,
+    enrolment: Enrolment,
+    details: SessionDetails,
+    today: date,
+    session: SupervisionSession | None = None,
+) -> SupervisionSession:
+    """Log a session (or change a logged or returned one, which sends it back for confirming)."""
+    if session is not None and session.status is SessionStatus.CONFIRMED:
+        raise RuleViolation("A confirmed session cannot be changed.")
+    _check(enrolment, details, today)
+    before = _snapshot(session) if session is not None else None
+    if session is None:
+        session = SupervisionSession(enrolment=enrolment, held_on=details.held_on)
+        db.session.add(session)
+    session.supervisor = details.supervisor
+    session.held_on, session.minutes = details.held_on, details.minutes
+    session.group, session.online, session.filmed = details.group, details.online, details.filmed
+    session.reflection_before = details.reflection_before.strip()
+    session.reflection_after = details.reflection_after.strip()
+    session.next_steps = details.next_steps.strip()
+    session.cycles = list(details.cycles)
+    session.films = list(details.films)
+    session.moments = list(details.moments)
+    session.status = SessionStatus.LOGGED
+    db.session.flush()
+    if before is None:
+        audit.record(actor, "session.logged", "session", session.id, after=_snapshot(session))
+    else:
+        audit.record(actor, "session.updated", "session", session.id, before, _snapshot(session))
+    return session
+
+
+def _decide(actor: User, session: SupervisionSession) -> None:
+    if actor.id != session.supervisor_id:
+        raise RuleViolation("Only the session's supervisor can decide on it.")
+    if session.status is not SessionStatus.LOGGED:
+        raise RuleViolation(f"This session is already {session.status.value}.")
+
+
+def confirm_session(actor: User, session: SupervisionSession) -> SupervisionSession:
+    """The supervisor confirms the session happened as logged; from now on it counts."""
+    _decide(actor, session)
+    session.status, session.decided_at = SessionStatus.CONFIRMED, utcnow()
+    db.session.flush()
+    audit.record(
+        actor,
+        "session.confirmed",
+        "session",
+        session.id,
+        {"status": "logged"},
+        {"status": "confirmed"},
+    )
+    return session
+
+
+def return_session(actor: User, session: SupervisionSession, reason: str) -> SupervisionSession:
+    """The supervisor sends the session back to the trainee with a reason."""
+    _decide(actor, session)
+    if not reason.strip():
+        raise RuleViolation("Say why the session goes back to the trainee.", "reason")
+    check_text(reason, "reason", 2000)
+    session.status, session.decided_at = SessionStatus.RETURNED, utcnow()
+    session.return_reason = reason.strip()
+    db.session.flush()
+    audit.record(
+        actor,
+        "session.returned",
+        "session",
+        session.id,
+        {"status": "logged"},
+        {"status": "returned", "reason": session.return_reason},
+    )
+    return session
+
+
+def write_supervisor_notes(
+    actor: User, session: SupervisionSession, reflection: str, feedback: str
+) -> SupervisionSession:
+    """The supervisor's own reflection and feedback on a session."""
+    if actor.id != session.supervisor_id:
+        raise RuleViolation("Only the session's supervisor can write its feedback.")
+    check_text(reflection, "reflection")
+    check_text(feedback, "feedback")
+    before = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}
+    session.supervisor_reflection, session.supervisor_feedback = (
+        reflection.strip(),
+        feedback.strip(),
+    )
+    db.session.flush()
+    after = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}
+    if after != before:
+        audit.record(actor, "session.feedback_written", "session", session.id, before, after)
+    return session
