@@ -1,12 +1,13 @@
 """Test data built through the real models (never SQL dumps)."""
 
+from datetime import date
 from itertools import count
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.models import Role, Scheme, Stage, SupervisorGrade, User, UserRole
+from app.models import Enrolment, Role, Scheme, Stage, SupervisorGrade, User, UserRole
 
 DEFAULT_PASSWORD = "correct horse battery"
 _numbers = count(1)
@@ -57,3 +58,20 @@ def current_scheme(code: str = "aviguk-practitioner") -> Scheme:
 def stage_of(scheme: Scheme, number: int) -> Stage:
     """A scheme's stage by number."""
     return next(s for s in scheme.stages if s.number == number)
+
+
+def enrolled_trainee(started_on: date = date(2026, 1, 5), stage: int = 1) -> Enrolment:
+    """A trainee enrolled on the current AVIGuk scheme with an own supervisor (schemes loaded)."""
+    from app.services import enrolments
+
+    scheme = current_scheme()
+    coordinator = make_user(Role.COORDINATOR)
+    return enrolments.enrol(
+        coordinator,
+        make_user(Role.TRAINEE),
+        scheme,
+        started_on,
+        stage_of(scheme, stage),
+        make_user(Role.SUPERVISOR),
+        date(2026, 11, 24),
+    )
