@@ -58,7 +58,11 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ["en"]
 
-    SCHEMES_DIR = os.environ.get("SCHEMES_DIR", str(BASE_DIR / "app" / "schemes"))
+    CLIP_STORAGE = os.environ.get("CLIP_STORAGE", "local")
+    CLIP_STORAGE_DIR = os.environ.get("CLIP_STORAGE_DIR", str(BASE_DIR / "instance" / "clips"))
+    CLIP_MAX_BYTES = int(os.environ.get("CLIP_MAX_BYTES", str(100 * 1024 * 1024)))
+    CLIP_TYPES = ("video/mp4", "video/webm", "video/quicktime")
+
 
 
 class DevelopmentConfig(Config):

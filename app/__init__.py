@@ -37,7 +37,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this application."""
-    from app import database, i18n
+    from app import database, i18n, storage
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
     from app.models import User
 
@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    storage.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
