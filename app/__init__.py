@@ -65,11 +65,16 @@ def register_blueprints(app: Flask) -> None:
     """Register one blueprint per area users see."""
     from app.account.routes import bp as account_bp
     from app.auth.routes import bp as auth_bp
+    from app.cases.routes import bp as cases_bp
     from app.enrolments.routes import bp as enrolments_bp
+    from app.films.routes import bp as films_bp
     from app.health.routes import bp as health_bp
     from app.home.routes import bp as home_bp
+    from app.milestones.routes import bp as milestones_bp
     from app.people.routes import bp as people_bp
+    from app.reflections.routes import bp as reflections_bp
     from app.scheme_pages.routes import bp as scheme_pages_bp
+    from app.supervision.routes import bp as supervision_bp
 
     for blueprint in (
         auth_bp,
@@ -78,6 +83,11 @@ def register_blueprints(app: Flask) -> None:
         people_bp,
         scheme_pages_bp,
         enrolments_bp,
+        cases_bp,
+        films_bp,
+        supervision_bp,
+        reflections_bp,
+        milestones_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)
@@ -92,7 +102,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
-    from app import authz, i18n, labels
+    from app import authz, i18n, labels, labels_evidence
 
     app.jinja_env.globals["can"] = authz.can_current
     app.jinja_env.globals["page_url"] = _page_url
@@ -100,6 +110,11 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["grade_names"] = labels.GRADE_NAMES
     app.jinja_env.globals["status_names"] = labels.STATUS_NAMES
     app.jinja_env.globals["ends_with_names"] = labels.ENDS_WITH_NAMES
+    app.jinja_env.globals["setting_names"] = labels_evidence.SETTING_NAMES
+    app.jinja_env.globals["scope_names"] = labels_evidence.SCOPE_NAMES
+    app.jinja_env.globals["film_kind_names"] = labels_evidence.FILM_KIND_NAMES
+    app.jinja_env.globals["session_status_names"] = labels_evidence.SESSION_STATUS_NAMES
+    app.jinja_env.globals["milestone_names"] = labels_evidence.MILESTONE_NAMES
     i18n.register_filters(app)
 
 

@@ -4,6 +4,10 @@ Views declare their action with `@requires(...)` (or `@public`), then load objec
 `load_or_404(...)`; list pages narrow their queries with the `visible_*` scopes below. A request
 for an object that is not yours answers 404, so ids cannot be probed; a page meant for another
 role answers 403.
+
+Evidence (cases, consents, cycles, films, moments, sessions, reflections) belongs to an
+enrolment: its trainee, the trainee's current and past own supervisors and coordinators may see
+it; only the trainee records it. Clips follow the consent's scopes exactly.
 """
 
 from collections.abc import Callable
@@ -16,7 +20,22 @@ from flask_login import current_user
 from sqlalchemy import Select, exists, or_, select
 
 from app.extensions import db, login_manager
-from app.models import Enrolment, Role, SupervisorAssignment, User
+from app.models import (
+    Case,
+    Consent,
+    ConsentScope,
+    Cycle,
+    Enrolment,
+    EnrolmentStatus,
+    Film,
+    Moment,
+    Reflection,
+    Role,
+    SessionStatus,
+    SupervisionSession,
+    SupervisorAssignment,
+    User,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")
@@ -32,6 +51,46 @@ class Action(StrEnum):
     CREATE_ENROLMENT = "enrolment.create"
     VIEW_ENROLMENT = "enrolment.view"
     CHANGE_SUPERVISOR = "enrolment.change_supervisor"
+    RECORD_PAUSE = "enrolment.record_pause"
+    VIEW_EVIDENCE = "evidence.view"
+    RECORD_EVIDENCE = "evidence.record"
+    ADD_MOMENT = "film.add_moment"
+    DELETE_MOMENT = "moment.delete"
+    VIEW_CLIP = "film.view_clip"
+    DECIDE_SESSION = "session.decide"
+    WRITE_SESSION_NOTES = "session.write_notes"
+    SHARE_REFLECTION = "reflection.share"
+
+
+def enrolment_of(obj: object) -> Enrolment:
+    """The enrolment a piece of evidence belongs to."""
+    if isinstance(obj, Enrolment):
+        return obj
+    if isinstance(obj, Case):
+        return obj.enrolment
+    if isinstance(obj, Consent):
+        return obj.case.enrolment
+    if isinstance(obj, Cycle):
+        return obj.case.enrolment
+    if isinstance(obj, Film):
+        return obj.cycle.case.enrolment
+    if isinstance(obj, Moment):
+        return obj.film.cycle.case.enrolment
+    if isinstance(obj, SupervisionSession):
+        return obj.enrolment
+    if isinstance(obj, Reflection):
+        found = db.session.get(Enrolment, obj.enrolment_id)
+        assert found is not None
+        return found
+    raise TypeError(f"{type(obj).__name__} is not evidence")
+
+
+def _is_trainee_of(user: User, enrolment: Enrolment) -> bool:
+    return enrolment.trainee_id == user.id
+
+
+def _is_supervisor_of(user: User, enrolment: Enrolment) -> bool:
+    return any(a.supervisor_id == user.id for a in enrolment.assignments)
 
 
 def _signed_in(user: User, _obj: object) -> bool:
@@ -42,14 +101,68 @@ def _coordinator(user: User, _obj: object) -> bool:
     return user.has_role(Role.COORDINATOR)
 
 
-def _may_view_enrolment(user: User, enrolment: Enrolment | None) -> bool:
-    if user.has_role(Role.COORDINATOR):
+def _may_view(user: User, obj: object | None) -> bool:
+    if obj is None:
         return True
-    if enrolment is None:
+    enrolment = enrolment_of(obj)
+    if isinstance(obj, Reflection) and obj.private:
+        return obj.author_id == user.id
+    return (
+        user.has_role(Role.COORDINATOR)
+        or _is_trainee_of(user, enrolment)
+        or _is_supervisor_of(user, enrolment)
+    )
+
+
+def _may_record(user: User, obj: object | None) -> bool:
+    if obj is None:
+        return user.has_role(Role.TRAINEE)
+    enrolment = enrolment_of(obj)
+    return _is_trainee_of(user, enrolment) and enrolment.status is EnrolmentStatus.ACTIVE
+
+
+def _may_view_clip(user: User, film: Film | None) -> bool:
+    if film is None:
+        return True
+    enrolment = enrolment_of(film)
+    if _is_trainee_of(user, enrolment):
+        return film.consent.allows(ConsentScope.FILMING)
+    if _is_supervisor_of(user, enrolment):
+        return film.consent.allows(ConsentScope.OWN_SUPERVISOR)
+    return False
+
+
+def _may_add_moment(user: User, film: Film | None) -> bool:
+    if film is None:
         return bool(user.roles & {Role.TRAINEE, Role.SUPERVISOR})
-    if enrolment.trainee_id == user.id:
+    enrolment = enrolment_of(film)
+    if enrolment.status is not EnrolmentStatus.ACTIVE:
+        return False
+    if _is_trainee_of(user, enrolment):
         return True
-    return any(a.supervisor_id == user.id for a in enrolment.assignments)
+    return _is_supervisor_of(user, enrolment) and film.consent.allows(ConsentScope.OWN_SUPERVISOR)
+
+
+def _may_delete_moment(user: User, moment: Moment | None) -> bool:
+    if moment is None:
+        return True
+    return moment.author_id == user.id or _may_record(user, moment)
+
+
+def _session_supervisor(user: User, session: SupervisionSession | None) -> bool:
+    if session is None:
+        return user.has_role(Role.SUPERVISOR)
+    return session.supervisor_id == user.id
+
+
+def _may_decide(user: User, session: SupervisionSession | None) -> bool:
+    if session is None:
+        return user.has_role(Role.SUPERVISOR)
+    return _session_supervisor(user, session) and session.status is SessionStatus.LOGGED
+
+
+def _author(user: User, reflection: Reflection | None) -> bool:
+    return reflection is None or reflection.author_id == user.id
 
 
 RULES: dict[Action, Callable[[User, Any], bool]] = {
@@ -59,7 +172,16 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.MANAGE_PEOPLE: _coordinator,
     Action.CREATE_ENROLMENT: _coordinator,
     Action.CHANGE_SUPERVISOR: _coordinator,
-    Action.VIEW_ENROLMENT: _may_view_enrolment,
+    Action.RECORD_PAUSE: _coordinator,
+    Action.VIEW_ENROLMENT: _may_view,
+    Action.VIEW_EVIDENCE: _may_view,
+    Action.RECORD_EVIDENCE: _may_record,
+    Action.ADD_MOMENT: _may_add_moment,
+    Action.DELETE_MOMENT: _may_delete_moment,
+    Action.VIEW_CLIP: _may_view_clip,
+    Action.DECIDE_SESSION: _may_decide,
+    Action.WRITE_SESSION_NOTES: _session_supervisor,
+    Action.SHARE_REFLECTION: _author,
 }
 
 
@@ -76,10 +198,13 @@ def can_current(action: Action | str, obj: object = None) -> bool:
 
 
 def load_or_404(model: type[M], object_id: int, action: Action) -> M:
-    """Load an object for the signed-in user, or answer 404 if it is absent or not theirs."""
+    """Load an object for the signed-in user: 404 if it is absent or not theirs to see, 403 if
+    they may see it but not do `action` with it."""
     obj = db.session.get(model, object_id)
-    if obj is None or not can(current_user, action, obj):
+    if obj is None or not can(current_user, Action.VIEW_EVIDENCE, obj):
         abort(404)
+    if not can(current_user, action, obj):
+        abort(403)
     return obj
 
 
@@ -117,3 +242,11 @@ def visible_enrolments(user: User) -> Select[Enrolment]:
         SupervisorAssignment.supervisor_id == user.id,
     )
     return query.where(or_(Enrolment.trainee_id == user.id, supervised))
+
+
+def visible_reflections(user: User, enrolment: Enrolment) -> Select[Reflection]:
+    """An enrolment's reflections the user may read: shared ones, and their own private ones."""
+    return select(Reflection).where(
+        Reflection.enrolment_id == enrolment.id,
+        or_(Reflection.private.is_(False), Reflection.author_id == user.id),
+    )

@@ -4,13 +4,22 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    widgets,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.extensions import db
+from app.i18n import gettext
 from app.i18n import lazy_gettext as _l
 from app.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.services.errors import RuleViolation
+from app.services.identifying_text import identifying_text
 
 T = TypeVar("T")
 
@@ -85,3 +94,37 @@ class NewPasswordFields(FlaskForm):
             EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A set of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class IdentifyingTextCheck(FlaskForm):
+    """Free text is checked for names and dates of birth before it is saved; the trainee can
+    rephrase, or confirm that nothing identifies the client."""
+
+    text_fields: tuple[str, ...] = ()
+    confirm_identifying = BooleanField(
+        _l("I have checked: nothing I wrote identifies a client."),
+    )
+
+    def needs_rephrasing(self, own_label: str = "") -> bool:
+        """Attach warnings to the free-text fields; True when they must be seen first."""
+        found = False
+        for name in self.text_fields:
+            field = getattr(self, name)
+            # gettext, not lazy_gettext: lazy strings count as safe HTML, and these quote user text.
+            field.warnings = [
+                gettext("“%(found)s” %(reason)s.", found=w.found, reason=gettext(w.reason))
+                for w in identifying_text(field.data or "", own_label)
+            ]
+            found = found or bool(field.warnings)
+        return found and not self.confirm_identifying.data
+
+    def has_warnings(self) -> bool:
+        """Whether any free-text field carries a warning."""
+        return any(getattr(getattr(self, name), "warnings", None) for name in self.text_fields)

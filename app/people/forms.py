@@ -1,21 +1,14 @@
 """Inviting people and changing their roles and grade."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import choices, email_field
+from app.forms import MultiCheckboxField, choices, email_field
 from app.i18n import lazy_gettext as _l
 from app.labels import GRADE_NAMES, ROLE_NAMES
 from app.models import Role
 from app.services.people import MAX_NAME_LENGTH
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A set of checkboxes."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def _grade_choices() -> list[SelectChoice]:

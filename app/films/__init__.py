@@ -1,0 +1,1 @@
+"""films pages."""

@@ -1,0 +1,35 @@
+"""Translated names for evidence values (settings, consent scopes, film kinds, statuses)."""
+
+from app.i18n import lazy_gettext as _l
+
+SETTING_NAMES = {
+    "family": _l("Family"),
+    "school": _l("School"),
+    "early_years": _l("Early years"),
+    "health": _l("Health"),
+    "other": _l("Other"),
+}
+SCOPE_NAMES = {
+    "filming": _l("Filming, and the guider's own use"),
+    "own_supervisor": _l("The guider's own supervisor"),
+    "intervision": _l("Peers in intervision"),
+    "assessor": _l("A stage assessor"),
+    "training": _l("Training events (separate consent)"),
+}
+FILM_KIND_NAMES = {
+    "interaction": _l("Interaction"),
+    "shared_review": _l("Shared review"),
+}
+SESSION_STATUS_NAMES = {
+    "logged": _l("Waiting for confirmation"),
+    "confirmed": _l("Confirmed"),
+    "returned": _l("Returned to the trainee"),
+}
+MILESTONE_NAMES = {
+    "course": _l("Course completed"),
+    "intro_session": _l("Introductory session"),
+    "document": _l("Document"),
+    "meeting": _l("Meeting"),
+    "peer_presentation": _l("Peer-group presentation"),
+    "intervision_session": _l("Intervision session"),
+}

@@ -1,0 +1,1 @@
+"""reflections pages."""

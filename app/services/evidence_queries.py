@@ -1,0 +1,58 @@
+"""Read-side queries for evidence pages, each a fixed number of queries whatever the data."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Case, Cycle, Enrolment, Film, Moment
+
+
+def cases_query(enrolment: Enrolment) -> Select[Case]:
+    """An enrolment's cases, newest first."""
+    return (
+        select(Case)
+        .where(Case.enrolment_id == enrolment.id)
+        .order_by(Case.started_on.desc(), Case.id.desc())
+    )
+
+
+def cycle_counts(case_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """(all cycles, complete cycles) per case, in one query."""
+    if not case_ids:
+        return {}
+    complete = case(
+        (Cycle.micro_analysis_done.is_(True) & Cycle.shared_review_on.is_not(None), 1), else_=0
+    )
+    rows = db.session.execute(
+        select(Cycle.case_id, func.count(), func.sum(complete))
+        .where(Cycle.case_id.in_(case_ids))
+        .group_by(Cycle.case_id)
+    )
+    return {case_id: (total, int(done or 0)) for case_id, total, done in rows}
+
+
+def cycles_of(case_: Case) -> list[Cycle]:
+    """A case's cycles in date order with their films loaded."""
+    return list(
+        db.session.scalars(
+            select(Cycle)
+            .where(Cycle.case_id == case_.id)
+            .options(selectinload(Cycle.films))
+            .order_by(Cycle.filmed_on, Cycle.id)
+        )
+    )
+
+
+def film_with_moments(film_id: int) -> Film | None:
+    """A film with its moments, their principles, elements and authors loaded."""
+    return db.session.scalar(
+        select(Film)
+        .where(Film.id == film_id)
+        .options(
+            selectinload(Film.moments).selectinload(Moment.principle),
+            selectinload(Film.moments).selectinload(Moment.element),
+            selectinload(Film.moments).selectinload(Moment.author),
+        )
+    )
