@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from app.account.routes import bp as account_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
+    from app.cycles.routes import bp as cycles_bp
     from app.enrolments.routes import bp as enrolments_bp
     from app.films.routes import bp as films_bp
     from app.health.routes import bp as health_bp
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         scheme_pages_bp,
         enrolments_bp,
         cases_bp,
+        cycles_bp,
         films_bp,
         supervision_bp,
         reflections_bp,
@@ -103,6 +105,8 @@ def register_error_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
     from app import authz, i18n, labels, labels_evidence
+    from app.forms import format_timecode
+    from app.progress_text import achieved_text, format_minutes, missing_text
 
     app.jinja_env.globals["can"] = authz.can_current
     app.jinja_env.globals["page_url"] = _page_url
@@ -116,6 +120,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["session_status_names"] = labels_evidence.SESSION_STATUS_NAMES
     app.jinja_env.globals["milestone_names"] = labels_evidence.MILESTONE_NAMES
     i18n.register_filters(app)
+    app.jinja_env.filters["timecode"] = format_timecode
+    app.jinja_env.filters["hours"] = format_minutes
+    app.jinja_env.globals["achieved_text"] = achieved_text
+    app.jinja_env.globals["missing_text"] = missing_text
 
 
 def register_cli(app: Flask) -> None:

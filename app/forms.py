@@ -10,6 +10,7 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectMultipleField,
+    StringField,
     widgets,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -128,3 +129,48 @@ class IdentifyingTextCheck(FlaskForm):
     def has_warnings(self) -> bool:
         """Whether any free-text field carries a warning."""
         return any(getattr(getattr(self, name), "warnings", None) for name in self.text_fields)
+
+
+def parse_timecode(text: str) -> int:
+    """Milliseconds from "1:05:30", "12:30", "75" or "75.5"; ValueError when unreadable."""
+    parts = text.strip().split(":")
+    if not 1 <= len(parts) <= 3 or any(p.strip() == "" for p in parts):
+        raise ValueError(text)
+    seconds = float(parts[-1])
+    minutes = int(parts[-2]) if len(parts) > 1 else 0
+    hours = int(parts[-3]) if len(parts) > 2 else 0
+    if seconds < 0 or minutes < 0 or hours < 0 or (len(parts) > 1 and seconds >= 60):
+        raise ValueError(text)
+    return round((hours * 3600 + minutes * 60 + seconds) * 1000)
+
+
+def format_timecode(milliseconds: int) -> str:
+    """ "1:05" or "1:02:05" (with tenths when there are any)."""
+    seconds, ms = divmod(milliseconds, 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    tenths = f".{ms // 100}" if ms else ""
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}{tenths}"
+    return f"{minutes}:{secs:02d}{tenths}"
+
+
+class TimecodeField(StringField):
+    """A time on a film typed as m:ss (or h:mm:ss, or seconds); `data` is milliseconds."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse the typed time."""
+        self.raw_text = valuelist[0] if valuelist else ""
+        if not self.raw_text.strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_timecode(self.raw_text)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(gettext("Give a time like 1:05 or 65.5 (seconds).")) from error
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return format_timecode(self.data) if isinstance(self.data, int) else ""

@@ -13,7 +13,9 @@ from app.i18n import local_today
 from app.models import Enrolment, Stage, User
 from app.services import enrolments, people
 from app.services.enrolment_queries import search_enrolments
+from app.services.progress_data import progress_for
 from app.services.scheme_loader import latest_schemes
+from app.services.waiting import waiting_by_enrolment
 
 from .forms import ChangeSupervisorForm, EnrolForm
 
@@ -81,7 +83,14 @@ def new(trainee_id: int) -> tuple[str, int] | Response:
 def _page(
     enrolment: Enrolment, form: ChangeSupervisorForm | None, status: int = 200
 ) -> tuple[str, int]:
-    return render_template("enrolments/show.html", enrolment=enrolment, form=form), status
+    page = render_template(
+        "enrolments/show.html",
+        enrolment=enrolment,
+        form=form,
+        progress=progress_for(enrolment, local_today()),
+        waiting=waiting_by_enrolment([enrolment.id])[enrolment.id],
+    )
+    return page, status
 
 
 def _change_form(enrolment: Enrolment) -> ChangeSupervisorForm | None:

@@ -1,5 +1,247 @@
-"""Placeholder until the pages are written."""
+"""Films of a cycle, their time-coded moments and (optionally) an uploaded short clip."""
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from app.authz import Action, can_current, load_or_404, requires
+from app.extensions import csrf, db
+from app.forms import apply_service, choices
+from app.i18n import gettext as _
+from app.i18n import local_today
+from app.models import Consent, Cycle, Element, Film, FilmKind, Moment, Principle
+from app.services import clips, evidence_queries, films
+from app.storage import clip_storage
+
+from .forms import ClipForm, FilmForm, MomentForm
 
 bp = Blueprint("films", __name__)
+
+
+def _consent_choices(cycle: Cycle) -> list[SelectChoice]:
+    return choices(
+        (c.id, f"{c.given_by_role}, {c.given_on.isoformat()}")
+        for c in cycle.case.consents
+        if c.withdrawn_on is None
+    )
+
+
+def _save_film(form: FilmForm, cycle: Cycle, film: Film | None) -> Film | None:
+    consent = db.session.get(Consent, form.consent.data) or abort(404)
+    return apply_service(
+        form,
+        lambda: films.save_film(
+            current_user._get_current_object(),
+            cycle,
+            FilmKind(form.kind.data),
+            form.recorded_on.data,
+            (form.length.data or 0) // 1000,
+            form.kept_at.data or "",
+            consent,
+            local_today(),
+            film,
+        ),
+    )
+
+
+def _film_form_page(form: FilmForm, cycle: Cycle, film: Film | None) -> tuple[str, int]:
+    page = render_template("films/form.html", form=form, cycle=cycle, film=film)
+    return page, 422 if form.errors else 200
+
+
+@bp.route("/cycles/<int:cycle_id>/films/new", methods=["GET", "POST"])
+@requires(Action.RECORD_EVIDENCE)
+def new(cycle_id: int) -> tuple[str, int] | Response:
+    """Record a film of a cycle."""
+    cycle = load_or_404(Cycle, cycle_id, Action.RECORD_EVIDENCE)
+    form = FilmForm()
+    form.consent.choices = _consent_choices(cycle)
+    if request.method == "GET":
+        form.recorded_on.data = cycle.filmed_on
+    if not form.consent.choices:
+        flash(_("Record the client's consent before adding films."), "warning")
+        return redirect(url_for("cases.show", case_id=cycle.case_id))
+    film = form.validate_on_submit() and _save_film(form, cycle, None)
+    if film:
+        flash(_("Film recorded. Mark its moments below."), "success")
+        return redirect(url_for("films.show", film_id=film.id))
+    return _film_form_page(form, cycle, None)
+
+
+@bp.route("/films/<int:film_id>/edit", methods=["GET", "POST"])
+@requires(Action.RECORD_EVIDENCE)
+def edit(film_id: int) -> tuple[str, int] | Response:
+    """Change a film's metadata."""
+    film = load_or_404(Film, film_id, Action.RECORD_EVIDENCE)
+    form = FilmForm(obj=film, data={"length": film.length_seconds * 1000})
+    form.consent.choices = _consent_choices(film.cycle) or choices(
+        [(film.consent_id, film.consent.given_by_role)]
+    )
+    if request.method == "GET":
+        form.consent.data = film.consent_id
+    if form.validate_on_submit() and _save_film(form, film.cycle, film):
+        flash(_("Saved."), "success")
+        return redirect(url_for("films.show", film_id=film.id))
+    return _film_form_page(form, film.cycle, film)
+
+
+def _moment_form(film: Film, formdata: bool = True) -> MomentForm | None:
+    """The form for marking moments, with the enrolment's framework; None if not allowed."""
+    if not can_current(Action.ADD_MOMENT, film):
+        return None
+    form = MomentForm() if formdata else MomentForm(formdata=None)
+    framework = film.cycle.case.enrolment.scheme.framework
+    form.principle.choices = choices((p.id, f"{p.number}. {p.name}") for p in framework.principles)
+    form.element.choices = choices([(0, _("— none —"))]) + [
+        option
+        for p in framework.principles
+        for option in choices(((e.id, e.text) for e in p.elements), group=p.name)
+    ]
+    return form
+
+
+def _show_page(
+    film_id: int,
+    moment_form: MomentForm | None = None,
+    clip_form: ClipForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    film = evidence_queries.film_with_moments(film_id) or abort(404)
+    if moment_form is None:
+        moment_form = _moment_form(film, formdata=False)
+    if clip_form is None and can_current(Action.RECORD_EVIDENCE, film):
+        clip_form = ClipForm(formdata=None)
+    page = render_template(
+        "films/show.html",
+        film=film,
+        moment_form=moment_form,
+        clip_form=clip_form,
+        may_view_clip=film.has_clip and can_current(Action.VIEW_CLIP, film),
+        max_mb=current_app.config["CLIP_MAX_BYTES"] // (1024 * 1024),
+    )
+    return page, status
+
+
+@bp.get("/films/<int:film_id>")
+@requires(Action.VIEW_EVIDENCE)
+def show(film_id: int) -> tuple[str, int]:
+    """A film: its details, its moments in time order and, when allowed, its clip."""
+    load_or_404(Film, film_id, Action.VIEW_EVIDENCE)
+    return _show_page(film_id)
+
+
+@bp.post("/films/<int:film_id>/moments")
+@requires(Action.ADD_MOMENT)
+def add_moment(film_id: int) -> tuple[str, int] | Response:
+    """Mark a moment on a film."""
+    film = load_or_404(Film, film_id, Action.ADD_MOMENT)
+    form = _moment_form(film)
+    assert form is not None
+    if form.validate_on_submit():
+        principle = db.session.get(Principle, form.principle.data) or abort(404)
+        element = db.session.get(Element, form.element.data) if form.element.data else None
+        if apply_service(
+            form,
+            lambda: films.add_moment(
+                current_user._get_current_object(),
+                film,
+                form.start.data or 0,
+                form.end.data or 0,
+                principle,
+                element,
+                form.note.data or "",
+            ),
+        ):
+            flash(_("Moment marked."), "success")
+            return redirect(url_for("films.show", film_id=film.id))
+    return _show_page(film.id, moment_form=form, status=422)
+
+
+@bp.post("/moments/<int:moment_id>/delete")
+@requires(Action.DELETE_MOMENT)
+def delete_moment(moment_id: int) -> Response:
+    """Remove a moment (its author or the trainee)."""
+    moment = load_or_404(Moment, moment_id, Action.DELETE_MOMENT)
+    film_id = moment.film_id
+    films.delete_moment(current_user._get_current_object(), moment)
+    db.session.commit()
+    flash(_("Moment removed."), "success")
+    return redirect(url_for("films.show", film_id=film_id))
+
+
+@bp.post("/films/<int:film_id>/clip")
+@csrf.exempt  # the form checks its CSRF token itself, after the upload limit is raised
+@requires(Action.RECORD_EVIDENCE)
+def upload_clip(film_id: int) -> tuple[str, int] | Response:
+    """Upload a short clip: streamed to storage, checked by its bytes, size-limited (413)."""
+    film = load_or_404(Film, film_id, Action.RECORD_EVIDENCE)
+    limit = current_app.config["CLIP_MAX_BYTES"]
+    request.max_content_length = limit + 64 * 1024  # room for the multipart envelope
+    form = ClipForm()
+    storage = clip_storage()
+    replaced = form.validate_on_submit() and apply_service(
+        form,
+        lambda: (
+            clips.attach_clip(
+                current_user._get_current_object(),
+                film,
+                form.clip.data.stream,
+                storage,
+                limit,
+                current_app.config["CLIP_TYPES"],
+            )
+            or ""
+        ),
+    )
+    if isinstance(replaced, str):
+        if replaced:
+            storage.delete(replaced)
+        flash(_("Clip uploaded."), "success")
+        return redirect(url_for("films.show", film_id=film.id))
+    return _show_page(film.id, clip_form=form, status=422)
+
+
+@bp.get("/films/<int:film_id>/clip")
+@requires(Action.VIEW_CLIP)
+def clip(film_id: int) -> Response:
+    """Serve the clip with range requests; each viewing (not each range) is audited."""
+    film = load_or_404(Film, film_id, Action.VIEW_EVIDENCE)
+    # Outside the consent's scopes a clip answers as if it did not exist.
+    if not film.has_clip or film.clip_key is None or not can_current(Action.VIEW_CLIP, film):
+        abort(404)
+    range_header = request.headers.get("Range", "")
+    if not range_header or range_header.replace(" ", "").startswith("bytes=0-"):
+        clips.record_view(current_user._get_current_object(), film)
+        db.session.commit()
+    response = send_file(
+        clip_storage().path(film.clip_key),
+        mimetype=film.clip_content_type,
+        conditional=True,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.post("/films/<int:film_id>/clip/delete")
+@requires(Action.RECORD_EVIDENCE)
+def delete_clip(film_id: int) -> Response:
+    """Delete an uploaded clip; the film's record and moments stay."""
+    film = load_or_404(Film, film_id, Action.RECORD_EVIDENCE)
+    if film.has_clip:
+        clips.remove_clip(current_user._get_current_object(), film, clip_storage())
+        db.session.commit()
+        flash(_("Clip deleted."), "success")
+    return redirect(url_for("films.show", film_id=film.id))

@@ -4,8 +4,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from app.authz import Action, requires
+from app.i18n import local_today
 from app.models import Role
 from app.services import dashboards
+from app.services.progress_data import progress_for_many
+from app.services.waiting import waiting_by_enrolment
 
 bp = Blueprint("home", __name__)
 
@@ -15,11 +18,16 @@ bp = Blueprint("home", __name__)
 def index() -> str:
     """The home page, with one section per role the person holds."""
     user = current_user._get_current_object()
+    own = dashboards.own_enrolments(user) if user.has_role(Role.TRAINEE) else None
+    supervisees = (
+        dashboards.current_supervisees(user) if user.has_role(Role.SUPERVISOR) else None
+    )
+    shown = [*(own or []), *(supervisees or [])]
     return render_template(
         "home/index.html",
-        own_enrolments=dashboards.own_enrolments(user) if user.has_role(Role.TRAINEE) else None,
-        supervisees=dashboards.current_supervisees(user)
-        if user.has_role(Role.SUPERVISOR)
-        else None,
+        own_enrolments=own,
+        supervisees=supervisees,
+        progress=progress_for_many(shown, local_today()),
+        waiting=waiting_by_enrolment([e.id for e in shown]),
         summary=dashboards.coordinator_summary() if user.has_role(Role.COORDINATOR) else None,
     )

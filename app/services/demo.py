@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Enrolment, Role, Scheme, SupervisorGrade, User
 from app.services import accounts, enrolments, people
+from app.services.demo_evidence import seed_demo_record
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,15 @@ def seed_demo(today: date) -> list[DemoAccount]:
             raise LookupError(f"Load the schemes first: no {DEMO_SCHEME_CODE} scheme found.")
         stage_one = next(s for s in scheme.stages if s.number == 1)
         coordinator = users["coordinator@attune.demo"]
-        enrolments.enrol(
+        enrolment = enrolments.enrol(
             coordinator,
             trainee,
             scheme,
-            today - timedelta(days=120),
+            today - timedelta(days=300),
             stage_one,
             users["supervisor@attune.demo"],
             today,
         )
+        principles = {p.code: p for p in scheme.framework.principles}
+        seed_demo_record(enrolment, coordinator, principles, today)
     return list(DEMO_ACCOUNTS)

@@ -124,3 +124,28 @@ def supervisor_on(enrolment: Enrolment, day: date) -> User | None:
         if assignment.starts_on <= day <= ends_on:
             return assignment.supervisor
     return None
+
+
+def advance_stage(actor: User, enrolment: Enrolment, on: date) -> EnrolmentStage:
+    """Close the open stage on `on` and open the next one by number the same day."""
+    current = enrolment.current_stage
+    if current is None:
+        raise RuleViolation("No stage is open.")
+    if on < current.opened_on:
+        raise RuleViolation("A stage cannot close before it opened.", "on")
+    following = [s for s in enrolment.scheme.stages if s.number > current.stage.number]
+    if not following:
+        raise RuleViolation("This is the last stage.")
+    current.closed_on = on
+    opened = EnrolmentStage(enrolment=enrolment, stage=following[0], opened_on=on)
+    db.session.add(opened)
+    db.session.flush()
+    audit.record(
+        actor,
+        "enrolment.stage_advanced",
+        "enrolment",
+        enrolment.id,
+        {"stage": current.stage.number},
+        {"stage": following[0].number, "on": on},
+    )
+    return opened

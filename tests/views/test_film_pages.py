@@ -1,0 +1,169 @@
+"""Cycles, films, moments and clips through the pages: rules, uploads, ranges and consent."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent, Cycle, Film, Moment, Principle
+from tests.conftest import committed, sign_in
+from tests.evidence_world import build_world, mp4_bytes
+
+
+@pytest.fixture
+def app_settings(app_settings, tmp_path):
+    app_settings.update(CLIP_STORAGE_DIR=str(tmp_path / "clips"), CLIP_MAX_BYTES=200_000)
+    return app_settings
+
+
+@pytest.fixture
+def world(app, schemes):
+    with committed(app):
+        return build_world()
+
+
+def _count(app, model):
+    with committed(app):
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _upload(client, world, data, name="clip.mp4"):
+    import io
+
+    return client.post(f"/films/{world.film_id}/clip",
+                       data={"clip": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def test_cycle_with_review_before_filming_is_refused_beside_the_field(app, client, world):
+    sign_in(client, world.trainee)
+    before = _count(app, Cycle)
+    response = client.post(f"/cases/{world.case_id}/cycles/new", data={
+        "filmed_on": "2026-03-10", "shared_review_on": "2026-03-01",
+        "micro_analysis_done": "y"})
+    assert response.status_code == 422
+    assert "The shared review cannot be before the filming." in response.get_data(as_text=True)
+    assert _count(app, Cycle) == before
+
+
+def test_cycle_notes_naming_someone_need_confirmation(app, client, world):
+    sign_in(client, world.trainee)
+    data = {"filmed_on": "2026-03-10", "notes": "Jamie Smith smiled at her dad"}
+    first = client.post(f"/cases/{world.case_id}/cycles/new", data=data)
+    assert first.status_code == 422
+    page = first.get_data(as_text=True)
+    assert "“Jamie Smith” looks like a person&#39;s name." in page
+    assert _count(app, Cycle) == 1
+    confirmed = client.post(f"/cases/{world.case_id}/cycles/new",
+                            data=data | {"confirm_identifying": "y"})
+    assert confirmed.status_code == 302
+    assert _count(app, Cycle) == 2
+
+
+def test_film_recorded_and_moments_listed_in_time_order(app, client, world):
+    sign_in(client, world.trainee)
+    with committed(app):
+        principle_id = db.session.scalars(select(Principle.id).where(
+            Principle.code == "guiding")).first()
+    for start, end in (("2:00", "2:10"), ("0:45", "0:52.5")):
+        response = client.post(f"/films/{world.film_id}/moments", data={
+            "start": start, "end": end, "principle": principle_id, "element": 0,
+            "note": "scaffolding"})
+        assert response.status_code == 302
+    page = client.get(f"/films/{world.film_id}").get_data(as_text=True)
+    assert page.index("0:45–0:52.5") < page.index("2:00–2:10")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("0:50", "0:40", "The end must come after the start."),
+        ("9:50", "10:01", "The moment ends after the film does."),
+        ("abc", "0:10", "Give a time like 1:05 or 65.5 (seconds)."),
+    ],
+)
+def test_bad_moments_are_refused_and_nothing_saved(app, client, world, start, end, message):
+    sign_in(client, world.trainee)
+    with committed(app):
+        principle_id = db.session.scalars(select(Principle.id)).first()
+    response = client.post(f"/films/{world.film_id}/moments", data={
+        "start": start, "end": end, "principle": principle_id, "element": 0})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _count(app, Moment) == 0
+
+
+def test_upload_is_checked_by_its_bytes(app, client, world):
+    sign_in(client, world.trainee)
+    response = _upload(client, world, b"%PDF-1.4 not a video" * 10, "clip.mp4")
+    assert response.status_code == 422
+    assert "Upload an MP4, WebM or QuickTime video." in response.get_data(as_text=True)
+    with committed(app):
+        assert not db.session.get(Film, world.film_id).has_clip
+
+
+def test_too_large_upload_gets_413_and_nothing_is_saved(app, client, world, tmp_path):
+    sign_in(client, world.trainee)
+    response = _upload(client, world, mp4_bytes(400_000))
+    assert response.status_code == 413
+    assert "<h1>Too large</h1>" in response.get_data(as_text=True)
+    with committed(app):
+        assert not db.session.get(Film, world.film_id).has_clip
+    clip_dir = tmp_path / "clips"
+    assert not clip_dir.exists() or list(clip_dir.iterdir()) == []
+
+
+def test_clip_is_served_with_ranges_and_each_viewing_audited(app, client, world):
+    sign_in(client, world.trainee)
+    data = mp4_bytes(150_000)
+    assert _upload(client, world, data).status_code == 302
+    whole = client.get(f"/films/{world.film_id}/clip")
+    assert whole.status_code == 200 and whole.data == data
+    assert whole.headers["Content-Type"] == "video/mp4"
+    part = client.get(f"/films/{world.film_id}/clip", headers={"Range": "bytes=1000-1999"})
+    assert part.status_code == 206
+    assert part.data == data[1000:2000]
+    assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(data)}"
+    with committed(app):
+        views = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "clip.viewed"))
+    assert views == 1
+
+
+def test_clip_follows_consent_scopes(app, client, world):
+    trainee = app.test_client()
+    sign_in(trainee, world.trainee)
+    assert _upload(trainee, world, mp4_bytes(10_000)).status_code == 302
+    sign_in(client, world.supervisor)
+    assert client.get(f"/films/{world.film_id}/clip").status_code == 200
+    page = client.get(f"/films/{world.film_id}").get_data(as_text=True)
+    assert "<video" in page
+    response = trainee.post(f"/consents/{world.consent_id}/withdraw",
+                            data={"withdrawn_on": "2026-11-01", "remaining": ["filming"]})
+    assert response.status_code == 302
+    assert client.get(f"/films/{world.film_id}/clip").status_code == 404
+    assert "the consent does not let you see it" in client.get(
+        f"/films/{world.film_id}").get_data(as_text=True)
+    assert trainee.get(f"/films/{world.film_id}/clip").status_code == 200
+
+
+def test_coordinators_and_strangers_never_see_the_clip(app, client, world):
+    trainee = app.test_client()
+    sign_in(trainee, world.trainee)
+    _upload(trainee, world, mp4_bytes(10_000))
+    sign_in(client, world.coordinator)
+    assert client.get(f"/films/{world.film_id}").status_code == 200
+    assert client.get(f"/films/{world.film_id}/clip").status_code == 404
+    for stranger in (world.other_trainee, world.other_supervisor):
+        other = app.test_client()
+        sign_in(other, stranger)
+        assert other.get(f"/films/{world.film_id}").status_code == 404
+        assert other.get(f"/films/{world.film_id}/clip").status_code == 404
+
+
+def test_deleting_a_clip_keeps_the_film_record(app, client, world, tmp_path):
+    sign_in(client, world.trainee)
+    _upload(client, world, mp4_bytes(10_000))
+    assert client.post(f"/films/{world.film_id}/clip/delete").status_code == 302
+    assert client.get(f"/films/{world.film_id}/clip").status_code == 404
+    assert client.get(f"/films/{world.film_id}").status_code == 200
+    assert list((tmp_path / "clips").iterdir()) == []
