@@ -50,8 +50,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from app.services.progress_rules import EvidenceRef as EvidenceRef  # re-exported
 from app.services.progress_rules import (
-    EvidenceRef,
     RequirementProgress,
     Window,
     add_months,
@@ -59,26 +59,6 @@ from app.services.progress_rules import (
     requirement_progress,
     total_pause_days,
 )
-
-__all__ = [
-    "CycleFact",
-    "EnrolmentProgress",
-    "EvidenceRef",
-    "MilestoneFact",
-    "PauseFact",
-    "RatingFact",
-    "RequirementFacts",
-    "RequirementProgress",
-    "SchemeFacts",
-    "SessionFact",
-    "Snapshot",
-    "StageFacts",
-    "StagePeriod",
-    "StageProgress",
-    "SuperviseeFact",
-    "evaluate",
-    "evaluate_renewal",
-]
 
 Status = Literal["done", "current", "upcoming", "skipped"]
 

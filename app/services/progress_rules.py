@@ -39,11 +39,7 @@ class EvidenceRef:
 
 @dataclass(frozen=True)
 class Window:
-    """Evidence dated `start <= d < stop` counts; elapsed time is measured from start to until.
-
-    Meetings use their own bounds: a stage-ending meeting held on the day one stage closed and the
-    next opened belongs to the stage it closed.
-    """
+    """Evidence dated start <= d < stop counts (meetings: their own bounds); time runs to until."""
 
     start: date
     stop: date
@@ -99,24 +95,14 @@ Dated = tuple[date, EvidenceRef, int]  # (date, record, weight: 1, or minutes)
 Rule = Callable[["RequirementFacts", Window, "Snapshot"], Count]
 
 
-def required_of(requirement: RequirementFacts) -> int:
-    """The number to reach: the amount, or the rating for a competency."""
-    if requirement.kind == "competency":
-        return int(requirement.params["rating"])
-    return requirement.amount
-
-
-def unit_of(requirement: RequirementFacts) -> Unit:
-    """What the numbers of a requirement count."""
-    return UNITS.get(requirement.kind, "count")
-
-
 def requirement_progress(
     requirement: RequirementFacts, window: Window | None, snapshot: Snapshot
 ) -> RequirementProgress:
     """Count one requirement in a window; no window (a stage not opened) counts nothing."""
     if window is None:
-        found = Count(required_of(requirement), 0, unit_of(requirement), (), None)
+        rating = requirement.kind == "competency"
+        required = int(requirement.params["rating"]) if rating else requirement.amount
+        found = Count(required, 0, UNITS.get(requirement.kind, "count"), (), None)
     else:
         found = RULES[requirement.kind](requirement, window, snapshot)
     met = found.achieved >= found.required
