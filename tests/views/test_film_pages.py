@@ -26,6 +26,14 @@ def _count(app, model):
         return db.session.scalar(select(func.count()).select_from(model))
 
 
+def _clip(client, world, **kwargs):
+    """GET the clip, reading and closing the response (it streams an open file)."""
+    response = client.get(f"/films/{world.film_id}/clip", **kwargs)
+    response.get_data()
+    response.close()
+    return response
+
+
 def _upload(client, world, data, name="clip.mp4"):
     import io
 
@@ -116,10 +124,10 @@ def test_clip_is_served_with_ranges_and_each_viewing_audited(app, client, world)
     sign_in(client, world.trainee)
     data = mp4_bytes(150_000)
     assert _upload(client, world, data).status_code == 302
-    whole = client.get(f"/films/{world.film_id}/clip")
+    whole = _clip(client, world)
     assert whole.status_code == 200 and whole.data == data
     assert whole.headers["Content-Type"] == "video/mp4"
-    part = client.get(f"/films/{world.film_id}/clip", headers={"Range": "bytes=1000-1999"})
+    part = _clip(client, world, headers={"Range": "bytes=1000-1999"})
     assert part.status_code == 206
     assert part.data == data[1000:2000]
     assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(data)}"
@@ -134,16 +142,16 @@ def test_clip_follows_consent_scopes(app, client, world):
     sign_in(trainee, world.trainee)
     assert _upload(trainee, world, mp4_bytes(10_000)).status_code == 302
     sign_in(client, world.supervisor)
-    assert client.get(f"/films/{world.film_id}/clip").status_code == 200
+    assert _clip(client, world).status_code == 200
     page = client.get(f"/films/{world.film_id}").get_data(as_text=True)
     assert "<video" in page
     response = trainee.post(f"/consents/{world.consent_id}/withdraw",
                             data={"withdrawn_on": "2026-11-01", "remaining": ["filming"]})
     assert response.status_code == 302
-    assert client.get(f"/films/{world.film_id}/clip").status_code == 404
+    assert _clip(client, world).status_code == 404
     assert "the consent does not let you see it" in client.get(
         f"/films/{world.film_id}").get_data(as_text=True)
-    assert trainee.get(f"/films/{world.film_id}/clip").status_code == 200
+    assert _clip(trainee, world).status_code == 200
 
 
 def test_coordinators_and_strangers_never_see_the_clip(app, client, world):
@@ -152,18 +160,18 @@ def test_coordinators_and_strangers_never_see_the_clip(app, client, world):
     _upload(trainee, world, mp4_bytes(10_000))
     sign_in(client, world.coordinator)
     assert client.get(f"/films/{world.film_id}").status_code == 200
-    assert client.get(f"/films/{world.film_id}/clip").status_code == 404
+    assert _clip(client, world).status_code == 404
     for stranger in (world.other_trainee, world.other_supervisor):
         other = app.test_client()
         sign_in(other, stranger)
         assert other.get(f"/films/{world.film_id}").status_code == 404
-        assert other.get(f"/films/{world.film_id}/clip").status_code == 404
+        assert _clip(other, world).status_code == 404
 
 
 def test_deleting_a_clip_keeps_the_film_record(app, client, world, tmp_path):
     sign_in(client, world.trainee)
     _upload(client, world, mp4_bytes(10_000))
     assert client.post(f"/films/{world.film_id}/clip/delete").status_code == 302
-    assert client.get(f"/films/{world.film_id}/clip").status_code == 404
+    assert _clip(client, world).status_code == 404
     assert client.get(f"/films/{world.film_id}").status_code == 200
     assert list((tmp_path / "clips").iterdir()) == []
