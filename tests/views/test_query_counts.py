@@ -1,0 +1,124 @@
+"""Pages issue the same number of queries whatever the amount of data (no N+1)."""
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import CaseSetting, ConsentScope, Enrolment, FilmKind, Role
+from app.services import cases, films, reflections, supervision
+from app.services.supervision import SessionDetails
+from tests.conftest import committed, sign_in
+from tests.factories import enrolled_trainee, make_user
+
+TODAY = date(2026, 11, 24)
+
+
+@contextmanager
+def counting(app):
+    """Count the SQL statements sent while the block runs."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def _record(enrolment: Enrolment, n: int) -> int:
+    """n cases with a complete cycle and a film with a moment; n sessions; n reflections."""
+    trainee = enrolment.trainee
+    supervisor = enrolment.current_assignment.supervisor
+    principle = enrolment.scheme.framework.principles[0]
+    first_film = None
+    for i in range(n):
+        start = date(2026, 2, 1) + timedelta(days=i)
+        case = cases.create_case(
+            trainee, enrolment, CaseSetting.FAMILY, "", "", "", start, None, TODAY
+        )
+        consent = cases.add_consent(
+            trainee,
+            case,
+            "parent",
+            start,
+            {ConsentScope.FILMING, ConsentScope.OWN_SUPERVISOR},
+            None,
+            TODAY,
+        )
+        cycle = films.save_cycle(
+            trainee, case, start, True, start + timedelta(days=3), False, "", TODAY
+        )
+        film = films.save_film(
+            trainee, cycle, FilmKind.INTERACTION, start, 900, "drive", consent, TODAY
+        )
+        first_film = first_film or film
+        films.add_moment(trainee, first_film, i * 1000, i * 1000 + 500, principle, None, "")
+        session = supervision.save_session(
+            trainee,
+            enrolment,
+            SessionDetails(supervisor, start, 60, False, False, False, "", "", ""),
+            TODAY,
+        )
+        if i % 2:
+            supervision.confirm_session(supervisor, session)
+        reflections.write_reflection(trainee, enrolment, start, f"R{i}", "text", False, TODAY)
+    return first_film.id
+
+
+def _world(app, n: int) -> dict[str, object]:
+    with committed(app):
+        enrolment = enrolled_trainee()
+        film_id = _record(enrolment, n)
+        supervisor = enrolment.current_assignment.supervisor
+        for _ in range(n - 1):
+            other = enrolled_trainee()
+            other.assignments[0].supervisor = supervisor
+        coordinator = make_user(Role.COORDINATOR)
+        return {
+            "enrolment": enrolment.id,
+            "film": film_id,
+            "trainee": enrolment.trainee.email,
+            "supervisor": supervisor.email,
+            "coordinator": coordinator.email,
+        }
+
+
+PAGES: list[tuple[str, Callable[[dict], str]]] = [
+    ("trainee", lambda w: "/"),
+    ("supervisor", lambda w: "/"),
+    ("coordinator", lambda w: "/"),
+    ("trainee", lambda w: f"/enrolments/{w['enrolment']}"),
+    ("trainee", lambda w: f"/enrolments/{w['enrolment']}/cases"),
+    ("trainee", lambda w: f"/enrolments/{w['enrolment']}/sessions"),
+    ("supervisor", lambda w: f"/enrolments/{w['enrolment']}/reflections"),
+    ("trainee", lambda w: f"/films/{w['film']}"),
+    ("coordinator", lambda w: "/enrolments"),
+    ("coordinator", lambda w: "/people"),
+]
+
+
+def _queries(app, schemes_loaded, n: int, who: str, page: Callable[[dict], str]) -> int:
+    world = _world(app, n)
+    client = app.test_client()
+    sign_in(client, world[who])
+    path = page(world)
+    with counting(app) as statements:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(statements)
+
+
+@pytest.mark.parametrize(("who", "page"), PAGES, ids=[f"{w}:{i}" for i, (w, _) in enumerate(PAGES)])
+def test_same_number_of_queries_for_1_and_50_records(app, schemes, who, page):
+    one = _queries(app, schemes, 1, who, page)
+    fifty = _queries(app, schemes, 50, who, page)
+    assert fifty == one, f"{one} queries with 1 record, {fifty} with 50"
