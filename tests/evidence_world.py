@@ -36,16 +36,31 @@ def build_world(scopes: set[ConsentScope] | None = None) -> World:
     """Create the world inside an app context (the caller commits)."""
     enrolment = enrolled_trainee()
     trainee: User = enrolment.trainee
-    case = cases.create_case(trainee, enrolment, CaseSetting.FAMILY, "", "How can I?", "",
-                             date(2026, 2, 1), None, TODAY)
-    consent = cases.add_consent(
-        trainee, case, "parent", date(2026, 2, 1),
-        scopes or {ConsentScope.FILMING, ConsentScope.OWN_SUPERVISOR}, None, TODAY,
+    case = cases.create_case(
+        trainee, enrolment, CaseSetting.FAMILY, "", "How can I?", "", date(2026, 2, 1), None, TODAY
     )
-    cycle = films.save_cycle(trainee, case, date(2026, 2, 10), True, date(2026, 2, 14), False,
-                             "", TODAY)
-    film = films.save_film(trainee, cycle, FilmKind.INTERACTION, date(2026, 2, 10), 600,
-                           "employer's secure drive", consent, TODAY)
+    consent = cases.add_consent(
+        trainee,
+        case,
+        "parent",
+        date(2026, 2, 1),
+        scopes or {ConsentScope.FILMING, ConsentScope.OWN_SUPERVISOR},
+        None,
+        TODAY,
+    )
+    cycle = films.save_cycle(
+        trainee, case, date(2026, 2, 10), True, date(2026, 2, 14), False, "", TODAY
+    )
+    film = films.save_film(
+        trainee,
+        cycle,
+        FilmKind.INTERACTION,
+        date(2026, 2, 10),
+        600,
+        "employer's secure drive",
+        consent,
+        TODAY,
+    )
     other = enrolled_trainee()
     return World(
         enrolment_id=enrolment.id,

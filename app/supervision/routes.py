@@ -1,5 +1,253 @@
-"""Placeholder until the pages are written."""
+"""Supervision sessions: the trainee logs them, their supervisor confirms, returns and comments."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.authz import Action, can, load_or_404, requires
+from app.extensions import db
+from app.forms import apply_service, choices
+from app.i18n import gettext as _
+from app.i18n import local_today
+from app.labels_evidence import FILM_KIND_NAMES
+from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
+from app.services import supervision, supervision_queries
+from app.services.supervision import SessionDetails
+
+from .forms import ConfirmForm, NotesForm, ReturnForm, SessionForm
 
 bp = Blueprint("supervision", __name__)
+
+
+def duration(minutes: int) -> str:
+    """Minutes as hours and minutes: 90 → "1 h 30 min"."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return _("%(h)s h %(m)s min", h=hours, m=rest)
+    return _("%(h)s h", h=hours) if hours else _("%(m)s min", m=rest)
+
+
+def _supervisors(enrolment: Enrolment) -> dict[int, User]:
+    """The enrolment's own supervisors, past and present, in order of their assignments."""
+    return {a.supervisor_id: a.supervisor for a in enrolment.assignments}
+
+
+def _session_form(
+    enrolment: Enrolment, cycles: list[Cycle], session: SupervisionSession | None
+) -> SessionForm:
+    """The session form with the enrolment's choices, filled in from `session` on GET."""
+    initial: dict[str, object] = {"held_on": local_today()}
+    if session is not None:
+        initial = {
+            name: getattr(session, name)
+            for name in (
+                "held_on",
+                "minutes",
+                "group",
+                "online",
+                "filmed",
+                "reflection_before",
+                "reflection_after",
+                "next_steps",
+            )
+        }
+        initial |= {
+            "supervisor": session.supervisor_id,
+            "cycles": [c.id for c in session.cycles],
+            "films": [f.id for f in session.films],
+        }
+    elif enrolment.current_assignment is not None:
+        initial["supervisor"] = enrolment.current_assignment.supervisor_id
+    form = SessionForm(data=initial)
+    form.supervisor.choices = choices(
+        (user_id, user.display_name) for user_id, user in _supervisors(enrolment).items()
+    )
+    form.cycles.choices = choices(
+        (c.id, _("%(case)s, filmed %(date)s", case=c.case.title, date=format_date(c.filmed_on)))
+        for c in cycles
+    )
+    form.films.choices = choices(
+        (
+            f.id,
+            _(
+                "%(case)s: %(kind)s of %(date)s",
+                case=c.case.title,
+                kind=FILM_KIND_NAMES[f.kind.value],
+                date=format_date(f.recorded_on),
+            ),
+        )
+        for c in cycles
+        for f in c.films
+    )
+    return form
+
+
+def _save(
+    form: SessionForm,
+    enrolment: Enrolment,
+    cycles: list[Cycle],
+    session: SupervisionSession | None,
+) -> SupervisionSession | None:
+    """Hand the form to the service; None (with the refusal shown) when it says no."""
+    films = {f.id: f for c in cycles for f in c.films}
+    by_id = {c.id: c for c in cycles}
+    details = SessionDetails(
+        supervisor=_supervisors(enrolment)[form.supervisor.data],
+        held_on=form.held_on.data,
+        minutes=form.minutes.data,
+        group=form.group.data,
+        online=form.online.data,
+        filmed=form.filmed.data,
+        reflection_before=form.reflection_before.data or "",
+        reflection_after=form.reflection_after.data or "",
+        next_steps=form.next_steps.data or "",
+        cycles=tuple(by_id[i] for i in form.cycles.data or []),
+        films=tuple(films[i] for i in form.films.data or []),
+        # Moments are marked on the film pages; changing a session keeps those it had.
+        moments=tuple(session.moments) if session is not None else (),
+    )
+    actor = current_user._get_current_object()
+    return apply_service(
+        form, lambda: supervision.save_session(actor, enrolment, details, local_today(), session)
+    )
+
+
+@bp.get("/enrolments/<int:enrolment_id>/sessions")
+@requires(Action.VIEW_EVIDENCE)
+def index(enrolment_id: int) -> str:
+    """The enrolment's sessions, newest first, with the confirmed total."""
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE)
+    page = db.paginate(
+        supervision_queries.sessions_query(enrolment),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "supervision/index.html",
+        enrolment=enrolment,
+        page=page,
+        confirmed=supervision_queries.confirmed_minutes(enrolment),
+        duration=duration,
+    )
+
+
+@bp.route("/enrolments/<int:enrolment_id>/sessions/new", methods=["GET", "POST"])
+@requires(Action.RECORD_EVIDENCE)
+def new(enrolment_id: int) -> tuple[str, int] | Response:
+    """Log a supervision session for the supervisor to confirm."""
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.RECORD_EVIDENCE)
+    cycles = supervision_queries.reviewable_cycles(enrolment)
+    form = _session_form(enrolment, cycles, None)
+    if form.validate_on_submit() and not form.needs_rephrasing():
+        session = _save(form, enrolment, cycles, None)
+        if session:
+            flash(_("Session logged. Your supervisor will confirm it."), "success")
+            return redirect(url_for("supervision.show", session_id=session.id))
+    status = 422 if form.errors or form.has_warnings() else 200
+    page = render_template(
+        "supervision/form.html", form=form, enrolment=enrolment, supervision_session=None
+    )
+    return page, status
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@requires(Action.RECORD_EVIDENCE)
+def edit(session_id: int) -> tuple[str, int] | Response:
+    """Change a logged or returned session; it then waits for confirmation again."""
+    session = load_or_404(SupervisionSession, session_id, Action.RECORD_EVIDENCE)
+    if request.method == "GET" and session.status is SessionStatus.CONFIRMED:
+        flash(_("A confirmed session cannot be changed."), "warning")
+        return redirect(url_for("supervision.show", session_id=session.id))
+    enrolment = session.enrolment
+    cycles = supervision_queries.reviewable_cycles(enrolment)
+    form = _session_form(enrolment, cycles, session)
+    if (
+        form.validate_on_submit()
+        and not form.needs_rephrasing()
+        and _save(form, enrolment, cycles, session)
+    ):
+        flash(_("Saved. Your supervisor will confirm the session."), "success")
+        return redirect(url_for("supervision.show", session_id=session.id))
+    status = 422 if form.errors or form.has_warnings() else 200
+    page = render_template(
+        "supervision/form.html", form=form, enrolment=enrolment, supervision_session=session
+    )
+    return page, status
+
+
+def _show_page(session_id: int, **forms: FlaskForm) -> str:
+    """The session page; forms not being re-shown start from the saved values."""
+    session = supervision_queries.session_for_page(session_id) or abort(404)
+    notes = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}
+    forms.setdefault("return_form", ReturnForm(formdata=None))
+    forms.setdefault("notes_form", NotesForm(formdata=None, data=notes))
+    user = current_user._get_current_object()
+    return render_template(
+        "supervision/show.html",
+        supervision_session=session,
+        enrolment=session.enrolment,
+        duration=duration,
+        may_edit=can(user, Action.RECORD_EVIDENCE, session)
+        and session.status is not SessionStatus.CONFIRMED,
+        **forms,
+    )
+
+
+@bp.get("/sessions/<int:session_id>")
+@requires(Action.VIEW_EVIDENCE)
+def show(session_id: int) -> str:
+    """Everything about a session, with the supervisor's decision and notes forms."""
+    session = load_or_404(SupervisionSession, session_id, Action.VIEW_EVIDENCE)
+    return _show_page(session.id)
+
+
+@bp.post("/sessions/<int:session_id>/confirm")
+@requires(Action.DECIDE_SESSION)
+def confirm(session_id: int) -> Response:
+    """The supervisor confirms the session; from now on it counts."""
+    session = load_or_404(SupervisionSession, session_id, Action.DECIDE_SESSION)
+    form = ConfirmForm()
+    actor = current_user._get_current_object()
+    if form.validate_on_submit() and apply_service(
+        form, lambda: supervision.confirm_session(actor, session)
+    ):
+        flash(_("Session confirmed."), "success")
+    else:
+        for message in form.form_errors or [_("Nothing was changed. Please try again.")]:
+            flash(message, "error")
+    return redirect(url_for("supervision.show", session_id=session_id))
+
+
+@bp.post("/sessions/<int:session_id>/return")
+@requires(Action.DECIDE_SESSION)
+def send_back(session_id: int) -> tuple[str, int] | Response:
+    """The supervisor sends the session back to the trainee with a reason."""
+    session = load_or_404(SupervisionSession, session_id, Action.DECIDE_SESSION)
+    form = ReturnForm()
+    actor = current_user._get_current_object()
+    if form.validate_on_submit() and apply_service(
+        form, lambda: supervision.return_session(actor, session, form.reason.data or "")
+    ):
+        flash(_("The session went back to the trainee."), "success")
+        return redirect(url_for("supervision.show", session_id=session_id))
+    return _show_page(session_id, return_form=form), 422
+
+
+@bp.post("/sessions/<int:session_id>/notes")
+@requires(Action.WRITE_SESSION_NOTES)
+def notes(session_id: int) -> tuple[str, int] | Response:
+    """The supervisor's own reflection and feedback on the session."""
+    session = load_or_404(SupervisionSession, session_id, Action.WRITE_SESSION_NOTES)
+    form = NotesForm()
+    actor = current_user._get_current_object()
+    if form.validate_on_submit() and apply_service(
+        form,
+        lambda: supervision.write_supervisor_notes(
+            actor, session, form.reflection.data or "", form.feedback.data or ""
+        ),
+    ):
+        flash(_("Your notes are saved."), "success")
+        return redirect(url_for("supervision.show", session_id=session_id))
+    return _show_page(session_id, notes_form=form), 422

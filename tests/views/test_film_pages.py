@@ -37,17 +37,24 @@ def _clip(client, world, **kwargs):
 def _upload(client, world, data, name="clip.mp4"):
     import io
 
-    return client.post(f"/films/{world.film_id}/clip",
-                       data={"clip": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/films/{world.film_id}/clip",
+        data={"clip": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_cycle_with_review_before_filming_is_refused_beside_the_field(app, client, world):
     sign_in(client, world.trainee)
     before = _count(app, Cycle)
-    response = client.post(f"/cases/{world.case_id}/cycles/new", data={
-        "filmed_on": "2026-03-10", "shared_review_on": "2026-03-01",
-        "micro_analysis_done": "y"})
+    response = client.post(
+        f"/cases/{world.case_id}/cycles/new",
+        data={
+            "filmed_on": "2026-03-10",
+            "shared_review_on": "2026-03-01",
+            "micro_analysis_done": "y",
+        },
+    )
     assert response.status_code == 422
     assert "The shared review cannot be before the filming." in response.get_data(as_text=True)
     assert _count(app, Cycle) == before
@@ -61,8 +68,9 @@ def test_cycle_notes_naming_someone_need_confirmation(app, client, world):
     page = first.get_data(as_text=True)
     assert "“Jamie Smith” looks like a person&#39;s name." in page
     assert _count(app, Cycle) == 1
-    confirmed = client.post(f"/cases/{world.case_id}/cycles/new",
-                            data=data | {"confirm_identifying": "y"})
+    confirmed = client.post(
+        f"/cases/{world.case_id}/cycles/new", data=data | {"confirm_identifying": "y"}
+    )
     assert confirmed.status_code == 302
     assert _count(app, Cycle) == 2
 
@@ -70,15 +78,23 @@ def test_cycle_notes_naming_someone_need_confirmation(app, client, world):
 def test_film_recorded_and_moments_listed_in_time_order(app, client, world):
     sign_in(client, world.trainee)
     with committed(app):
-        principle_id = db.session.scalars(select(Principle.id).where(
-            Principle.code == "guiding")).first()
+        principle_id = db.session.scalars(
+            select(Principle.id).where(Principle.code == "guiding")
+        ).first()
     for start, end in (("2:00", "2:10"), ("0:45", "0:52.5")):
-        response = client.post(f"/films/{world.film_id}/moments", data={
-            "start": start, "end": end, "principle": principle_id, "element": 0,
-            "note": "scaffolding"})
+        response = client.post(
+            f"/films/{world.film_id}/moments",
+            data={
+                "start": start,
+                "end": end,
+                "principle": principle_id,
+                "element": 0,
+                "note": "scaffolding",
+            },
+        )
         assert response.status_code == 302
     page = client.get(f"/films/{world.film_id}").get_data(as_text=True)
-    assert page.index("0:45–0:52.5") < page.index("2:00–2:10")
+    assert page.index("0:45\u20130:52.5") < page.index("2:00\u20132:10")
 
 
 @pytest.mark.parametrize(
@@ -93,8 +109,10 @@ def test_bad_moments_are_refused_and_nothing_saved(app, client, world, start, en
     sign_in(client, world.trainee)
     with committed(app):
         principle_id = db.session.scalars(select(Principle.id)).first()
-    response = client.post(f"/films/{world.film_id}/moments", data={
-        "start": start, "end": end, "principle": principle_id, "element": 0})
+    response = client.post(
+        f"/films/{world.film_id}/moments",
+        data={"start": start, "end": end, "principle": principle_id, "element": 0},
+    )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert _count(app, Moment) == 0
@@ -132,8 +150,9 @@ def test_clip_is_served_with_ranges_and_each_viewing_audited(app, client, world)
     assert part.data == data[1000:2000]
     assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(data)}"
     with committed(app):
-        views = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "clip.viewed"))
+        views = db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "clip.viewed")
+        )
     assert views == 1
 
 
@@ -145,12 +164,15 @@ def test_clip_follows_consent_scopes(app, client, world):
     assert _clip(client, world).status_code == 200
     page = client.get(f"/films/{world.film_id}").get_data(as_text=True)
     assert "<video" in page
-    response = trainee.post(f"/consents/{world.consent_id}/withdraw",
-                            data={"withdrawn_on": "2026-11-01", "remaining": ["filming"]})
+    response = trainee.post(
+        f"/consents/{world.consent_id}/withdraw",
+        data={"withdrawn_on": "2026-11-01", "remaining": ["filming"]},
+    )
     assert response.status_code == 302
     assert _clip(client, world).status_code == 404
-    assert "the consent does not let you see it" in client.get(
-        f"/films/{world.film_id}").get_data(as_text=True)
+    assert "the consent does not let you see it" in client.get(f"/films/{world.film_id}").get_data(
+        as_text=True
+    )
     assert _clip(trainee, world).status_code == 200
 
 
