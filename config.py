@@ -64,7 +64,6 @@ class Config:
     CLIP_TYPES = ("video/mp4", "video/webm", "video/quicktime")
 
 
-
 class DevelopmentConfig(Config):
     """Local development on the embedded SQLite database; mail is echoed to the console."""
 

@@ -105,7 +105,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
     from app import authz, i18n, labels, labels_evidence
-    from app.forms import format_timecode
+    from app.forms import field_attrs, format_timecode
     from app.progress_text import achieved_text, format_minutes, missing_text
 
     app.jinja_env.globals["can"] = authz.can_current
@@ -121,6 +121,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["milestone_names"] = labels_evidence.MILESTONE_NAMES
     i18n.register_filters(app)
     app.jinja_env.filters["timecode"] = format_timecode
+    app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.filters["hours"] = format_minutes
     app.jinja_env.globals["achieved_text"] = achieved_text
     app.jinja_env.globals["missing_text"] = missing_text

@@ -174,3 +174,15 @@ class TimecodeField(StringField):
         if self.raw_data:
             return str(self.raw_data[0])
         return format_timecode(self.data) if isinstance(self.data, int) else ""
+
+
+def field_attrs(
+    described_by: str = "", errors: object = None, autocomplete: str | None = None
+) -> dict[str, str]:
+    """HTML attributes for a field: only those that have a value (never the text "None")."""
+    attrs = {
+        "aria-describedby": described_by.strip(),
+        "aria-invalid": "true" if errors else "",
+        "autocomplete": autocomplete or "",
+    }
+    return {name: value for name, value in attrs.items() if value}

@@ -19,9 +19,7 @@ def index() -> str:
     """The home page, with one section per role the person holds."""
     user = current_user._get_current_object()
     own = dashboards.own_enrolments(user) if user.has_role(Role.TRAINEE) else None
-    supervisees = (
-        dashboards.current_supervisees(user) if user.has_role(Role.SUPERVISOR) else None
-    )
+    supervisees = dashboards.current_supervisees(user) if user.has_role(Role.SUPERVISOR) else None
     shown = [*(own or []), *(supervisees or [])]
     return render_template(
         "home/index.html",

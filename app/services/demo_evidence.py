@@ -119,8 +119,10 @@ def seed_demo_record(
                 today,
             )
             for second, (code, note) in enumerate(MOMENT_NOTES):
-                start = 60_000 + second * 120_000
-                films.add_moment(trainee, film, start, start + 9_000, principles[code], None, note)
+                offset_ms = 60_000 + second * 120_000
+                films.add_moment(
+                    trainee, film, offset_ms, offset_ms + 9_000, principles[code], None, note
+                )
     sessions: list[SupervisionSession] = []
     for week in range(7):
         day = stage_one_opened + timedelta(days=14 + week * 24)

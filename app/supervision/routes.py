@@ -37,7 +37,7 @@ def _supervisors(enrolment: Enrolment) -> dict[int, User]:
 def _session_form(
     enrolment: Enrolment, cycles: list[Cycle], session: SupervisionSession | None
 ) -> SessionForm:
-    """The session form with the enrolment's choices, filled in from `session` on GET."""
+    """The session form with the enrolment's choices; it starts from `session` when given."""
     initial: dict[str, object] = {"held_on": local_today()}
     if session is not None:
         initial = {

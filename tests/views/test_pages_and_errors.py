@@ -136,3 +136,12 @@ def test_dates_are_shown_in_the_users_time_zone(app, client):
     page = client.get(f"/people/{user.id}").get_data(as_text=True)
     # 20:00 UTC on 1 January is already 2 January in Auckland.
     assert "Jan 2, 2026" in page
+
+
+def test_fields_link_their_errors_and_carry_no_empty_attributes(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '"None"' not in page
+    page = client.post("/login", data={}).get_data(as_text=True)
+    assert 'aria-invalid="true"' in page
+    assert 'aria-describedby="email-error"' in page
+    assert 'id="email-error"' in page

@@ -1,0 +1,132 @@
+"""Read-side queries for supervision, reflection and milestone pages; a fixed number per page."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import (
+    Case,
+    Cycle,
+    Enrolment,
+    Film,
+    Moment,
+    Reflection,
+    Requirement,
+    SessionStatus,
+    SupervisionSession,
+)
+
+# Requirement kinds whose params name a milestone subtype: kind -> param.
+SUBTYPE_PARAMS = {"document": "document", "meeting": "meeting"}
+
+
+def sessions_query(enrolment: Enrolment) -> Select[SupervisionSession]:
+    """An enrolment's sessions, newest first, with their supervisors loaded."""
+    return (
+        select(SupervisionSession)
+        .where(SupervisionSession.enrolment_id == enrolment.id)
+        .options(selectinload(SupervisionSession.supervisor))
+        .order_by(SupervisionSession.held_on.desc(), SupervisionSession.id.desc())
+    )
+
+
+def confirmed_minutes(enrolment: Enrolment) -> int:
+    """The minutes of all the enrolment's confirmed sessions."""
+    total = db.session.scalar(
+        select(func.sum(SupervisionSession.minutes)).where(
+            SupervisionSession.enrolment_id == enrolment.id,
+            SupervisionSession.status == SessionStatus.CONFIRMED,
+        )
+    )
+    return int(total or 0)
+
+
+def session_for_page(session_id: int) -> SupervisionSession | None:
+    """A session with what it reviewed (and where that belongs) loaded."""
+    return db.session.scalar(
+        select(SupervisionSession)
+        .where(SupervisionSession.id == session_id)
+        .options(
+            selectinload(SupervisionSession.supervisor),
+            selectinload(SupervisionSession.cycles).selectinload(Cycle.case),
+            selectinload(SupervisionSession.films)
+            .selectinload(Film.cycle)
+            .selectinload(Cycle.case),
+            selectinload(SupervisionSession.moments).selectinload(Moment.principle),
+        )
+    )
+
+
+def reviewable_cycles(enrolment: Enrolment) -> list[Cycle]:
+    """The enrolment's cycles, newest first, with their case and films loaded."""
+    return list(
+        db.session.scalars(
+            select(Cycle)
+            .join(Case)
+            .where(Case.enrolment_id == enrolment.id)
+            .options(selectinload(Cycle.case), selectinload(Cycle.films))
+            .order_by(Cycle.filmed_on.desc(), Cycle.id.desc())
+        )
+    )
+
+
+def reflections_page_query(base: Select[Reflection]) -> Select[Reflection]:
+    """Visible reflections, newest first, with their authors loaded."""
+    return base.options(selectinload(Reflection.author)).order_by(
+        Reflection.written_on.desc(), Reflection.id.desc()
+    )
+
+
+def reflection_subjects(
+    reflections: Sequence[Reflection],
+) -> tuple[dict[int, Case], dict[int, SupervisionSession]]:
+    """The cases and sessions that reflections are about, by id (always one query each)."""
+    case_ids = {r.case_id for r in reflections if r.case_id is not None}
+    session_ids = {r.session_id for r in reflections if r.session_id is not None}
+    found_cases = db.session.scalars(select(Case).where(Case.id.in_(case_ids)))
+    found_sessions = db.session.scalars(
+        select(SupervisionSession).where(SupervisionSession.id.in_(session_ids))
+    )
+    return {c.id: c for c in found_cases}, {s.id: s for s in found_sessions}
+
+
+def cases_of(enrolment: Enrolment) -> list[Case]:
+    """The enrolment's cases, newest first."""
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.enrolment_id == enrolment.id)
+            .order_by(Case.started_on.desc(), Case.id.desc())
+        )
+    )
+
+
+def sessions_of(enrolment: Enrolment) -> list[SupervisionSession]:
+    """The enrolment's sessions, newest first (without their details)."""
+    return list(
+        db.session.scalars(
+            select(SupervisionSession)
+            .where(SupervisionSession.enrolment_id == enrolment.id)
+            .order_by(SupervisionSession.held_on.desc(), SupervisionSession.id.desc())
+        )
+    )
+
+
+def milestone_subtypes(enrolment: Enrolment) -> list[tuple[str, str, str]]:
+    """(requirement kind, subtype, label) for documents and meetings the scheme asks for."""
+    rows = db.session.scalars(
+        select(Requirement)
+        .where(
+            Requirement.scheme_id == enrolment.scheme_id,
+            Requirement.kind.in_(SUBTYPE_PARAMS),
+        )
+        .order_by(Requirement.position)
+    )
+    found: dict[tuple[str, str], str] = {}
+    for requirement in rows:
+        subtype = requirement.params.get(SUBTYPE_PARAMS[requirement.kind])
+        if subtype:
+            found.setdefault((requirement.kind, str(subtype)), requirement.label)
+    return [(kind, subtype, label) for (kind, subtype), label in found.items()]

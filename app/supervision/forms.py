@@ -1,0 +1,70 @@
+"""Forms for logging supervision sessions and for the supervisor's decisions and notes."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from app.forms import IdentifyingTextCheck, MultiCheckboxField
+from app.i18n import lazy_gettext as _l
+
+DATE_MESSAGE = _l("Give a date like 2026-09-01.")
+
+
+class SessionForm(IdentifyingTextCheck):
+    """A supervision session as the trainee logs it."""
+
+    text_fields = ("reflection_before", "reflection_after", "next_steps")
+    supervisor = SelectField(
+        _l("Supervisor"),
+        description=_l("Your own supervisor on the day of the session."),
+        coerce=int,
+        validators=[InputRequired(_l("Choose the supervisor."))],
+    )
+    held_on = DateField(_l("Held on"), validators=[DataRequired(DATE_MESSAGE)])
+    minutes = IntegerField(
+        _l("Length in minutes"),
+        description=_l("For example 60, 90 or 120."),
+        validators=[InputRequired(_l("Give the length in minutes, e.g. 90."))],
+    )
+    group = BooleanField(_l("Group session"))
+    online = BooleanField(_l("Held online"))
+    filmed = BooleanField(_l("The session was filmed"))
+    cycles = MultiCheckboxField(_l("Cycles reviewed"), coerce=int)
+    films = MultiCheckboxField(_l("Films reviewed"), coerce=int)
+    reflection_before = TextAreaField(
+        _l("Your reflection before the session"),
+        description=_l("What you wanted to look at, and why."),
+        validators=[Length(max=5000)],
+    )
+    reflection_after = TextAreaField(
+        _l("Your reflection after the session"), validators=[Length(max=5000)]
+    )
+    next_steps = TextAreaField(
+        _l("Agreed next steps"),
+        description=_l("Your working points until the next session."),
+        validators=[Length(max=5000)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Confirm a session (a button only)."""
+
+
+class ReturnForm(FlaskForm):
+    """Send a session back to the trainee, saying why."""
+
+    reason = TextAreaField(
+        _l("Why does it go back?"),
+        description=_l("The trainee sees this and can change the session."),
+        validators=[
+            InputRequired(_l("Say why the session goes back to the trainee.")),
+            Length(max=2000),
+        ],
+    )
+
+
+class NotesForm(FlaskForm):
+    """The supervisor's own reflection and feedback on a session."""
+
+    reflection = TextAreaField(_l("Your reflection"), validators=[Length(max=5000)])
+    feedback = TextAreaField(_l("Feedback for the trainee"), validators=[Length(max=5000)])
