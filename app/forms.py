@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -45,6 +46,18 @@ def apply_service(form: FlaskForm, action: Callable[[], T]) -> T | None:
         return None
     db.session.commit()
     return result
+
+
+def apply_or_flash(action: Callable[[], object]) -> bool:
+    """Run a service call that has no form: commit, or roll back and flash the refusal."""
+    try:
+        action()
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    return True
 
 
 def safe_next(target: str | None) -> str | None:

@@ -6,11 +6,11 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, requires
 from app.extensions import db
-from app.forms import apply_service
+from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment
-from app.services import cases, evidence_queries
+from app.services import cases, evidence_queries, removals
 
 from .forms import CaseForm, ConsentForm, WithdrawConsentForm
 
@@ -149,3 +149,15 @@ def withdraw_consent(consent_id: int) -> tuple[str, int] | Response:
         return redirect(url_for("cases.show", case_id=consent.case_id))
     page = render_template("cases/withdraw_form.html", form=form, consent=consent)
     return page, 422 if form.errors else 200
+
+
+@bp.post("/cases/<int:case_id>/delete")
+@requires(Action.RECORD_EVIDENCE)
+def delete(case_id: int) -> Response:
+    """Delete a case that has no cycles."""
+    case = load_or_404(Case, case_id, Action.RECORD_EVIDENCE)
+    enrolment_id = case.enrolment_id
+    if apply_or_flash(lambda: removals.delete_case(current_user._get_current_object(), case)):
+        flash(_("Case deleted."), "success")
+        return redirect(url_for("cases.index", enrolment_id=enrolment_id))
+    return redirect(url_for("cases.show", case_id=case_id))

@@ -5,11 +5,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, requires
-from app.forms import apply_service
+from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, Cycle
-from app.services import films
+from app.services import films, removals
 
 from .forms import CycleForm
 
@@ -70,3 +70,14 @@ def edit(cycle_id: int) -> tuple[str, int] | Response:
         flash(_("Saved."), "success")
         return redirect(url_for("cases.show", case_id=cycle.case_id))
     return _render(form, cycle.case, cycle)
+
+
+@bp.post("/cycles/<int:cycle_id>/delete")
+@requires(Action.RECORD_EVIDENCE)
+def delete(cycle_id: int) -> Response:
+    """Delete a cycle without films."""
+    cycle = load_or_404(Cycle, cycle_id, Action.RECORD_EVIDENCE)
+    case_id = cycle.case_id
+    if apply_or_flash(lambda: removals.delete_cycle(current_user._get_current_object(), cycle)):
+        flash(_("Cycle deleted."), "success")
+    return redirect(url_for("cases.show", case_id=case_id))

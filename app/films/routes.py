@@ -17,11 +17,11 @@ from wtforms import SelectChoice
 
 from app.authz import Action, can_current, load_or_404, requires
 from app.extensions import csrf, db
-from app.forms import apply_service, choices
+from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Consent, Cycle, Element, Film, FilmKind, Moment, Principle
-from app.services import clips, evidence_queries, films
+from app.services import clips, evidence_queries, films, removals
 from app.storage import clip_storage
 
 from .forms import ClipForm, FilmForm, MomentForm
@@ -245,3 +245,16 @@ def delete_clip(film_id: int) -> Response:
         db.session.commit()
         flash(_("Clip deleted."), "success")
     return redirect(url_for("films.show", film_id=film.id))
+
+
+@bp.post("/films/<int:film_id>/delete")
+@requires(Action.RECORD_EVIDENCE)
+def delete(film_id: int) -> Response:
+    """Delete a film with its moments and clip (not one a confirmed session reviewed)."""
+    film = load_or_404(Film, film_id, Action.RECORD_EVIDENCE)
+    case_id = film.cycle.case_id
+    actor = current_user._get_current_object()
+    if apply_or_flash(lambda: removals.delete_film(actor, film, clip_storage())):
+        flash(_("Film deleted."), "success")
+        return redirect(url_for("cases.show", case_id=case_id))
+    return redirect(url_for("films.show", film_id=film_id))

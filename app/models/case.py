@@ -29,7 +29,7 @@ class Case(Base):
 
     enrolment: Mapped[Enrolment] = relationship()
     consents: Mapped[list["Consent"]] = relationship(
-        back_populates="case", order_by="Consent.given_on, Consent.id"
+        back_populates="case", order_by="Consent.given_on, Consent.id", cascade="all, delete-orphan"
     )
 
     @property

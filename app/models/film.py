@@ -1,6 +1,7 @@
 """Cycles of guidance, the films made in them and the time-coded moments marked on films."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from app.models.case import Case, Consent
 from app.models.enums import FilmKind, str_enum
 from app.models.scheme import Element, Principle
 from app.models.user import User
+
+if TYPE_CHECKING:
+    from app.models.supervision import SupervisionSession
 
 
 class Cycle(Base):
@@ -29,6 +33,9 @@ class Cycle(Base):
     case: Mapped[Case] = relationship()
     films: Mapped[list["Film"]] = relationship(
         back_populates="cycle", order_by="Film.recorded_on, Film.id"
+    )
+    sessions: Mapped[list["SupervisionSession"]] = relationship(
+        secondary="session_cycles", back_populates="cycles"
     )
 
     @property
@@ -59,7 +66,10 @@ class Film(Base):
     cycle: Mapped[Cycle] = relationship(back_populates="films")
     consent: Mapped[Consent] = relationship()
     moments: Mapped[list["Moment"]] = relationship(
-        back_populates="film", order_by="Moment.start_ms, Moment.id"
+        back_populates="film", order_by="Moment.start_ms, Moment.id", cascade="all, delete-orphan"
+    )
+    sessions: Mapped[list["SupervisionSession"]] = relationship(
+        secondary="session_films", back_populates="films"
     )
 
     @property
@@ -87,3 +97,6 @@ class Moment(Base):
     principle: Mapped[Principle] = relationship()
     element: Mapped[Element | None] = relationship()
     author: Mapped[User] = relationship()
+    sessions: Mapped[list["SupervisionSession"]] = relationship(
+        secondary="session_moments", back_populates="moments"
+    )

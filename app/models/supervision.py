@@ -53,9 +53,11 @@ class SupervisionSession(Base):
 
     enrolment: Mapped[Enrolment] = relationship()
     supervisor: Mapped[User] = relationship()
-    cycles: Mapped[list[Cycle]] = relationship(secondary=session_cycles)
-    films: Mapped[list[Film]] = relationship(secondary=session_films)
-    moments: Mapped[list[Moment]] = relationship(secondary=session_moments)
+    cycles: Mapped[list[Cycle]] = relationship(secondary=session_cycles, back_populates="sessions")
+    films: Mapped[list[Film]] = relationship(secondary=session_films, back_populates="sessions")
+    moments: Mapped[list[Moment]] = relationship(
+        secondary=session_moments, back_populates="sessions"
+    )
 
 
 class Reflection(Base):

@@ -9,11 +9,11 @@ from wtforms import SelectChoice
 
 from app.authz import Action, load_or_404, requires, visible_reflections
 from app.extensions import db
-from app.forms import apply_service, choices
+from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, Enrolment, Reflection, SupervisionSession
-from app.services import reflections, supervision_queries
+from app.services import reflections, removals, supervision_queries
 
 from .forms import ReflectionForm
 
@@ -112,3 +112,15 @@ def share(reflection_id: int) -> Response:
         for message in form.form_errors or [_("Nothing was changed. Please try again.")]:
             flash(message, "error")
     return redirect(url_for("reflections.index", enrolment_id=reflection.enrolment_id))
+
+
+@bp.post("/reflections/<int:reflection_id>/delete")
+@requires(Action.RECORD_EVIDENCE)
+def delete(reflection_id: int) -> Response:
+    """Its author deletes a reflection."""
+    reflection = load_or_404(Reflection, reflection_id, Action.RECORD_EVIDENCE)
+    enrolment_id = reflection.enrolment_id
+    actor = current_user._get_current_object()
+    if apply_or_flash(lambda: removals.delete_reflection(actor, reflection)):
+        flash(_("Reflection deleted."), "success")
+    return redirect(url_for("reflections.index", enrolment_id=enrolment_id))

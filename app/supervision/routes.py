@@ -8,12 +8,12 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, can, load_or_404, requires
 from app.extensions import db
-from app.forms import apply_service, choices
+from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.labels_evidence import FILM_KIND_NAMES
 from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
-from app.services import supervision, supervision_queries
+from app.services import removals, supervision, supervision_queries
 from app.services.supervision import SessionDetails
 
 from .forms import ConfirmForm, NotesForm, ReturnForm, SessionForm
@@ -251,3 +251,16 @@ def notes(session_id: int) -> tuple[str, int] | Response:
         flash(_("Your notes are saved."), "success")
         return redirect(url_for("supervision.show", session_id=session_id))
     return _show_page(session_id, notes_form=form), 422
+
+
+@bp.post("/sessions/<int:session_id>/delete")
+@requires(Action.RECORD_EVIDENCE)
+def delete(session_id: int) -> Response:
+    """Delete a session the supervisor has not confirmed."""
+    session = load_or_404(SupervisionSession, session_id, Action.RECORD_EVIDENCE)
+    enrolment_id = session.enrolment_id
+    actor = current_user._get_current_object()
+    if apply_or_flash(lambda: removals.delete_session(actor, session)):
+        flash(_("Session deleted."), "success")
+        return redirect(url_for("supervision.index", enrolment_id=enrolment_id))
+    return redirect(url_for("supervision.show", session_id=session_id))

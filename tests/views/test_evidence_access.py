@@ -139,6 +139,11 @@ ROUTES = [
         ),
     ),
     ("get", "/enrolments/{enrolment}/milestones/new", RECORD),
+    ("post", "/cases/{case}/delete", RECORD | {"trainee": 302}),
+    ("post", "/cycles/{cycle}/delete", RECORD | {"trainee": 302}),
+    ("post", "/films/{film}/delete", RECORD | {"trainee": 302}),
+    ("post", "/sessions/{session}/delete", RECORD | {"trainee": 302}),
+    ("post", "/reflections/{reflection}/delete", RECORD | {"trainee": 302}),
     (
         "get",
         "/enrolments/{enrolment}/pauses/new",

@@ -197,3 +197,18 @@ def test_deleting_a_clip_keeps_the_film_record(app, client, world, tmp_path):
     assert _clip(client, world).status_code == 404
     assert client.get(f"/films/{world.film_id}").status_code == 200
     assert list((tmp_path / "clips").iterdir()) == []
+
+
+def test_deleting_a_film_removes_it_and_its_moments(app, client, world):
+    sign_in(client, world.trainee)
+    with committed(app):
+        principle_id = db.session.scalars(select(Principle.id)).first()
+    client.post(
+        f"/films/{world.film_id}/moments",
+        data={"start": "0:01", "end": "0:05", "principle": principle_id, "element": 0},
+    )
+    response = client.post(f"/films/{world.film_id}/delete")
+    assert response.headers["Location"] == f"/cases/{world.case_id}"
+    assert "Film deleted." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert client.get(f"/films/{world.film_id}").status_code == 404
+    assert _count(app, Moment) == 0

@@ -1,0 +1,89 @@
+"""Deleting mistaken entries: only what nothing else rests on, always with an audit entry."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import exists, update
+
+from app.extensions import db
+from app.models import Case, Cycle, Film, Reflection, SessionStatus, SupervisionSession, User
+from app.services import audit
+from app.services.errors import RuleViolation
+from app.storage import ClipStorage
+
+
+def _confirmed(sessions: Iterable[SupervisionSession]) -> bool:
+    return any(s.status is SessionStatus.CONFIRMED for s in sessions)
+
+
+def _unlink_reflections(**about: int) -> None:
+    ((column, value),) = about.items()
+    db.session.execute(
+        update(Reflection).where(getattr(Reflection, column) == value).values({column: None})
+    )
+
+
+def delete_case(actor: User, case: Case) -> None:
+    """Delete a case that has no cycles yet (its consents go with it)."""
+    if db.session.scalar(exists().where(Cycle.case_id == case.id).select()):
+        raise RuleViolation("Delete the case's cycles first.")
+    before = {"code": case.code, "consents": len(case.consents)}
+    case_id = case.id
+    _unlink_reflections(case_id=case_id)
+    db.session.delete(case)
+    db.session.flush()
+    audit.record(actor, "case.deleted", "case", case_id, before=before)
+
+
+def delete_cycle(actor: User, cycle: Cycle) -> None:
+    """Delete a cycle without films that no confirmed session reviewed."""
+    if cycle.films:
+        raise RuleViolation("Delete the cycle's films first.")
+    if _confirmed(cycle.sessions):
+        raise RuleViolation("A confirmed supervision session reviewed this cycle; it stays.")
+    before = {"case_id": cycle.case_id, "filmed_on": cycle.filmed_on}
+    cycle_id = cycle.id
+    _unlink_reflections(cycle_id=cycle_id)
+    db.session.delete(cycle)
+    db.session.flush()
+    audit.record(actor, "cycle.deleted", "cycle", cycle_id, before=before)
+
+
+def delete_film(actor: User, film: Film, storage: ClipStorage) -> None:
+    """Delete a film, its moments and its clip, unless a confirmed session reviewed them."""
+    if _confirmed(film.sessions) or any(_confirmed(m.sessions) for m in film.moments):
+        raise RuleViolation("A confirmed supervision session reviewed this film; it stays.")
+    before = {
+        "cycle_id": film.cycle_id,
+        "kind": film.kind,
+        "moments": len(film.moments),
+        "had_clip": film.has_clip,
+    }
+    film_id, clip_key = film.id, film.clip_key if film.has_clip else None
+    db.session.delete(film)
+    db.session.flush()
+    if clip_key:
+        storage.delete(clip_key)
+    audit.record(actor, "film.deleted", "film", film_id, before=before)
+
+
+def delete_session(actor: User, session: SupervisionSession) -> None:
+    """Delete a session the supervisor has not confirmed."""
+    if session.status is SessionStatus.CONFIRMED:
+        raise RuleViolation("A confirmed session cannot be deleted.")
+    before = {"held_on": session.held_on, "minutes": session.minutes, "status": session.status}
+    session_id = session.id
+    _unlink_reflections(session_id=session_id)
+    db.session.delete(session)
+    db.session.flush()
+    audit.record(actor, "session.deleted", "session", session_id, before=before)
+
+
+def delete_reflection(actor: User, reflection: Reflection) -> None:
+    """Its author deletes a reflection."""
+    if reflection.author_id != actor.id:
+        raise RuleViolation("Only its author can delete a reflection.")
+    before = {"title": reflection.title, "private": reflection.private}
+    reflection_id = reflection.id
+    db.session.delete(reflection)
+    db.session.flush()
+    audit.record(actor, "reflection.deleted", "reflection", reflection_id, before=before)
