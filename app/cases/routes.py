@@ -11,6 +11,8 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment
 from app.services import cases, evidence_queries, removals
+from app.services.progress import counted_in
+from app.services.progress_data import progress_for
 
 from .forms import CaseForm, ConsentForm, WithdrawConsentForm
 
@@ -89,10 +91,12 @@ def show(case_id: int) -> str:
     case = load_or_404(Case, case_id, Action.VIEW_EVIDENCE)
     cycles = evidence_queries.cycles_of(case)
     retention = case.enrolment.scheme.film_retention_months
+    progress = progress_for(case.enrolment, local_today())
     return render_template(
         "cases/show.html",
         case=case,
         cycles=cycles,
+        cycle_stages=counted_in(progress, "cycle"),
         default_deletion=cases.default_deletion_date(case, retention),
     )
 

@@ -300,3 +300,14 @@ def _windows(opened: list[StagePeriod], today: date) -> dict[int, Window]:
             min(meetings_stop, cap),
         )
     return windows
+
+
+def counted_in(progress: EnrolmentProgress, evidence_type: str) -> dict[int, int]:
+    """The stage number each piece of evidence of a type counts toward, from the evaluation."""
+    return {
+        ref.id: stage.number
+        for stage in progress.stages
+        for req in stage.requirements
+        for ref in req.evidence
+        if ref.type == evidence_type
+    }
