@@ -1,37 +1,18 @@
 """Pages issue the same number of queries whatever the amount of data (no N+1)."""
 
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
-from app.extensions import db
 from app.models import CaseSetting, ConsentScope, Enrolment, FilmKind, Role
 from app.services import cases, films, reflections, supervision
 from app.services.supervision import SessionDetails
 from tests.conftest import committed, sign_in
 from tests.factories import enrolled_trainee, make_user
+from tests.query_counter import count_queries
 
 TODAY = date(2026, 11, 24)
-
-
-@contextmanager
-def counting(app):
-    """Count the SQL statements sent while the block runs."""
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def _record(enrolment: Enrolment, n: int) -> int:
@@ -111,7 +92,7 @@ def _queries(app, schemes_loaded, n: int, who: str, page: Callable[[dict], str])
     client = app.test_client()
     sign_in(client, world[who])
     path = page(world)
-    with counting(app) as statements:
+    with count_queries(app) as statements:
         response = client.get(path)
     assert response.status_code == 200, path
     return len(statements)

@@ -1,12 +1,10 @@
 """Trainees write reflections, private until they share them with their supervisors."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Case, CaseSetting, Enrolment, Reflection
@@ -14,25 +12,9 @@ from app.services import cases, reflections, supervision
 from app.services.supervision import SessionDetails
 from tests.conftest import committed, sign_in
 from tests.factories import enrolled_trainee
+from tests.query_counter import count_queries
 
 TODAY = date(2026, 11, 24)
-
-
-@contextmanager
-def count_queries(app) -> Iterator[list[str]]:
-    """Collect the SQL statements the app sends while the block runs."""
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def collect(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
 
 
 @pytest.fixture
