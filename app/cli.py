@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Role, SupervisorGrade
 from app.models.base import utcnow
 from app.services import demo, people
+from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import latest_schemes, load_definitions
@@ -109,7 +110,23 @@ def list_schemes() -> None:
         )
 
 
+@click.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def verify_audit() -> None:
+    """Check the whole hash chain; exit non-zero naming the first broken entry."""
+    check = verify_chain()
+    if not check.holds:
+        click.echo(f"BROKEN at audit entry #{check.broken_at}: {check.reason}.", err=True)
+        raise SystemExit(1)
+    click.echo(f"The audit chain holds: {check.entries} entries verified.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (create_user, seed_demo, schemes_group):
+    for command in (create_user, seed_demo, schemes_group, audit_group):
         app.cli.add_command(command)

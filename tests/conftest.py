@@ -131,3 +131,30 @@ def schemes(app: Flask) -> None:
 
     with committed(app):
         load_definitions(None, default_schemes_dir())
+
+
+@pytest.fixture
+def committing_app(database_url: str, smtp: Inbox) -> Iterator[Flask]:
+    """An app whose sessions really commit (for concurrency tests on PostgreSQL); every table
+    is emptied afterwards with TRUNCATE, which the audit table's row triggers do not block."""
+    application = create_app(
+        "test",
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp.port,
+            "WTF_CSRF_ENABLED": False,
+        },
+    )
+    with application.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("needs PostgreSQL (SQLite serialises writers itself)")
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.session.remove()
+            tables = ", ".join(t.name for t in reversed(db.metadata.sorted_tables))
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.engine.dispose()

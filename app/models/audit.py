@@ -11,7 +11,7 @@ from app.models.user import User
 
 
 class AuditEvent(Base):
-    """One change of state; rows are only ever inserted."""
+    """One change of state; rows are only ever inserted, each chained to the one before."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_subject", "subject_type", "subject_id"),)
@@ -24,5 +24,7 @@ class AuditEvent(Base):
     subject_id: Mapped[int | None]
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor: Mapped[User | None] = relationship()

@@ -1,4 +1,4 @@
-"""Write audit entries in the same transaction as the change they describe."""
+"""Write audit entries, chained by hash, in the same transaction as the change they describe."""
 
 from datetime import date, datetime
 from enum import Enum
@@ -6,6 +6,8 @@ from typing import Any
 
 from app.extensions import db
 from app.models import AuditEvent, User
+from app.models.base import utcnow
+from app.services import audit_chain
 
 
 def _plain(value: Any) -> Any:
@@ -31,6 +33,7 @@ def record(
 ) -> AuditEvent:
     """Append one audit entry (who, what, when, before and after) and flush it."""
     event = AuditEvent(
+        occurred_at=utcnow(),
         actor_id=actor.id if actor is not None else None,
         action=action,
         subject_type=subject_type,
@@ -38,6 +41,9 @@ def record(
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
     )
+    db.session.flush()  # write pending changes before taking the chain's lock
+    event.prev_hash = audit_chain.last_hash_for_append()
+    event.hash = audit_chain.entry_hash(event, event.prev_hash)
     db.session.add(event)
     db.session.flush()
     return event
