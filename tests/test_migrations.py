@@ -23,7 +23,7 @@ def test_migrations_reach_head(database_url):
     with engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     engine.dispose()
-    assert version == "0003_audit_chain"
+    assert version == "0004_signoff"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,10 @@ from app.models.enums import (
     ConsentScope,
     EnrolmentStatus,
     FilmKind,
+    MeetingStatus,
     MilestoneKind,
+    NotifyBy,
+    RatingKind,
     Role,
     SessionStatus,
     SupervisorGrade,
@@ -18,6 +21,7 @@ from app.models.enums import (
 from app.models.film import Cycle, Film, Moment
 from app.models.milestone import Milestone, Pause
 from app.models.scheme import Element, Framework, Principle, Requirement, Scheme, Stage
+from app.models.signoff import DigestSent, EvidenceLock, Notification, Rating, StageMeeting
 from app.models.supervision import Reflection, SupervisionSession
 from app.models.user import AuthToken, User, UserRole
 
@@ -30,24 +34,32 @@ __all__ = [
     "Consent",
     "ConsentScope",
     "Cycle",
+    "DigestSent",
     "Element",
     "Enrolment",
     "EnrolmentStage",
     "EnrolmentStatus",
+    "EvidenceLock",
     "Film",
     "FilmKind",
     "Framework",
+    "MeetingStatus",
     "Milestone",
     "MilestoneKind",
     "Moment",
+    "Notification",
+    "NotifyBy",
     "Pause",
     "Principle",
+    "Rating",
+    "RatingKind",
     "Reflection",
     "Requirement",
     "Role",
     "Scheme",
     "SessionStatus",
     "Stage",
+    "StageMeeting",
     "SupervisionSession",
     "SupervisorAssignment",
     "SupervisorGrade",

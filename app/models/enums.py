@@ -92,3 +92,29 @@ class MilestoneKind(StrEnum):
     MEETING = "meeting"
     PEER_PRESENTATION = "peer_presentation"
     INTERVISION_SESSION = "intervision_session"
+
+
+class RatingKind(StrEnum):
+    """Who rated: the trainee themself, or their own supervisor."""
+
+    SELF = "self"
+    SUPERVISOR = "supervisor"
+
+
+class MeetingStatus(StrEnum):
+    """Where an end-of-stage meeting stands."""
+
+    REQUESTED = "requested"
+    ASSESSOR_NAMED = "assessor_named"
+    PASSED = "passed"
+    NOT_YET = "not_yet"
+    WITHDRAWN = "withdrawn"
+    RATIFIED = "ratified"
+    VOIDED = "voided"
+
+
+class NotifyBy(StrEnum):
+    """How a person wants to hear about what waits for them."""
+
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"

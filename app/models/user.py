@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
-from app.models.enums import Role, SupervisorGrade, TokenPurpose, str_enum
+from app.models.enums import NotifyBy, Role, SupervisorGrade, TokenPurpose, str_enum
 
 
 class User(UserMixin, Base):
@@ -23,6 +23,7 @@ class User(UserMixin, Base):
     supervisor_grade: Mapped[SupervisorGrade | None] = mapped_column(str_enum(SupervisorGrade))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     locale: Mapped[str] = mapped_column(String(16), default="en")
+    notify_by: Mapped[NotifyBy] = mapped_column(str_enum(NotifyBy), default=NotifyBy.IMMEDIATE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     role_links: Mapped[list["UserRole"]] = relationship(
