@@ -72,9 +72,12 @@ def register_blueprints(app: Flask) -> None:
     from app.health.routes import bp as health_bp
     from app.home.routes import bp as home_bp
     from app.milestones.routes import bp as milestones_bp
+    from app.notifications.routes import bp as notifications_bp
     from app.people.routes import bp as people_bp
+    from app.ratings.routes import bp as ratings_bp
     from app.reflections.routes import bp as reflections_bp
     from app.scheme_pages.routes import bp as scheme_pages_bp
+    from app.signoff.routes import bp as signoff_bp
     from app.supervision.routes import bp as supervision_bp
 
     for blueprint in (
@@ -90,6 +93,9 @@ def register_blueprints(app: Flask) -> None:
         supervision_bp,
         reflections_bp,
         milestones_bp,
+        ratings_bp,
+        signoff_bp,
+        notifications_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)
@@ -106,6 +112,7 @@ def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
     from app import authz, i18n, labels, labels_evidence
     from app.forms import field_attrs, format_timecode
+    from app.notifications.routes import unread_for_current_user
     from app.progress_text import achieved_text, format_minutes, missing_text
 
     app.jinja_env.globals["can"] = authz.can_current
@@ -119,12 +126,14 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["film_kind_names"] = labels_evidence.FILM_KIND_NAMES
     app.jinja_env.globals["session_status_names"] = labels_evidence.SESSION_STATUS_NAMES
     app.jinja_env.globals["milestone_names"] = labels_evidence.MILESTONE_NAMES
+    app.jinja_env.globals["meeting_status_names"] = labels_evidence.MEETING_STATUS_NAMES
     i18n.register_filters(app)
     app.jinja_env.filters["timecode"] = format_timecode
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.filters["hours"] = format_minutes
     app.jinja_env.globals["achieved_text"] = achieved_text
     app.jinja_env.globals["missing_text"] = missing_text
+    app.jinja_env.globals["unread_notifications"] = unread_for_current_user
 
 
 def register_cli(app: Flask) -> None:

@@ -26,12 +26,15 @@ from app.models import (
     ConsentScope,
     Cycle,
     Enrolment,
+    EnrolmentStage,
     EnrolmentStatus,
     Film,
+    MeetingStatus,
     Moment,
     Reflection,
     Role,
     SessionStatus,
+    StageMeeting,
     SupervisionSession,
     SupervisorAssignment,
     User,
@@ -60,6 +63,14 @@ class Action(StrEnum):
     DECIDE_SESSION = "session.decide"
     WRITE_SESSION_NOTES = "session.write_notes"
     SHARE_REFLECTION = "reflection.share"
+    VIEW_OWN_NOTIFICATIONS = "notifications.view"
+    REQUEST_MEETING = "meeting.request"
+    VIEW_MEETING = "meeting.view"
+    NAME_ASSESSOR = "meeting.name_assessor"
+    RECORD_OUTCOME = "meeting.record_outcome"
+    WRITE_STATEMENT = "meeting.write_statement"
+    DECIDE_SIGNOFF = "meeting.decide"
+    RATE = "ratings.rate"
 
 
 def enrolment_of(obj: object) -> Enrolment:
@@ -78,6 +89,8 @@ def enrolment_of(obj: object) -> Enrolment:
         return obj.film.cycle.case.enrolment
     if isinstance(obj, SupervisionSession):
         return obj.enrolment
+    if isinstance(obj, StageMeeting):
+        return obj.enrolment_stage.enrolment
     if isinstance(obj, Reflection):
         found = db.session.get(Enrolment, obj.enrolment_id)
         assert found is not None
@@ -91,6 +104,23 @@ def _is_trainee_of(user: User, enrolment: Enrolment) -> bool:
 
 def _is_supervisor_of(user: User, enrolment: Enrolment) -> bool:
     return any(a.supervisor_id == user.id for a in enrolment.assignments)
+
+
+def _is_assessor_of(user: User, enrolment: Enrolment) -> bool:
+    """Named to assess one of the enrolment's stage meetings (and not since voided)."""
+    return (
+        db.session.scalar(
+            select(StageMeeting.id)
+            .join(EnrolmentStage)
+            .where(
+                EnrolmentStage.enrolment_id == enrolment.id,
+                StageMeeting.assessor_id == user.id,
+                StageMeeting.status != MeetingStatus.VOIDED,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _signed_in(user: User, _obj: object) -> bool:
@@ -111,6 +141,7 @@ def _may_view(user: User, obj: object | None) -> bool:
         user.has_role(Role.COORDINATOR)
         or _is_trainee_of(user, enrolment)
         or _is_supervisor_of(user, enrolment)
+        or _is_assessor_of(user, enrolment)
     )
 
 
@@ -127,9 +158,9 @@ def _may_view_clip(user: User, film: Film | None) -> bool:
     enrolment = enrolment_of(film)
     if _is_trainee_of(user, enrolment):
         return film.consent.allows(ConsentScope.FILMING)
-    if _is_supervisor_of(user, enrolment):
-        return film.consent.allows(ConsentScope.OWN_SUPERVISOR)
-    return False
+    if _is_supervisor_of(user, enrolment) and film.consent.allows(ConsentScope.OWN_SUPERVISOR):
+        return True
+    return _is_assessor_of(user, enrolment) and film.consent.allows(ConsentScope.ASSESSOR)
 
 
 def _may_add_moment(user: User, film: Film | None) -> bool:
@@ -161,6 +192,35 @@ def _may_decide(user: User, session: SupervisionSession | None) -> bool:
     return _session_supervisor(user, session) and session.status is SessionStatus.LOGGED
 
 
+def _may_request(user: User, enrolment: Enrolment | None) -> bool:
+    if user.has_role(Role.COORDINATOR):
+        return True
+    if enrolment is None:
+        return user.has_role(Role.TRAINEE)
+    return _is_trainee_of(user, enrolment) and enrolment.status is EnrolmentStatus.ACTIVE
+
+
+def _assessor(user: User, meeting: StageMeeting | None) -> bool:
+    if meeting is None:
+        return user.has_role(Role.SUPERVISOR)
+    return meeting.assessor_id == user.id
+
+
+def _own_supervisor_now(user: User, obj: StageMeeting | Enrolment | None) -> bool:
+    if obj is None:
+        return user.has_role(Role.SUPERVISOR)
+    current = enrolment_of(obj).current_assignment
+    return current is not None and current.supervisor_id == user.id
+
+
+def _may_rate(user: User, enrolment: Enrolment | None) -> bool:
+    if enrolment is None:
+        return bool(user.roles & {Role.TRAINEE, Role.SUPERVISOR})
+    if enrolment.status is not EnrolmentStatus.ACTIVE:
+        return False
+    return _is_trainee_of(user, enrolment) or _own_supervisor_now(user, enrolment)
+
+
 def _author(user: User, reflection: Reflection | None) -> bool:
     return reflection is None or reflection.author_id == user.id
 
@@ -182,6 +242,14 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.DECIDE_SESSION: _may_decide,
     Action.WRITE_SESSION_NOTES: _session_supervisor,
     Action.SHARE_REFLECTION: _author,
+    Action.REQUEST_MEETING: _may_request,
+    Action.VIEW_MEETING: _may_view,
+    Action.NAME_ASSESSOR: _coordinator,
+    Action.RECORD_OUTCOME: _assessor,
+    Action.WRITE_STATEMENT: _own_supervisor_now,
+    Action.DECIDE_SIGNOFF: _coordinator,
+    Action.RATE: _may_rate,
+    Action.VIEW_OWN_NOTIFICATIONS: _signed_in,
 }
 
 

@@ -1,17 +1,19 @@
 """Attune's administrative commands for `flask --app wsgi`."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from app import notify_mail
 from app.emails import send_invitation
 from app.extensions import db
 from app.models import Role, SupervisorGrade
 from app.models.base import utcnow
-from app.services import demo, people
+from app.services import demo, notifications, people
 from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
@@ -126,7 +128,45 @@ def verify_audit() -> None:
     click.echo(f"The audit chain holds: {check.entries} entries verified.")
 
 
+@click.group("notifications")
+def notifications_group() -> None:
+    """E-mail about what waits for people."""
+
+
+@notifications_group.command("send-digest")
+@click.option(
+    "--day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the digest is for, YYYY-MM-DD (default: today in DEFAULT_TIMEZONE).",
+)
+@with_appcontext
+def send_digest(day: datetime | None) -> None:
+    """Send the daily digest to everyone who chose it; safe to run more than once a day."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    chosen: date = day.date() if day is not None else datetime.now(zone).date()
+    sent = notify_mail.send_daily_digests(chosen)
+    click.echo(f"Sent {sent} digest(s) for {chosen.isoformat()}.")
+    left = len(notifications.digest_candidates(chosen))
+    if left:
+        click.echo(f"{left} digest(s) could not be sent; run the command again.", err=True)
+        raise SystemExit(1)
+
+
+@notifications_group.command("deliver")
+@with_appcontext
+def deliver() -> None:
+    """Send pending immediate notifications."""
+    sent = notify_mail.deliver_immediate()
+    click.echo(f"Sent {sent} notification e-mail(s).")
+    left = len(notifications.pending_immediate())
+    db.session.rollback()  # release the rows pending_immediate locked
+    if left:
+        click.echo(f"{left} could not be sent; they are tried again next time.", err=True)
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (create_user, seed_demo, schemes_group, audit_group):
+    for command in (create_user, seed_demo, schemes_group, audit_group, notifications_group):
         app.cli.add_command(command)

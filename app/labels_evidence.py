@@ -33,3 +33,12 @@ MILESTONE_NAMES = {
     "peer_presentation": _l("Peer-group presentation"),
     "intervision_session": _l("Intervision session"),
 }
+MEETING_STATUS_NAMES = {
+    "requested": _l("Requested: waiting for an assessor"),
+    "assessor_named": _l("Assessor named: meeting to be held"),
+    "passed": _l("Passed: waiting for ratification"),
+    "not_yet": _l("Not yet"),
+    "withdrawn": _l("Withdrawn"),
+    "ratified": _l("Ratified"),
+    "voided": _l("Reopened (outcome voided)"),
+}

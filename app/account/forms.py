@@ -3,18 +3,19 @@
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.forms import NewPasswordFields, choices
 from app.i18n import lazy_gettext as _l
+from app.models import NotifyBy
 from app.services.people import MAX_NAME_LENGTH
 
 TIMEZONES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc/"))
 
 
 class ProfileForm(FlaskForm):
-    """Name and time zone."""
+    """Name, time zone and how to be told about what waits."""
 
     display_name = StringField(
         _l("Your name"),
@@ -27,6 +28,17 @@ class ProfileForm(FlaskForm):
         _l("Time zone"),
         description=_l("Dates and times are shown in this zone."),
         choices=choices((tz, tz.replace("_", " ")) for tz in TIMEZONES),
+    )
+    notify_by = RadioField(
+        _l("How should Attune tell you about things waiting for you?"),
+        choices=choices(
+            [
+                (NotifyBy.IMMEDIATE.value, _l("An e-mail for each thing, straight away")),
+                (NotifyBy.DIGEST.value, _l("One daily digest e-mail with everything")),
+            ]
+        ),
+        coerce=NotifyBy,
+        validators=[InputRequired(_l("Choose how Attune should tell you."))],
     )
 
 

@@ -1,4 +1,4 @@
-"""A person's own account: name, time zone and password."""
+"""A person's own account: name, time zone, notification e-mails and password."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -22,12 +22,14 @@ def _page(profile: ProfileForm, password: ChangePasswordForm) -> tuple[str, int]
 @bp.route("", methods=["GET", "POST"])
 @requires(Action.EDIT_OWN_ACCOUNT)
 def profile() -> tuple[str, int] | Response:
-    """See and change one's name and time zone."""
+    """See and change one's name, time zone and how one is told about what waits."""
     user = current_user._get_current_object()
     form = ProfileForm(obj=user)
     if form.validate_on_submit() and apply_service(
         form,
-        lambda: people.update_own_profile(user, form.display_name.data or "", form.timezone.data),
+        lambda: people.update_own_profile(
+            user, form.display_name.data or "", form.timezone.data, form.notify_by.data
+        ),
     ):
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("account.profile"))

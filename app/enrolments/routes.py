@@ -11,11 +11,12 @@ from app.forms import apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Enrolment, Stage, User
-from app.services import enrolments, people
+from app.services import enrolments, people, signoff
 from app.services.enrolment_queries import search_enrolments
 from app.services.progress_data import progress_for
 from app.services.scheme_loader import latest_schemes
 from app.services.waiting import waiting_by_enrolment
+from app.signoff.forms import ExceptionRequestForm
 
 from .forms import ChangeSupervisorForm, EnrolForm
 
@@ -83,12 +84,18 @@ def new(trainee_id: int) -> tuple[str, int] | Response:
 def _page(
     enrolment: Enrolment, form: ChangeSupervisorForm | None, status: int = 200
 ) -> tuple[str, int]:
+    progress = progress_for(enrolment, local_today())
+    current = enrolment.current_stage
     page = render_template(
         "enrolments/show.html",
         enrolment=enrolment,
         form=form,
-        progress=progress_for(enrolment, local_today()),
+        progress=progress,
         waiting=waiting_by_enrolment([enrolment.id])[enrolment.id],
+        meetings=signoff.meetings_of_enrolment(enrolment),
+        open_meeting=signoff.open_meeting(current) if current else None,
+        missing=signoff.missing_for_request(progress.current) if progress.current else [],
+        exception_form=ExceptionRequestForm(formdata=None),
     )
     return page, status
 

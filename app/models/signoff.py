@@ -76,6 +76,7 @@ class StageMeeting(Base):
     sent_back_reason: Mapped[str] = mapped_column(Text, default="")
     digest: Mapped[str | None] = mapped_column(String(64))
     covered: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     void_reason: Mapped[str] = mapped_column(Text, default="")
 

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment, User
 from app.services import audit
 from app.services.errors import RuleViolation
+from app.services.evidence_locks import ensure_unlocked
 from app.services.evidence_rules import check_not_future, check_text
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -90,6 +91,7 @@ def update_case(
     today: date,
 ) -> Case:
     """Change a case's details (its code never changes)."""
+    ensure_unlocked(case)
     _check_case(label.strip(), started_on, ended_on, today)
     check_text(helping_question, "helping_question")
     check_text(goals, "goals")

@@ -6,7 +6,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Case, Cycle, Enrolment, Film, Moment
+from app.models import Case, Cycle, Enrolment, EnrolmentStage, Film, Moment
 
 
 def cases_query(enrolment: Enrolment) -> Select[Case]:
@@ -54,5 +54,19 @@ def film_with_moments(film_id: int) -> Film | None:
             selectinload(Film.moments).selectinload(Moment.principle),
             selectinload(Film.moments).selectinload(Moment.element),
             selectinload(Film.moments).selectinload(Moment.author),
+        )
+    )
+
+
+def films_of_stage(stage: EnrolmentStage) -> list[Film]:
+    """The films of the enrolment's cycles (assessors choose the clips shown from these)."""
+    return list(
+        db.session.scalars(
+            select(Film)
+            .join(Cycle)
+            .join(Case)
+            .where(Case.enrolment_id == stage.enrolment_id)
+            .options(selectinload(Film.consent), selectinload(Film.cycle).selectinload(Cycle.case))
+            .order_by(Film.recorded_on, Film.id)
         )
     )

@@ -17,6 +17,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.errors import RuleViolation
+from app.services.evidence_locks import ensure_unlocked
 from app.services.evidence_rules import check_not_future, check_text
 
 MAX_FILM_SECONDS = 4 * 60 * 60
@@ -57,6 +58,8 @@ def save_cycle(
     cycle: Cycle | None = None,
 ) -> Cycle:
     """Record a new cycle of a case, or change one (when `cycle` is given)."""
+    if cycle is not None:
+        ensure_unlocked(cycle)
     _check_cycle(case, filmed_on, shared_review_on, today)
     check_text(notes, "notes")
     if review_filmed and shared_review_on is None:
@@ -125,6 +128,8 @@ def save_film(
     film: Film | None = None,
 ) -> Film:
     """Record a film's metadata (new, or a change when `film` is given)."""
+    if film is not None:
+        ensure_unlocked(film)
     _check_film(cycle, recorded_on, length_seconds, kept_at, consent, today)
     if (
         film is not None
@@ -156,6 +161,7 @@ def add_moment(
     note: str,
 ) -> Moment:
     """Mark a time range on a film with a principle of the enrolment's framework."""
+    ensure_unlocked(film)
     if start_ms < 0:
         raise RuleViolation("The start cannot be before the film begins.", "start")
     if end_ms <= start_ms:
@@ -196,6 +202,7 @@ def add_moment(
 
 def delete_moment(actor: User, moment: Moment) -> None:
     """Remove a moment (its author or the trainee); the audit log keeps what it was."""
+    ensure_unlocked(moment, moment.film)
     before = {
         "film_id": moment.film_id,
         "start_ms": moment.start_ms,

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import Select, func, or_, select
 
 from app.extensions import db
-from app.models import Role, SupervisorGrade, TokenPurpose, User, UserRole
+from app.models import NotifyBy, Role, SupervisorGrade, TokenPurpose, User, UserRole
 from app.services import accounts, audit
 from app.services.errors import RuleViolation
 
@@ -133,17 +133,26 @@ def update_person(
     return user
 
 
-def update_own_profile(user: User, display_name: str, timezone: str) -> User:
-    """A person changes how they are named and the time zone dates are shown in."""
+def _own_profile(user: User) -> dict[str, object]:
+    return {
+        "display_name": user.display_name,
+        "timezone": user.timezone,
+        "notify_by": user.notify_by,
+    }
+
+
+def update_own_profile(user: User, display_name: str, timezone: str, notify_by: NotifyBy) -> User:
+    """A person changes their name, the time zone dates are shown in and how they are told."""
     if not display_name.strip():
         raise RuleViolation("Give the name you want to be called.", "display_name")
     if len(display_name.strip()) > MAX_NAME_LENGTH:
         raise RuleViolation(f"Use at most {MAX_NAME_LENGTH} characters.", "display_name")
-    before = {"display_name": user.display_name, "timezone": user.timezone}
+    before = _own_profile(user)
     user.display_name = display_name.strip()
     user.timezone = timezone
+    user.notify_by = NotifyBy(notify_by)
     db.session.flush()
-    after = {"display_name": user.display_name, "timezone": user.timezone}
+    after = _own_profile(user)
     if after != before:
         audit.record(user, "user.profile_updated", "user", user.id, before, after)
     return user

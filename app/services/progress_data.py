@@ -22,6 +22,9 @@ from app.models import (
     EnrolmentStage,
     Milestone,
     Pause,
+    Principle,
+    Rating,
+    RatingKind,
     Requirement,
     Scheme,
     SessionStatus,
@@ -34,6 +37,7 @@ from app.services.progress import (
     EnrolmentProgress,
     MilestoneFact,
     PauseFact,
+    RatingFact,
     RequirementFacts,
     SchemeFacts,
     SessionFact,
@@ -55,6 +59,7 @@ class _Facts:
     milestones: list[MilestoneFact] = field(default_factory=list)
     pauses: list[PauseFact] = field(default_factory=list)
     supervisees: list[SuperviseeFact] = field(default_factory=list)
+    ratings: list[RatingFact] = field(default_factory=list)
 
 
 def load_snapshot(enrolment: Enrolment, today: date) -> Snapshot:
@@ -83,6 +88,7 @@ def load_snapshots(enrolments: Sequence[Enrolment], today: date) -> dict[int, Sn
     _add_periods_and_pauses(facts)
     _add_cycles_and_milestones(facts)
     _add_supervision(facts, heads, trainees)
+    _add_ratings(facts)
     return {
         key: Snapshot(
             enrolment_id=key,
@@ -95,9 +101,26 @@ def load_snapshots(enrolments: Sequence[Enrolment], today: date) -> dict[int, Sn
             milestones=tuple(facts[key].milestones),
             pauses=tuple(facts[key].pauses),
             supervisees=tuple(facts[key].supervisees),
+            ratings=tuple(facts[key].ratings),
         )
         for key, (_trainee, scheme_id, started_on) in heads.items()
     }
+
+
+def _add_ratings(facts: dict[int, _Facts]) -> None:
+    """Own supervisors' ratings (competency milestones count those, not self-assessments)."""
+    rows = db.session.execute(
+        select(EnrolmentStage.enrolment_id, Principle.code, Rating.score, Rating.rated_on)
+        .join(EnrolmentStage, Rating.enrolment_stage_id == EnrolmentStage.id)
+        .join(Principle, Rating.principle_id == Principle.id)
+        .where(
+            EnrolmentStage.enrolment_id.in_(list(facts)),
+            Rating.kind == RatingKind.SUPERVISOR,
+            Rating.element_id.is_(None),
+        )
+    )
+    for enrolment_id, code, score, rated_on in rows:
+        facts[enrolment_id].ratings.append(RatingFact(code, score, rated_on))
 
 
 def _add_periods_and_pauses(facts: dict[int, _Facts]) -> None:

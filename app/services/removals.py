@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Case, Cycle, Film, Reflection, SessionStatus, SupervisionSession, User
 from app.services import audit
 from app.services.errors import RuleViolation
+from app.services.evidence_locks import ensure_unlocked
 from app.storage import ClipStorage
 
 
@@ -24,6 +25,7 @@ def _unlink_reflections(**about: int) -> None:
 
 def delete_case(actor: User, case: Case) -> None:
     """Delete a case that has no cycles yet (its consents go with it)."""
+    ensure_unlocked(case)
     if db.session.scalar(exists().where(Cycle.case_id == case.id).select()):
         raise RuleViolation("Delete the case's cycles first.")
     before = {"code": case.code, "consents": len(case.consents)}
@@ -36,6 +38,7 @@ def delete_case(actor: User, case: Case) -> None:
 
 def delete_cycle(actor: User, cycle: Cycle) -> None:
     """Delete a cycle without films that no confirmed session reviewed."""
+    ensure_unlocked(cycle)
     if cycle.films:
         raise RuleViolation("Delete the cycle's films first.")
     if _confirmed(cycle.sessions):
@@ -50,6 +53,7 @@ def delete_cycle(actor: User, cycle: Cycle) -> None:
 
 def delete_film(actor: User, film: Film, storage: ClipStorage) -> None:
     """Delete a film, its moments and its clip, unless a confirmed session reviewed them."""
+    ensure_unlocked(film, *film.moments)
     if _confirmed(film.sessions) or any(_confirmed(m.sessions) for m in film.moments):
         raise RuleViolation("A confirmed supervision session reviewed this film; it stays.")
     before = {
@@ -68,6 +72,7 @@ def delete_film(actor: User, film: Film, storage: ClipStorage) -> None:
 
 def delete_session(actor: User, session: SupervisionSession) -> None:
     """Delete a session the supervisor has not confirmed."""
+    ensure_unlocked(session)
     if session.status is SessionStatus.CONFIRMED:
         raise RuleViolation("A confirmed session cannot be deleted.")
     before = {"held_on": session.held_on, "minutes": session.minutes, "status": session.status}
@@ -80,6 +85,7 @@ def delete_session(actor: User, session: SupervisionSession) -> None:
 
 def delete_reflection(actor: User, reflection: Reflection) -> None:
     """Its author deletes a reflection."""
+    ensure_unlocked(reflection)
     if reflection.author_id != actor.id:
         raise RuleViolation("Only its author can delete a reflection.")
     before = {"title": reflection.title, "private": reflection.private}

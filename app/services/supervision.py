@@ -9,6 +9,7 @@ from app.models.base import utcnow
 from app.services import audit
 from app.services.enrolments import supervisor_on
 from app.services.errors import RuleViolation
+from app.services.evidence_locks import ensure_unlocked
 from app.services.evidence_rules import check_not_future, check_text
 
 MAX_MINUTES = 24 * 60
@@ -75,6 +76,8 @@ def save_session(
     session: SupervisionSession | None = None,
 ) -> SupervisionSession:
     """Log a session (or change a logged or returned one, which sends it back for confirming)."""
+    if session is not None:
+        ensure_unlocked(session)
     if session is not None and session.status is SessionStatus.CONFIRMED:
         raise RuleViolation("A confirmed session cannot be changed.")
     _check(enrolment, details, today)
@@ -147,6 +150,7 @@ def write_supervisor_notes(
     actor: User, session: SupervisionSession, reflection: str, feedback: str
 ) -> SupervisionSession:
     """The supervisor's own reflection and feedback on a session."""
+    ensure_unlocked(session)
     if actor.id != session.supervisor_id:
         raise RuleViolation("Only the session's supervisor can write its feedback.")
     check_text(reflection, "reflection")

@@ -84,10 +84,12 @@ def upgrade():
     sa.Column('sent_back_reason', sa.Text(), nullable=False),
     sa.Column('digest', sa.String(length=64), nullable=True),
     sa.Column('covered', sa.JSON(), nullable=False),
+    sa.Column('milestone_id', sa.Integer(), nullable=True),
     sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('void_reason', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['assessor_id'], ['users.id'], name=op.f('fk_stage_meetings_assessor_id_users')),
     sa.ForeignKeyConstraint(['enrolment_stage_id'], ['enrolment_stages.id'], name=op.f('fk_stage_meetings_enrolment_stage_id_enrolment_stages')),
+    sa.ForeignKeyConstraint(['milestone_id'], ['milestones.id'], name=op.f('fk_stage_meetings_milestone_id_milestones')),
     sa.ForeignKeyConstraint(['ratified_by_id'], ['users.id'], name=op.f('fk_stage_meetings_ratified_by_id_users')),
     sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_stage_meetings_requested_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stage_meetings'))

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Role, Scheme, SupervisorGrade, TokenPurpose
+from app.models import AuditEvent, NotifyBy, Role, Scheme, SupervisorGrade, TokenPurpose
 from app.services import accounts, assessors, people
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
@@ -65,13 +65,21 @@ def test_reset_request_for_unknown_or_deactivated_address_issues_nothing(ctx):
 def test_own_password_and_profile_changes_are_audited(ctx):
     me = make_user(Role.TRAINEE, name="Me")
     accounts.change_own_password(me, DEFAULT_PASSWORD, "my new password")
-    people.update_own_profile(me, "Me Again", "Europe/Athens")
+    people.update_own_profile(me, "Me Again", "Europe/Athens", NotifyBy.DIGEST)
     assert _actions(me.id) == ["user.password_set", "user.profile_updated"]
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "user.profile_updated")
     ).one()
-    assert event.before == {"display_name": "Me", "timezone": "Europe/London"}
-    assert event.after == {"display_name": "Me Again", "timezone": "Europe/Athens"}
+    assert event.before == {
+        "display_name": "Me",
+        "timezone": "Europe/London",
+        "notify_by": "immediate",
+    }
+    assert event.after == {
+        "display_name": "Me Again",
+        "timezone": "Europe/Athens",
+        "notify_by": "digest",
+    }
     assert "my new password" not in str([e.after for e in db.session.scalars(select(AuditEvent))])
 
 

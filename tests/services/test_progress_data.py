@@ -33,7 +33,7 @@ from tests.factories import current_scheme, make_user, stage_of
 TODAY = date(2026, 9, 15)
 STARTED = date(2026, 1, 5)
 # schemes, stages, requirements, stage periods, pauses, cycles, milestones, sessions, assignments
-QUERIES = 9
+QUERIES = 10
 
 
 @pytest.fixture

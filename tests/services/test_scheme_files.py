@@ -119,6 +119,7 @@ def test_current_aviguk_scheme_has_the_published_numbers() -> None:
             "cycles": 12,
             "new_clients": 3,
             "supervision_minutes": 480,
+            "competency": 1,
             "document": 1,
             "meeting": 1,
         },

@@ -92,7 +92,8 @@ def trainee(app):
 def test_account_page_changes_name_and_time_zone(app, client, trainee):
     sign_in(client, "tess@example.org")
     response = client.post(
-        "/account", data={"display_name": "Tess T.", "timezone": "Europe/Warsaw"}
+        "/account",
+        data={"display_name": "Tess T.", "timezone": "Europe/Warsaw", "notify_by": "immediate"},
     )
     assert response.status_code == 302
     with committed(app):

@@ -1,0 +1,93 @@
+"""E-mail for notifications: one message each for immediate people, one daily digest for others.
+
+Views call `deliver_immediate()` right after committing a change that notified someone; the
+`notifications deliver` command retries what the mail server refused, and `notifications
+send-digest` runs once a day (or more often: a person gets at most one digest per day).
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import BuildError
+
+from app.extensions import db
+from app.i18n import gettext as _
+from app.links import external_url
+from app.mail import send_email
+from app.models import Notification, User
+from app.services import notifications
+
+Overdue = Callable[[User], list[str]]
+
+
+def absolute_link(notification: Notification) -> str:
+    """The absolute URL of where the person acts on a notification (or of their list of
+    notifications, should that page no longer exist)."""
+    endpoint, values = notifications.resolve_link(notification.link)
+    try:
+        return external_url(endpoint, **values)
+    except BuildError:
+        return external_url("notifications.index")
+
+
+def deliver_immediate() -> int:
+    """E-mail every pending immediate notification; mark and commit only what SMTP accepted."""
+    accepted: list[Notification] = []
+    for notification in notifications.pending_immediate():
+        if send_email(
+            notification.user.email,
+            _("Attune: %(message)s", message=notification.message),
+            "notification",
+            user=notification.user,
+            notification=notification,
+            link=absolute_link(notification),
+            account_link=external_url("account.profile"),
+        ):
+            accepted.append(notification)
+    notifications.mark_emailed(accepted)
+    # One commit at the end: until then the pending rows stay locked against a second sender.
+    db.session.commit()
+    return len(accepted)
+
+
+def _send_digest(user: User, day: date, overdue: Overdue | None) -> bool:
+    """Claim the day for one person, send their digest, commit only if SMTP accepted it."""
+    due = notifications.due_for(user)
+    try:
+        notifications.record_digest(user, day, due)
+    except IntegrityError:
+        # Another sender claimed this person's digest for the day first.
+        db.session.rollback()
+        return False
+    items = [(n, absolute_link(n)) for n in due]
+    sent = send_email(
+        user.email,
+        _("Attune: your daily summary"),
+        "digest",
+        user=user,
+        items=items,
+        overdue=overdue(user) if overdue is not None else [],
+        account_link=external_url("account.profile"),
+    )
+    if sent:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return sent
+
+
+def send_daily_digests(day: date, overdue: Overdue | None = None) -> int:
+    """Send `day`'s digest to each person who chose it and has something new; returns how many.
+
+    `overdue` may add lines about what is late for a person (shown after their notifications).
+    """
+    candidates = notifications.digest_candidates(day)
+    # Commit between people, so ids are read now: a rollback would expire the loaded objects.
+    ids = [user.id for user in candidates]
+    count = 0
+    for user_id in ids:
+        user = db.session.get(User, user_id)
+        if user is not None and _send_digest(user, day, overdue):
+            count += 1
+    return count

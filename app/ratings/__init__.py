@@ -1,0 +1,1 @@
+"""Self-assessment and supervisor ratings."""

@@ -1,0 +1,126 @@
+"""Ratings against the principles: the trainee's own beside their supervisor's, with history."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from app.authz import Action, can_current, load_or_404, requires
+from app.extensions import db
+from app.forms import apply_service, choices
+from app.i18n import gettext as _
+from app.i18n import local_today
+from app.models import (
+    Case,
+    Cycle,
+    Element,
+    Enrolment,
+    EnrolmentStage,
+    Film,
+    Moment,
+    Principle,
+    Rating,
+)
+from app.services import ratings
+
+from .forms import RatingForm
+
+bp = Blueprint("ratings", __name__)
+RECENT_MOMENTS = 100
+
+
+def _history(enrolment: Enrolment) -> list[Rating]:
+    return list(
+        db.session.scalars(
+            select(Rating)
+            .join(EnrolmentStage)
+            .where(EnrolmentStage.enrolment_id == enrolment.id)
+            .options(
+                selectinload(Rating.principle),
+                selectinload(Rating.element),
+                selectinload(Rating.rater),
+                selectinload(Rating.moments),
+                selectinload(Rating.enrolment_stage).selectinload(EnrolmentStage.stage),
+            )
+            .order_by(Rating.rated_on.desc(), Rating.id.desc())
+        )
+    )
+
+
+def _form(enrolment: Enrolment, formdata: bool = True) -> RatingForm:
+    form = RatingForm() if formdata else RatingForm(formdata=None)
+    framework = enrolment.scheme.framework
+    form.principle.choices = choices((p.id, f"{p.number}. {p.name}") for p in framework.principles)
+    form.element.choices = choices([(0, _("— the principle as a whole —"))]) + [
+        option
+        for p in framework.principles
+        for option in choices(((e.id, e.text) for e in p.elements), group=p.name)
+    ]
+    moments = db.session.scalars(
+        select(Moment)
+        .join(Film)
+        .join(Cycle)
+        .join(Case)
+        .where(Case.enrolment_id == enrolment.id)
+        .options(
+            selectinload(Moment.film).selectinload(Film.cycle).selectinload(Cycle.case),
+            selectinload(Moment.principle),
+        )
+        .order_by(Moment.created_at.desc())
+        .limit(RECENT_MOMENTS)
+    )
+    form.moments.choices = choices(
+        (m.id, f"{m.film.cycle.case.code} {m.film.recorded_on.isoformat()} · {m.principle.name}")
+        for m in moments
+    )
+    return form
+
+
+def _page(enrolment: Enrolment, form: RatingForm | None, status: int = 200) -> tuple[str, int]:
+    history = _history(enrolment)
+    latest: dict[tuple[int, str], Rating] = {}
+    for rating in reversed(history):
+        if rating.element_id is None:
+            latest[(rating.principle_id, rating.kind.value)] = rating
+    page = render_template(
+        "ratings/index.html", enrolment=enrolment, history=history, latest=latest, form=form
+    )
+    return page, status
+
+
+@bp.get("/enrolments/<int:enrolment_id>/ratings")
+@requires(Action.VIEW_EVIDENCE)
+def index(enrolment_id: int) -> tuple[str, int]:
+    """Each principle's latest self-assessment and supervisor rating, and the history."""
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE)
+    form = _form(enrolment, formdata=False) if can_current(Action.RATE, enrolment) else None
+    return _page(enrolment, form)
+
+
+@bp.post("/enrolments/<int:enrolment_id>/ratings")
+@requires(Action.RATE)
+def rate(enrolment_id: int) -> tuple[str, int] | Response:
+    """Add a rating (history is kept, never overwritten)."""
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.RATE)
+    form = _form(enrolment)
+    if form.validate_on_submit() and not form.needs_rephrasing():
+        principle = db.session.get(Principle, form.principle.data) or abort(404)
+        element = db.session.get(Element, form.element.data) if form.element.data else None
+        moments = [m for m in (db.session.get(Moment, i) for i in form.moments.data or []) if m]
+        if apply_service(
+            form,
+            lambda: ratings.rate(
+                current_user._get_current_object(),
+                enrolment,
+                principle,
+                element,
+                form.score.data or 0,
+                form.comment.data or "",
+                moments,
+                local_today(),
+            ),
+        ):
+            flash(_("Rating saved."), "success")
+            return redirect(url_for("ratings.index", enrolment_id=enrolment.id))
+    return _page(enrolment, form, 422)

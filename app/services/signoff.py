@@ -1,0 +1,213 @@
+"""End-of-stage meetings: request, assessor (four-eyes), outcome, ratification, reopening.
+
+Every transition is allowed only from the right state, by the right person; the meeting row
+is locked (SELECT ... FOR UPDATE) while a decision is made, so two people deciding at once end
+with one decision and a clear refusal for the other.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    Enrolment,
+    EnrolmentStage,
+    EnrolmentStatus,
+    MeetingStatus,
+    Role,
+    StageMeeting,
+    User,
+)
+from app.services import audit, evidence_locks, notifications
+from app.services.assessors import grade_may_assess
+from app.services.errors import RuleViolation
+from app.services.evidence_rules import check_text
+from app.services.progress import EnrolmentProgress, StageProgress
+
+OPEN = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
+MAX_MEETING_MINUTES = 8 * 60
+
+
+def meetings_of(stage: EnrolmentStage) -> list[StageMeeting]:
+    """A stage's meetings, oldest first."""
+    return list(
+        db.session.scalars(
+            select(StageMeeting)
+            .where(StageMeeting.enrolment_stage_id == stage.id)
+            .order_by(StageMeeting.id)
+        )
+    )
+
+
+def meetings_of_enrolment(enrolment: Enrolment) -> list[StageMeeting]:
+    """All of an enrolment's stage meetings, oldest first."""
+    return list(
+        db.session.scalars(
+            select(StageMeeting)
+            .join(EnrolmentStage)
+            .where(EnrolmentStage.enrolment_id == enrolment.id)
+            .order_by(StageMeeting.id)
+        )
+    )
+
+
+def open_meeting(stage: EnrolmentStage) -> StageMeeting | None:
+    """The meeting in progress for a stage (requested, assessor named or passed)."""
+    current = [m for m in meetings_of(stage) if m.status in OPEN]
+    return current[-1] if current else None
+
+
+def open_meeting_locks_stage(stage: EnrolmentStage) -> bool:
+    """Whether the stage has a pass on record (its evidence is locked)."""
+    return any(m.status in evidence_locks.ACTIVE for m in meetings_of(stage))
+
+
+def lock_meeting(meeting_id: int) -> StageMeeting:
+    """The meeting, re-read and locked for this transaction (SELECT ... FOR UPDATE)."""
+    meeting = db.session.execute(
+        select(StageMeeting)
+        .where(StageMeeting.id == meeting_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    return meeting
+
+
+def require_status(meeting: StageMeeting, *allowed: MeetingStatus) -> None:
+    """Refuse a transition from any other state."""
+    if meeting.status not in allowed:
+        raise RuleViolation(
+            f"This meeting is {meeting.status.value.replace('_', ' ')}; that cannot be done now."
+        )
+
+
+def enrolment_of_meeting(meeting: StageMeeting) -> Enrolment:
+    """The enrolment a meeting belongs to."""
+    return meeting.enrolment_stage.enrolment
+
+
+def involved_in(meeting: StageMeeting) -> list[User]:
+    """The trainee, their own supervisor and the assessor."""
+    enrolment = enrolment_of_meeting(meeting)
+    people = [enrolment.trainee]
+    if enrolment.current_assignment is not None:
+        people.append(enrolment.current_assignment.supervisor)
+    if meeting.assessor is not None:
+        people.append(meeting.assessor)
+    return people
+
+
+def coordinators() -> list[User]:
+    """Every active coordinator."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.active.is_(True), User.role_links.any(role=Role.COORDINATOR))
+        )
+    )
+
+
+def tell(people: list[User], kind: str, message: str, enrolment: Enrolment) -> None:
+    """Notify people, linking to the enrolment's page."""
+    notifications.notify(
+        people, kind, message, notifications.link_to("enrolments.show", enrolment_id=enrolment.id)
+    )
+
+
+def meeting_snapshot(meeting: StageMeeting) -> dict[str, object]:
+    """What the audit log keeps of a meeting before and after a change."""
+    return {"status": meeting.status, "assessor_id": meeting.assessor_id, "digest": meeting.digest}
+
+
+def missing_for_request(stage: StageProgress) -> list[str]:
+    """The requirements still unmet, leaving out the meeting being requested."""
+    return [r.label for r in stage.requirements if not r.met and r.kind != "meeting"]
+
+
+def request_meeting(
+    actor: User, enrolment: Enrolment, progress: EnrolmentProgress, exception_reason: str = ""
+) -> StageMeeting:
+    """Ask for the end-of-stage meeting; refused with what is missing, unless a coordinator
+    records an exception with a reason (prior learning, say)."""
+    stage = enrolment.current_stage
+    if stage is None or progress.current is None or enrolment.status is not EnrolmentStatus.ACTIVE:
+        raise RuleViolation("There is no open stage to finish.")
+    if open_meeting(stage) is not None:
+        raise RuleViolation("A meeting for this stage is already under way.")
+    is_coordinator = actor.has_role(Role.COORDINATOR)
+    if actor.id != enrolment.trainee_id and not is_coordinator:
+        raise RuleViolation("Only the trainee or a coordinator can request the meeting.")
+    missing = missing_for_request(progress.current)
+    if missing and not (is_coordinator and exception_reason.strip()):
+        raise RuleViolation("Not yet: " + "; ".join(missing) + ".")
+    check_text(exception_reason, "exception_reason", 2000)
+    meeting = StageMeeting(
+        enrolment_stage=stage,
+        status=MeetingStatus.REQUESTED,
+        requested_by_id=actor.id,
+        exception_reason=exception_reason.strip() if missing else "",
+        missing_at_request=missing,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    action = "meeting.requested_by_exception" if missing else "meeting.requested"
+    audit.record(
+        actor,
+        action,
+        "meeting",
+        meeting.id,
+        after={"stage": stage.stage.number, "missing": missing, "reason": meeting.exception_reason},
+    )
+    tell(
+        coordinators(),
+        "meeting_requested",
+        f"{enrolment.trainee.display_name} asks for the stage {stage.stage.number} meeting.",
+        enrolment,
+    )
+    return meeting
+
+
+def assessor_conflict(meeting: StageMeeting, assessor: User, today: date) -> str | None:
+    """Why `assessor` may not assess this meeting (the four-eyes rule), or None."""
+    enrolment = enrolment_of_meeting(meeting)
+    stage = meeting.enrolment_stage
+    if assessor.id == enrolment.trainee_id:
+        return "The trainee cannot assess their own stage."
+    stage_end = stage.closed_on or today
+    for assignment in enrolment.assignments:
+        ends = assignment.ends_on or date.max
+        if (
+            assignment.supervisor_id == assessor.id
+            and assignment.starts_on <= stage_end
+            and (ends >= stage.opened_on)
+        ):
+            return "This supervisor was the trainee's own supervisor during the stage."
+    if not grade_may_assess(assessor, enrolment.scheme):
+        return "This supervisor's grade may not assess this scheme's stage meetings."
+    return None
+
+
+def name_assessor(actor: User, meeting_id: int, assessor: User, today: date) -> StageMeeting:
+    """A coordinator names the assessing supervisor."""
+    meeting = lock_meeting(meeting_id)
+    if not actor.has_role(Role.COORDINATOR):
+        raise RuleViolation("Only a coordinator names the assessor.")
+    require_status(meeting, MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED)
+    conflict = assessor_conflict(meeting, assessor, today)
+    if conflict:
+        raise RuleViolation(conflict, "assessor")
+    before = meeting_snapshot(meeting)
+    meeting.assessor, meeting.status = assessor, MeetingStatus.ASSESSOR_NAMED
+    db.session.flush()
+    audit.record(
+        actor, "meeting.assessor_named", "meeting", meeting.id, before, meeting_snapshot(meeting)
+    )
+    enrolment = enrolment_of_meeting(meeting)
+    tell(
+        involved_in(meeting),
+        "assessor_named",
+        f"{assessor.display_name} will assess {enrolment.trainee.display_name}'s stage "
+        f"{meeting.enrolment_stage.stage.number} meeting.",
+        enrolment,
+    )
+    return meeting

@@ -1,0 +1,1 @@
+"""End-of-stage meetings: request, assessor, outcome, ratification."""

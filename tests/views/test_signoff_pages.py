@@ -1,0 +1,172 @@
+"""The sign-off path through the pages: request, assessor, outcome, lock, digest, ratification."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Cycle, Enrolment, EvidenceLock, MeetingStatus, StageMeeting, User
+from tests.conftest import committed, sign_in
+from tests.signoff_world import cast
+
+
+@pytest.fixture
+def people(app, schemes):
+    with committed(app):
+        built = cast()
+        return {
+            name: getattr(built, name).email
+            for name in ("trainee", "supervisor", "assessor", "coordinator", "stranger")
+        } | {"enrolment": built.enrolment.id}
+
+
+def _as(app, email):
+    client = app.test_client()
+    sign_in(client, email)
+    return client
+
+
+def _meeting_id(app):
+    with committed(app):
+        return db.session.scalars(select(StageMeeting.id)).one()
+
+
+def test_the_whole_sign_off_through_the_pages(app, people, mailbox):
+    trainee, coordinator = _as(app, people["trainee"]), _as(app, people["coordinator"])
+    progress_page = f"/enrolments/{people['enrolment']}"
+    assert "Request the end-of-stage meeting" in trainee.get(progress_page).get_data(as_text=True)
+    response = trainee.post(f"{progress_page}/meeting-request")
+    meeting = f"/meetings/{_meeting_id(app)}"
+    assert response.headers["Location"] == meeting
+    assert mailbox.to(people["coordinator"]), "coordinators hear of the request by e-mail"
+
+    page = coordinator.get(meeting).get_data(as_text=True)
+    options = re.findall(r'<option value="\d+">([^<]+)</option>', page)
+    assert options  # eligible assessors only: never the trainee's own supervisor
+    with committed(app):
+        own = db.session.scalars(select(StageMeeting)).one().enrolment_stage.enrolment
+        own_name = own.current_assignment.supervisor.display_name
+    assert own_name not in options
+    with committed(app):
+        assessor_id = db.session.scalars(
+            select(User.id).where(User.email == people["assessor"])
+        ).one()
+        supervisor_id = db.session.scalars(
+            select(User.id).where(User.email == people["supervisor"])
+        ).one()
+    refused = coordinator.post(f"{meeting}/assessor", data={"assessor": supervisor_id})
+    assert refused.status_code == 422
+    assert (
+        coordinator.post(f"{meeting}/assessor", data={"assessor": assessor_id}).status_code == 302
+    )
+
+    assessor = _as(app, people["assessor"])
+    assert assessor.get(f"/enrolments/{people['enrolment']}/cases").status_code == 200
+    bad = assessor.post(
+        f"{meeting}/outcome", data={"held_on": "2026-11-20", "minutes": "60", "outcome": "not_yet"}
+    )
+    assert bad.status_code == 422
+    assert "Write the actions agreed" in bad.get_data(as_text=True)
+    passed = assessor.post(
+        f"{meeting}/outcome",
+        data={
+            "held_on": "2026-11-20",
+            "minutes": "60",
+            "outcome": "passed",
+            "documents_read": "Reflective notes",
+        },
+    )
+    assert passed.status_code == 302
+    with committed(app):
+        assert db.session.scalar(select(EvidenceLock.id).limit(1)) is not None
+        cycle = db.session.scalars(select(Cycle)).first()
+    locked = trainee.post(
+        f"/cycles/{cycle.id}/edit",
+        data={
+            "filmed_on": cycle.filmed_on.isoformat(),
+            "micro_analysis_done": "y",
+            "shared_review_on": cycle.shared_review_on.isoformat(),
+            "notes": "changed",
+        },
+    )
+    assert locked.status_code == 422
+    assert "Locked: this counted for stage 1" in locked.get_data(as_text=True)
+    assert "The evidence still matches what was signed." in trainee.get(meeting).get_data(
+        as_text=True
+    )
+
+    supervisor = _as(app, people["supervisor"])
+    assert supervisor.post(f"{meeting}/statement", data={"statement": "Ready."}).status_code == 302
+    assert coordinator.post(f"{meeting}/ratify").status_code == 302
+    assert "Stage 2" in trainee.get("/").get_data(as_text=True)
+    assert any("ratified" in m["Subject"] for m in mailbox.to(people["trainee"]))
+
+
+def test_reopening_needs_a_reason_and_tells_everyone(app, people, mailbox):
+    from app.services import signoff
+    from app.services import signoff_decisions as decide
+    from app.services.progress_data import progress_for
+    from tests.signoff_world import TODAY
+
+    with committed(app):
+        enrolment = db.session.get(Enrolment, people["enrolment"])
+        meeting = signoff.request_meeting(
+            enrolment.trainee, enrolment, progress_for(enrolment, TODAY)
+        )
+        by_email = {u.email: u for u in db.session.scalars(select(User))}
+        signoff.name_assessor(
+            by_email[people["coordinator"]], meeting.id, by_email[people["assessor"]], TODAY
+        )
+        decide.record_outcome(
+            by_email[people["assessor"]],
+            meeting.id,
+            MeetingStatus.PASSED,
+            TODAY,
+            60,
+            [],
+            "",
+            "",
+            None,
+            TODAY,
+        )
+        meeting_id = meeting.id
+    coordinator = _as(app, people["coordinator"])
+    empty = coordinator.post(f"/meetings/{meeting_id}/reopen", data={"reason": ""})
+    assert empty.status_code == 422
+    mailbox.messages.clear()
+    assert (
+        coordinator.post(
+            f"/meetings/{meeting_id}/reopen", data={"reason": "Conflict of interest found"}
+        ).status_code
+        == 302
+    )
+    told = {m["To"] for m in mailbox.messages}
+    assert {people["trainee"], people["supervisor"], people["assessor"]} <= told
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "method", "expected"),
+    [
+        ("stranger", "/meetings/{m}", "get", 404),
+        ("trainee", "/meetings/{m}", "get", 200),
+        ("supervisor", "/meetings/{m}", "get", 200),
+        ("trainee", "/meetings/{m}/assessor", "post", 403),
+        ("supervisor", "/meetings/{m}/ratify", "post", 403),
+        ("stranger", "/meetings/{m}/outcome", "post", 404),
+        ("trainee", "/meetings/{m}/outcome", "post", 403),
+        ("coordinator", "/meetings/{m}/statement", "post", 403),
+        ("stranger", "/enrolments/{e}/ratings", "get", 404),
+        ("coordinator", "/enrolments/{e}/ratings", "get", 200),
+        ("coordinator", "/enrolments/{e}/ratings", "post", 403),
+        ("supervisor", "/enrolments/{e}/meeting-request", "post", 403),
+    ],
+)
+def test_sign_off_pages_answer_each_person_as_the_rules_say(
+    app, people, who, path, method, expected
+):
+    trainee = _as(app, people["trainee"])
+    trainee.post(f"/enrolments/{people['enrolment']}/meeting-request")
+    client = _as(app, people[who])
+    response = getattr(client, method)(path.format(m=_meeting_id(app), e=people["enrolment"]))
+    assert response.status_code == expected
