@@ -30,6 +30,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_request_hooks(app)
     register_template_helpers(app)
     register_cli(app)
     return app
@@ -106,6 +107,13 @@ def register_error_handlers(app: Flask) -> None:
     from app import errors
 
     errors.init_app(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """After each successful change, e-mail the notifications it created."""
+    from app import notify_mail
+
+    notify_mail.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

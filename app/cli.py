@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from app import notify_mail
 from app.emails import send_invitation
 from app.extensions import db
-from app.models import Role, SupervisorGrade
+from app.models import Role, StageMeeting, SupervisorGrade
 from app.models.base import utcnow
-from app.services import demo, notifications, people
+from app.services import demo, evidence_locks, notifications, people
 from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
@@ -166,7 +167,41 @@ def deliver() -> None:
         raise SystemExit(1)
 
 
+@click.group("signoff")
+def signoff_group() -> None:
+    """Stage sign-offs and the evidence they cover."""
+
+
+@signoff_group.command("verify")
+@click.argument("meeting_id", required=False, type=int)
+@with_appcontext
+def verify_signoffs(meeting_id: int | None) -> None:
+    """Re-compute each sign-off's digest; exit non-zero if any evidence no longer matches."""
+    query = select(StageMeeting).where(StageMeeting.digest.is_not(None)).order_by(StageMeeting.id)
+    if meeting_id is not None:
+        query = query.where(StageMeeting.id == meeting_id)
+    broken = 0
+    for meeting in db.session.scalars(query):
+        check = evidence_locks.check_digest(meeting)
+        if check.matches:
+            click.echo(f"meeting #{meeting.id}: matches ({len(meeting.covered)} items)")
+            continue
+        broken += 1
+        what = ", ".join(f"{kind} #{i} changed" for kind, i in check.changed)
+        what += ", ".join(f"{kind} #{i} missing" for kind, i in check.missing)
+        click.echo(f"meeting #{meeting.id}: DOES NOT MATCH: {what or 'digest altered'}", err=True)
+    if broken:
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (create_user, seed_demo, schemes_group, audit_group, notifications_group):
+    for command in (
+        create_user,
+        seed_demo,
+        schemes_group,
+        audit_group,
+        signoff_group,
+        notifications_group,
+    ):
         app.cli.add_command(command)

@@ -1,6 +1,6 @@
 """E-mail for notifications: one message each for immediate people, one daily digest for others.
 
-Views call `deliver_immediate()` right after committing a change that notified someone; the
+After every successful change (see `init_app`) `deliver_immediate()` sends what it notified; the
 `notifications deliver` command retries what the mail server refused, and `notifications
 send-digest` runs once a day (or more often: a person gets at most one digest per day).
 """
@@ -8,7 +8,8 @@ send-digest` runs once a day (or more often: a person gets at most one digest pe
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
+from flask import Flask, Response, current_app, request
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.routing import BuildError
 
 from app.extensions import db
@@ -91,3 +92,19 @@ def send_daily_digests(day: date, overdue: Overdue | None = None) -> int:
         if user is not None and _send_digest(user, day, overdue):
             count += 1
     return count
+
+
+def _deliver_after_change(response: Response) -> Response:
+    """After a successful change, e-mail whatever it notified (never breaking the response)."""
+    if request.method != "GET" and response.status_code < 400:
+        try:
+            deliver_immediate()
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.exception("Could not deliver notifications")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Deliver immediate notifications at the end of every successful change, in one place."""
+    app.after_request(_deliver_after_change)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Enrolment, Role, Scheme, SupervisorGrade, User
 from app.services import accounts, enrolments, people
-from app.services.demo_evidence import seed_demo_record
+from app.services.demo_evidence import DemoPeople, seed_demo_record
 
 
 @dataclass(frozen=True)
@@ -88,5 +88,11 @@ def seed_demo(today: date) -> list[DemoAccount]:
             today,
         )
         principles = {p.code: p for p in scheme.framework.principles}
-        seed_demo_record(enrolment, coordinator, principles, today)
+        cast = DemoPeople(
+            trainee=trainee,
+            supervisor=users["supervisor@attune.demo"],
+            assessor=users["assessor@attune.demo"],
+            coordinator=coordinator,
+        )
+        seed_demo_record(enrolment, cast, principles, today)
     return list(DEMO_ACCOUNTS)

@@ -1,18 +1,24 @@
-"""A realistic record for the demo trainee: stage 1 done, part-way through stage 2."""
+"""A realistic record for the demo trainee: stage 1 signed off through the real workflow, and
+part-way through stage 2. Everything goes through the services, so everything is audited."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.models import (
+    Case,
     CaseSetting,
     ConsentScope,
     Enrolment,
+    Film,
     FilmKind,
+    MeetingStatus,
     MilestoneKind,
     Principle,
-    SupervisionSession,
     User,
 )
-from app.services import cases, enrolments, films, milestones, reflections, supervision
+from app.services import cases, films, milestones, ratings, reflections, signoff, supervision
+from app.services import signoff_decisions as decide
+from app.services.progress_data import progress_for
 from app.services.supervision import SessionDetails
 
 SCOPES = {ConsentScope.FILMING, ConsentScope.OWN_SUPERVISOR, ConsentScope.ASSESSOR}
@@ -33,34 +39,22 @@ MOMENT_NOTES = (
 )
 
 
-def _session(supervisor: User, day: date, minutes: int, note: str) -> SessionDetails:
-    return SessionDetails(
-        supervisor,
-        day,
-        minutes,
-        False,
-        False,
-        False,
-        note,
-        "I will try waiting longer.",
-        "Wait; name initiatives.",
-    )
+@dataclass
+class DemoPeople:
+    """Who takes part in the demo record."""
+
+    trainee: User
+    supervisor: User
+    assessor: User
+    coordinator: User
 
 
-def seed_demo_record(
-    enrolment: Enrolment, coordinator: User, principles: dict[str, Principle], today: date
-) -> None:
-    """Build the record through the real services, so every entry is audited."""
-    trainee = enrolment.trainee
-    supervisor = enrolment.current_assignment.supervisor  # type: ignore[union-attr]
-    stage_one_opened = enrolment.started_on
-    stage_two_opened = stage_one_opened + timedelta(days=180)
-    opened = {1: stage_one_opened, 2: stage_two_opened}
+def _cases(enrolment: Enrolment, opened: dict[int, date], today: date) -> list[Case]:
     made = []
     for setting, label, question, stage in CASES:
         start = opened[stage] + timedelta(days=2)
         case = cases.create_case(
-            trainee,
+            enrolment.trainee,
             enrolment,
             setting,
             label,
@@ -70,96 +64,146 @@ def seed_demo_record(
             None,
             today,
         )
-        cases.add_consent(
-            trainee, case, "parent" if stage == 1 else "teacher", start, SCOPES, None, today
-        )
+        role = "parent" if stage == 1 else "teacher"
+        cases.add_consent(enrolment.trainee, case, role, start, SCOPES, None, today)
         made.append(case)
-    milestones.record_milestone(
-        trainee,
-        enrolment,
-        MilestoneKind.MEETING,
-        "transition",
-        stage_two_opened - timedelta(days=2),
-        "Transition meeting",
-        "Assessed by Ada Assessor.",
-        today,
+    return made
+
+
+def _cycles(
+    trainee: User,
+    made: list[Case],
+    plan: list[tuple[int, int]],
+    opened: date,
+    principles: dict[str, Principle],
+    today: date,
+) -> list[Film]:
+    made_films = []
+    for number, (case_index, offset) in enumerate(plan):
+        filmed = opened + timedelta(days=offset)
+        cycle = films.save_cycle(
+            trainee,
+            made[case_index],
+            filmed,
+            True,
+            filmed + timedelta(days=4),
+            number % 2 == 0,
+            "",
+            today,
+        )
+        film = films.save_film(
+            trainee,
+            cycle,
+            FilmKind.INTERACTION,
+            filmed,
+            900,
+            "Employer's secure drive",
+            made[case_index].consents[0],
+            today,
+        )
+        for second, (code, note) in enumerate(MOMENT_NOTES):
+            start = 60_000 + second * 120_000
+            films.add_moment(trainee, film, start, start + 9_000, principles[code], None, note)
+        made_films.append(film)
+    return made_films
+
+
+def _sessions(
+    enrolment: Enrolment,
+    supervisor: User,
+    first: date,
+    count: int,
+    every: int,
+    minutes: int,
+    today: date,
+) -> None:
+    for n in range(count):
+        day = first + timedelta(days=n * every)
+        session = supervision.save_session(
+            enrolment.trainee,
+            enrolment,
+            SessionDetails(
+                supervisor,
+                day,
+                minutes,
+                False,
+                False,
+                False,
+                "What I want to look at.",
+                "I will try waiting longer.",
+                "Wait; name initiatives.",
+            ),
+            today,
+        )
+        supervision.confirm_session(supervisor, session)
+
+
+def _sign_off_stage_one(enrolment: Enrolment, people: DemoPeople, clip: Film, on: date) -> None:
+    meeting = signoff.request_meeting(people.trainee, enrolment, progress_for(enrolment, on))
+    signoff.name_assessor(people.coordinator, meeting.id, people.assessor, on)
+    decide.write_supervisor_statement(
+        people.supervisor, meeting.id, "Tess is ready: she waits and receives initiatives.", on
     )
-    enrolments.advance_stage(coordinator, enrolment, stage_two_opened)
+    decide.record_outcome(
+        people.assessor,
+        meeting.id,
+        MeetingStatus.PASSED,
+        on - timedelta(days=2),
+        60,
+        [clip],
+        "Stage 1 reflections",
+        "",
+        None,
+        on,
+    )
+    decide.ratify(people.coordinator, meeting.id, on)
+
+
+def seed_demo_record(
+    enrolment: Enrolment, people: DemoPeople, principles: dict[str, Principle], today: date
+) -> None:
+    """Stage 1 complete and ratified; stage 2 part-way, with a session waiting to be confirmed."""
+    opened = {1: enrolment.started_on, 2: enrolment.started_on + timedelta(days=180)}
+    made = _cases(enrolment, opened, today)
+    stage_one_films = _cycles(people.trainee, made, CYCLES[1], opened[1], principles, today)
+    _sessions(enrolment, people.supervisor, opened[1] + timedelta(days=14), 7, 24, 60, today)
+    rated_on = opened[1] + timedelta(days=150)
+    for code, own, theirs in (("attentive", 3, 4), ("receiving_initiatives", 3, 3)):
+        ratings.rate(people.trainee, enrolment, principles[code], None, own, "", [], rated_on)
+        ratings.rate(people.supervisor, enrolment, principles[code], None, theirs, "", [], rated_on)
+    _sign_off_stage_one(enrolment, people, stage_one_films[0], opened[2])
     milestones.record_milestone(
-        trainee,
+        people.trainee,
         enrolment,
         MilestoneKind.INTRO_SESSION,
         "",
-        stage_two_opened + timedelta(days=3),
+        opened[2] + timedelta(days=3),
         "Stage 2 introduction",
         "",
         today,
     )
-    for stage, plan in CYCLES.items():
-        for number, (case_index, offset) in enumerate(plan):
-            filmed = opened[stage] + timedelta(days=offset)
-            cycle = films.save_cycle(
-                trainee,
-                made[case_index],
-                filmed,
-                True,
-                filmed + timedelta(days=4),
-                number % 2 == 0,
-                "",
-                today,
-            )
-            film = films.save_film(
-                trainee,
-                cycle,
-                FilmKind.INTERACTION,
-                filmed,
-                900,
-                "Employer's secure drive",
-                made[case_index].consents[0],
-                today,
-            )
-            for second, (code, note) in enumerate(MOMENT_NOTES):
-                offset_ms = 60_000 + second * 120_000
-                films.add_moment(
-                    trainee, film, offset_ms, offset_ms + 9_000, principles[code], None, note
-                )
-    sessions: list[SupervisionSession] = []
-    for week in range(7):
-        day = stage_one_opened + timedelta(days=14 + week * 24)
-        sessions.append(
-            supervision.save_session(
-                trainee, enrolment, _session(supervisor, day, 60, "Stage 1"), today
-            )
-        )
-    for week in range(3):
-        day = stage_two_opened + timedelta(days=14 + week * 21)
-        sessions.append(
-            supervision.save_session(
-                trainee, enrolment, _session(supervisor, day, 90, "Stage 2"), today
-            )
-        )
-    for session in sessions:
-        supervision.confirm_session(supervisor, session)
-    waiting = supervision.save_session(
-        trainee,
+    _cycles(people.trainee, made, CYCLES[2], opened[2], principles, today)
+    _sessions(enrolment, people.supervisor, opened[2] + timedelta(days=14), 3, 21, 90, today)
+    waiting_day = min(today, opened[2] + timedelta(days=100))
+    supervision.save_session(
+        people.trainee,
         enrolment,
-        _session(supervisor, min(today, stage_two_opened + timedelta(days=100)), 60, "Latest"),
+        SessionDetails(people.supervisor, waiting_day, 60, False, True, False, "Latest", "", ""),
         today,
     )
-    assert waiting.status.value == "logged"
     reflections.write_reflection(
-        trainee,
+        people.trainee,
         enrolment,
-        stage_two_opened + timedelta(days=20),
+        opened[2] + timedelta(days=20),
         "Waiting",
         "I rush to fill silences; on film the pauses work.",
         False,
         today,
     )
     reflections.write_reflection(
-        trainee,
+        people.trainee,
         enrolment,
-        stage_two_opened + timedelta(days=40),
+        opened[2] + timedelta(days=40),
         "Private note",
         "Still unsure about the nursery case.",
         True,

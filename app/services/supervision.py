@@ -6,7 +6,7 @@ from datetime import date
 from app.extensions import db
 from app.models import Cycle, Enrolment, Film, Moment, SessionStatus, SupervisionSession, User
 from app.models.base import utcnow
-from app.services import audit
+from app.services import audit, notifications
 from app.services.enrolments import supervisor_on
 from app.services.errors import RuleViolation
 from app.services.evidence_locks import ensure_unlocked
@@ -100,6 +100,13 @@ def save_session(
         audit.record(actor, "session.logged", "session", session.id, after=_snapshot(session))
     else:
         audit.record(actor, "session.updated", "session", session.id, before, _snapshot(session))
+    notifications.notify(
+        [details.supervisor],
+        "session_to_confirm",
+        f"{enrolment.trainee.display_name} logged a session of {details.held_on.isoformat()} "
+        "for you to confirm.",
+        notifications.link_to("supervision.show", session_id=session.id),
+    )
     return session
 
 
@@ -142,6 +149,12 @@ def return_session(actor: User, session: SupervisionSession, reason: str) -> Sup
         session.id,
         {"status": "logged"},
         {"status": "returned", "reason": session.return_reason},
+    )
+    notifications.notify(
+        [session.enrolment.trainee],
+        "session_returned",
+        f"Your session of {session.held_on.isoformat()} was returned: {session.return_reason}",
+        notifications.link_to("supervision.show", session_id=session.id),
     )
     return session
 

@@ -13,7 +13,6 @@ from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import ConsentScope, Enrolment, Film, MeetingStatus, StageMeeting, User
-from app.notify_mail import deliver_immediate
 from app.services import evidence_locks, people, signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence_queries import films_of_stage
@@ -29,7 +28,6 @@ def _actor() -> User:
 
 
 def _done(message: str, meeting_id: int) -> Response:
-    deliver_immediate()
     flash(message, "success")
     return redirect(url_for("signoff.show", meeting_id=meeting_id))
 

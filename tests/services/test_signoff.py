@@ -249,3 +249,15 @@ def test_reopening_voids_pass_and_ratification_and_tells_everyone(people):
         people.coordinator.id,
     } <= told
     assert "meeting.voided" in _actions()
+
+
+def test_the_verify_command_names_a_sign_off_whose_evidence_changed(people, app):
+    meeting = _pass(people)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["signoff", "verify"]).exit_code == 0
+    cycle_id = next(i for k, i, _h in meeting.covered if k == "cycle")
+    db.session.execute(text("UPDATE cycles SET notes = 'x' WHERE id = :id"), {"id": cycle_id})
+    db.session.expire_all()
+    result = runner.invoke(args=["signoff", "verify", str(meeting.id)])
+    assert result.exit_code == 1
+    assert f"meeting #{meeting.id}: DOES NOT MATCH: cycle #{cycle_id} changed" in result.output

@@ -198,3 +198,19 @@ def test_milestones_and_pauses(enrolment):
         milestones.record_pause(coordinator, enrolment, date(2026, 7, 31), date(2026, 7, 1), "")
     assert raised.value.field == "ends_on"
     assert _actions()[-2:] == ["milestone.recorded", "pause.recorded"]
+
+
+def test_the_supervisor_is_told_of_a_session_to_confirm_and_the_trainee_of_a_return(enrolment):
+    from app.models import Notification
+
+    supervisor = enrolment.current_assignment.supervisor
+    session = supervision.save_session(enrolment.trainee, enrolment, _details(enrolment), TODAY)
+    supervision.return_session(supervisor, session, "Check the minutes")
+    told = [
+        (n.user_id, n.kind)
+        for n in db.session.scalars(select(Notification).order_by(Notification.id))
+    ]
+    assert told == [
+        (supervisor.id, "session_to_confirm"),
+        (enrolment.trainee.id, "session_returned"),
+    ]
