@@ -120,6 +120,7 @@ def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
     from app import authz, i18n, labels, labels_evidence
     from app.forms import field_attrs, format_timecode
+    from app.services import evidence_locks
     from app.notifications.routes import unread_for_current_user
     from app.progress_text import achieved_text, format_minutes, missing_text
 
@@ -138,6 +139,7 @@ def register_template_helpers(app: Flask) -> None:
     i18n.register_filters(app)
     app.jinja_env.filters["timecode"] = format_timecode
     app.jinja_env.globals["field_attrs"] = field_attrs
+    app.jinja_env.globals["evidence_lock"] = evidence_locks.lock_on
     app.jinja_env.filters["hours"] = format_minutes
     app.jinja_env.globals["achieved_text"] = achieved_text
     app.jinja_env.globals["missing_text"] = missing_text

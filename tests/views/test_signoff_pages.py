@@ -95,6 +95,9 @@ def test_the_whole_sign_off_through_the_pages(app, people, mailbox):
     assert "The evidence still matches what was signed." in trainee.get(meeting).get_data(
         as_text=True
     )
+    case_page = trainee.get(f"/cases/{cycle.case_id}").get_data(as_text=True)
+    assert "Locked: this counted for stage 1" in case_page
+    assert "Change details" not in case_page
 
     supervisor = _as(app, people["supervisor"])
     assert supervisor.post(f"{meeting}/statement", data={"statement": "Ready."}).status_code == 302
