@@ -52,6 +52,7 @@ class Config:
     INVITE_VALID_HOURS = int(os.environ.get("INVITE_VALID_HOURS", "168"))
     RESET_VALID_MINUTES = int(os.environ.get("RESET_VALID_MINUTES", "60"))
     PAGE_SIZE = 25
+    DIGEST_WAIT_DAYS = int(os.environ.get("DIGEST_WAIT_DAYS", "14"))
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/London")

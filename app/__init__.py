@@ -120,9 +120,9 @@ def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
     from app import authz, i18n, labels, labels_evidence
     from app.forms import field_attrs, format_timecode
-    from app.services import evidence_locks
     from app.notifications.routes import unread_for_current_user
     from app.progress_text import achieved_text, format_minutes, missing_text
+    from app.services import evidence_locks
 
     app.jinja_env.globals["can"] = authz.can_current
     app.jinja_env.globals["page_url"] = _page_url

@@ -17,6 +17,7 @@ from app.models.base import utcnow
 from app.services import demo, evidence_locks, notifications, people
 from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
+from app.services.overdue import overdue_lines
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import latest_schemes, load_definitions
 
@@ -146,7 +147,8 @@ def send_digest(day: datetime | None) -> None:
     """Send the daily digest to everyone who chose it; safe to run more than once a day."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     chosen: date = day.date() if day is not None else datetime.now(zone).date()
-    sent = notify_mail.send_daily_digests(chosen)
+    late = overdue_lines(chosen, current_app.config["DIGEST_WAIT_DAYS"])
+    sent = notify_mail.send_daily_digests(chosen, late)
     click.echo(f"Sent {sent} digest(s) for {chosen.isoformat()}.")
     left = len(notifications.digest_candidates(chosen))
     if left:

@@ -5,7 +5,7 @@ After every successful change (see `init_app`) `deliver_immediate()` sends what 
 send-digest` runs once a day (or more often: a person gets at most one digest per day).
 """
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import date
 
 from flask import Flask, Response, current_app, request
@@ -16,10 +16,10 @@ from app.extensions import db
 from app.i18n import gettext as _
 from app.links import external_url
 from app.mail import send_email
-from app.models import Notification, User
+from app.models import Notification, NotifyBy, User
 from app.services import notifications
 
-Overdue = Callable[[User], list[str]]
+Overdue = Mapping[int, list[str]]  # user id -> lines about what is late for them
 
 
 def absolute_link(notification: Notification) -> str:
@@ -52,9 +52,11 @@ def deliver_immediate() -> int:
     return len(accepted)
 
 
-def _send_digest(user: User, day: date, overdue: Overdue | None) -> bool:
+def _send_digest(user: User, day: date, late: list[str]) -> bool:
     """Claim the day for one person, send their digest, commit only if SMTP accepted it."""
-    due = notifications.due_for(user)
+    due = notifications.due_for(user) if user.notify_by is NotifyBy.DIGEST else []
+    if not due and not late:
+        return False
     try:
         notifications.record_digest(user, day, due)
     except IntegrityError:
@@ -68,7 +70,7 @@ def _send_digest(user: User, day: date, overdue: Overdue | None) -> bool:
         "digest",
         user=user,
         items=items,
-        overdue=overdue(user) if overdue is not None else [],
+        overdue=late,
         account_link=external_url("account.profile"),
     )
     if sent:
@@ -81,15 +83,17 @@ def _send_digest(user: User, day: date, overdue: Overdue | None) -> bool:
 def send_daily_digests(day: date, overdue: Overdue | None = None) -> int:
     """Send `day`'s digest to each person who chose it and has something new; returns how many.
 
-    `overdue` may add lines about what is late for a person (shown after their notifications).
+    `overdue` adds lines about what is late for a person (after their notifications); anyone
+    with late items gets the day's digest, whichever way they chose to hear about new things.
     """
-    candidates = notifications.digest_candidates(day)
+    late = overdue or {}
     # Commit between people, so ids are read now: a rollback would expire the loaded objects.
-    ids = [user.id for user in candidates]
+    ids = {user.id for user in notifications.digest_candidates(day)}
+    ids |= set(notifications.without_digest_on(day, list(late)))
     count = 0
-    for user_id in ids:
+    for user_id in sorted(ids):
         user = db.session.get(User, user_id)
-        if user is not None and _send_digest(user, day, overdue):
+        if user is not None and user.active and _send_digest(user, day, late.get(user_id, [])):
             count += 1
     return count
 

@@ -165,6 +165,20 @@ def digest_candidates(day: date) -> list[User]:
     return list(db.session.scalars(query))
 
 
+def without_digest_on(day: date, user_ids: Sequence[int]) -> list[int]:
+    """Which of these people have had no digest on `day`."""
+    if not user_ids:
+        return []
+    sent = set(
+        db.session.scalars(
+            select(DigestSent.user_id).where(
+                DigestSent.day == day, DigestSent.user_id.in_(user_ids)
+            )
+        )
+    )
+    return [i for i in user_ids if i not in sent]
+
+
 def due_for(user: User) -> list[Notification]:
     """A person's notifications due for e-mail, oldest first (what their digest lists)."""
     query = (

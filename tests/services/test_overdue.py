@@ -1,0 +1,60 @@
+"""The daily digest's overdue items: meetings waiting too long, stages past their expected end."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import DigestSent
+from app.notify_mail import send_daily_digests
+from app.services import signoff
+from app.services.overdue import overdue_lines
+from app.services.progress_data import progress_for
+from app.services.scheme_files import default_schemes_dir
+from app.services.scheme_loader import load_definitions
+from tests.conftest import committed
+from tests.signoff_world import TODAY, cast
+
+
+@pytest.fixture
+def people(ctx):
+    load_definitions(None, default_schemes_dir())
+    return cast()
+
+
+def test_a_meeting_waiting_for_an_assessor_is_overdue_for_coordinators(people):
+    meeting = signoff.request_meeting(
+        people.trainee, people.enrolment, progress_for(people.enrolment, TODAY)
+    )
+    assert people.coordinator.id not in overdue_lines(TODAY, 14)
+    meeting.requested_at = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    lines = overdue_lines(TODAY, 14)
+    assert lines[people.coordinator.id] == [
+        f"The stage 1 meeting of {people.trainee.display_name} has waited 23 days for an assessor."
+    ]
+    signoff.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
+    assert "outcome is not recorded" in overdue_lines(TODAY, 14)[people.assessor.id][0]
+
+
+def test_a_stage_past_its_expected_end_is_overdue_for_trainee_and_supervisor(people):
+    late = TODAY + timedelta(days=400)
+    lines = overdue_lines(late, 14)
+    assert "is past the expected end of stage 1" in lines[people.trainee.id][0]
+    assert lines[people.supervisor.id] == lines[people.trainee.id]
+
+
+def test_overdue_items_reach_immediate_people_once_a_day(app, mailbox):
+    with committed(app):
+        load_definitions(None, default_schemes_dir())
+        built = cast(complete=False)
+        trainee_email, trainee_id = built.trainee.email, built.trainee.id
+    late = TODAY + timedelta(days=400)
+    with app.app_context():
+        first = send_daily_digests(late, overdue_lines(late, 14))
+        again = send_daily_digests(late, overdue_lines(late, 14))
+        days = db.session.scalars(select(DigestSent.day).where(DigestSent.user_id == trainee_id))
+        assert list(days) == [late]
+    assert first >= 2 and again == 0
+    [digest] = mailbox.to(trainee_email)
+    assert "is past the expected end of stage 1" in mailbox.body(digest)
