@@ -29,8 +29,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	@echo "== Test suite on SQLite =="
-	$(BIN)/pytest
+	@echo "== Test suite on SQLite (two workers, a database file each) =="
+	$(BIN)/pytest -n 2
 	@if $(BIN)/python -m tests.pg_available "$(TEST_POSTGRES_URL)"; then \
 		echo "== Test suite on PostgreSQL ($(TEST_POSTGRES_URL)) =="; \
 		TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest; \
