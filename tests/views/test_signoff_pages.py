@@ -1,14 +1,32 @@
 """The sign-off path through the pages: request, assessor, outcome, lock, digest, ratification."""
 
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Cycle, Enrolment, EvidenceLock, MeetingStatus, StageMeeting, User
+from app.models import (
+    ConsentScope,
+    Cycle,
+    Enrolment,
+    EvidenceLock,
+    Film,
+    MeetingStatus,
+    Role,
+    StageMeeting,
+    SupervisorGrade,
+    User,
+)
+from app.services import clips, signoff
+from app.services import signoff_decisions as decide
+from app.services.progress_data import progress_for
+from app.storage import LocalFolderStorage
 from tests.conftest import committed, sign_in
-from tests.signoff_world import cast
+from tests.evidence_world import build_world, mp4_bytes
+from tests.factories import make_user
+from tests.signoff_world import TODAY, cast
 
 
 @pytest.fixture
@@ -107,10 +125,6 @@ def test_the_whole_sign_off_through_the_pages(app, people, mailbox):
 
 
 def test_reopening_needs_a_reason_and_tells_everyone(app, people, mailbox):
-    from app.services import signoff
-    from app.services import signoff_decisions as decide
-    from app.services.progress_data import progress_for
-    from tests.signoff_world import TODAY
 
     with committed(app):
         enrolment = db.session.get(Enrolment, people["enrolment"])
@@ -172,4 +186,39 @@ def test_sign_off_pages_answer_each_person_as_the_rules_say(
     trainee.post(f"/enrolments/{people['enrolment']}/meeting-request")
     client = _as(app, people[who])
     response = getattr(client, method)(path.format(m=_meeting_id(app), e=people["enrolment"]))
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("scopes", "expected"), [({"filming", "assessor"}, 200), ({"filming", "own_supervisor"}, 404)]
+)
+def test_the_assessor_sees_clips_only_as_the_consent_allows(
+    app, schemes, tmp_path, scopes, expected
+):
+    app.config["CLIP_STORAGE_DIR"] = str(tmp_path)
+    app.extensions["clip_storage"] = LocalFolderStorage(tmp_path)
+    with committed(app):
+        world = build_world({ConsentScope(s) for s in scopes})
+        film = db.session.get(Film, world.film_id)
+        clips.attach_clip(
+            film.cycle.case.enrolment.trainee,
+            film,
+            io.BytesIO(mp4_bytes(5000)),
+            LocalFolderStorage(tmp_path),
+            100_000,
+            ("video/mp4",),
+        )
+        enrolment = film.cycle.case.enrolment
+        by_email = {u.email: u for u in db.session.scalars(select(User))}
+        meeting = signoff.request_meeting(
+            by_email[world.coordinator], enrolment, progress_for(enrolment, TODAY), "test exception"
+        )
+        assessor = make_user(Role.SUPERVISOR, grade=SupervisorGrade.ADVANCED)
+        signoff.name_assessor(by_email[world.coordinator], meeting.id, assessor, TODAY)
+        assessor_email = assessor.email
+    client = _as(app, assessor_email)
+    assert client.get(f"/films/{world.film_id}").status_code == 200
+    response = client.get(f"/films/{world.film_id}/clip")
+    response.get_data()
+    response.close()
     assert response.status_code == expected
