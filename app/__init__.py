@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from app.account.routes import bp as account_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
+    from app.certificates.routes import bp as certificates_bp
     from app.cycles.routes import bp as cycles_bp
     from app.enrolments.routes import bp as enrolments_bp
     from app.films.routes import bp as films_bp
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         milestones_bp,
         ratings_bp,
         signoff_bp,
+        certificates_bp,
         notifications_bp,
         health_bp,
     ):

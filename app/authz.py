@@ -22,6 +22,7 @@ from sqlalchemy import Select, exists, or_, select
 from app.extensions import db, login_manager
 from app.models import (
     Case,
+    Certificate,
     Consent,
     ConsentScope,
     Cycle,
@@ -71,6 +72,7 @@ class Action(StrEnum):
     WRITE_STATEMENT = "meeting.write_statement"
     DECIDE_SIGNOFF = "meeting.decide"
     RATE = "ratings.rate"
+    MANAGE_CERTIFICATES = "certificates.manage"
 
 
 def enrolment_of(obj: object) -> Enrolment:
@@ -88,6 +90,8 @@ def enrolment_of(obj: object) -> Enrolment:
     if isinstance(obj, Moment):
         return obj.film.cycle.case.enrolment
     if isinstance(obj, SupervisionSession):
+        return obj.enrolment
+    if isinstance(obj, Certificate):
         return obj.enrolment
     if isinstance(obj, StageMeeting):
         return obj.enrolment_stage.enrolment
@@ -249,6 +253,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.WRITE_STATEMENT: _own_supervisor_now,
     Action.DECIDE_SIGNOFF: _coordinator,
     Action.RATE: _may_rate,
+    Action.MANAGE_CERTIFICATES: _coordinator,
     Action.VIEW_OWN_NOTIFICATIONS: _signed_in,
 }
 

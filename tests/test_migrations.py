@@ -23,7 +23,7 @@ def test_migrations_reach_head(database_url):
     with engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     engine.dispose()
-    assert version == "0004_signoff"
+    assert version == "0005_certificates"
 
 
 @pytest.mark.parametrize(

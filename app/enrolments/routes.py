@@ -6,12 +6,14 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.authz import Action, can_current, load_or_404, requires, visible_enrolments
+from app.certificates.forms import IssueForm
 from app.extensions import db
 from app.forms import apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Enrolment, Stage, User
 from app.services import enrolments, people, signoff
+from app.services.certificates import certificate_list
 from app.services.enrolment_queries import search_enrolments
 from app.services.progress_data import progress_for
 from app.services.scheme_loader import latest_schemes
@@ -96,6 +98,8 @@ def _page(
         open_meeting=signoff.open_meeting(current) if current else None,
         missing=signoff.missing_for_request(progress.current) if progress.current else [],
         exception_form=ExceptionRequestForm(formdata=None),
+        certificates=certificate_list(enrolment),
+        issue_form=IssueForm(formdata=None, holder_name=enrolment.trainee.display_name),
     )
     return page, status
 

@@ -3,6 +3,7 @@
 from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.case import Case, Consent
+from app.models.certificate import Certificate
 from app.models.enrolment import Enrolment, EnrolmentStage, SupervisorAssignment
 from app.models.enums import (
     CaseSetting,
@@ -31,6 +32,7 @@ __all__ = [
     "Base",
     "Case",
     "CaseSetting",
+    "Certificate",
     "Consent",
     "ConsentScope",
     "Cycle",

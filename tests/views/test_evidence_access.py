@@ -164,6 +164,18 @@ ROUTES = [
             other_supervisor=403,
         ),
     ),
+    (
+        "post",
+        "/enrolments/{enrolment}/certificates",
+        expect(
+            trainee=403,
+            supervisor=403,
+            past_supervisor=403,
+            coordinator=302,
+            other_trainee=403,
+            other_supervisor=403,
+        ),
+    ),
     ("post", "/cases/{case}/delete", RECORD | {"trainee": 302}),
     ("post", "/cycles/{cycle}/delete", RECORD | {"trainee": 302}),
     ("post", "/films/{film}/delete", RECORD | {"trainee": 302}),

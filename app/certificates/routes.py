@@ -1,0 +1,163 @@
+"""Issuing certificates, and verifying them publicly without an account (nothing is recorded of
+who checked)."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.authz import Action, load_or_404, public, requires
+from app.errors import render_error
+from app.extensions import db, limiter
+from app.forms import apply_service
+from app.i18n import gettext as _
+from app.i18n import local_today
+from app.models import Certificate, Enrolment
+from app.services import certificates
+
+from .forms import IssueForm, RevokeForm
+
+bp = Blueprint("certificates", __name__)
+
+
+@bp.post("/enrolments/<int:enrolment_id>/certificates")
+@requires(Action.MANAGE_CERTIFICATES)
+def issue(enrolment_id: int) -> Response | tuple[str, int]:
+    """A coordinator issues the certificate of an accredited enrolment."""
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.MANAGE_CERTIFICATES)
+    form = IssueForm()
+    made = form.validate_on_submit() and apply_service(
+        form,
+        lambda: certificates.issue(
+            current_user._get_current_object(),
+            enrolment,
+            form.holder_name.data or "",
+            bool(form.listed.data),
+        ),
+    )
+    if made:
+        flash(_("Certificate %(number)s is issued.", number=made.number), "success")
+        return redirect(url_for("certificates.show", certificate_id=made.id))
+    for error in [*form.form_errors, *form.holder_name.errors]:
+        flash(error, "error")
+    return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@requires(Action.VIEW_EVIDENCE)
+def show(certificate_id: int) -> str:
+    """The certificate as issued, its status, and (for coordinators) revoke and re-issue."""
+    certificate = load_or_404(Certificate, certificate_id, Action.VIEW_EVIDENCE)
+    record = certificates.public_record(certificate, local_today())
+    return render_template(
+        "certificates/show.html",
+        certificate=certificate,
+        record=record,
+        revoke_form=RevokeForm(formdata=None),
+        reissue_form=IssueForm(formdata=None, holder_name=certificate.holder_name),
+    )
+
+
+@bp.post("/certificates/<int:certificate_id>/revoke")
+@requires(Action.MANAGE_CERTIFICATES)
+def revoke(certificate_id: int) -> Response:
+    """Revoke with a reason."""
+    certificate = load_or_404(Certificate, certificate_id, Action.MANAGE_CERTIFICATES)
+    form = RevokeForm()
+    if form.validate_on_submit() and apply_service(
+        form,
+        lambda: certificates.revoke(
+            current_user._get_current_object(), certificate, form.reason.data or ""
+        ),
+    ):
+        flash(_("The certificate is revoked; its holder has been told."), "warning")
+    for error in [*form.form_errors, *form.reason.errors]:
+        flash(error, "error")
+    return redirect(url_for("certificates.show", certificate_id=certificate.id))
+
+
+@bp.post("/certificates/<int:certificate_id>/reissue")
+@requires(Action.MANAGE_CERTIFICATES)
+def reissue(certificate_id: int) -> Response:
+    """Issue a replacement under a new name; the old one says it is superseded."""
+    certificate = load_or_404(Certificate, certificate_id, Action.MANAGE_CERTIFICATES)
+    form = IssueForm()
+    made = form.validate_on_submit() and apply_service(
+        form,
+        lambda: certificates.reissue(
+            current_user._get_current_object(), certificate, form.holder_name.data or ""
+        ),
+    )
+    if made:
+        flash(
+            _(
+                "Certificate %(number)s replaces %(old)s.",
+                number=made.number,
+                old=certificate.number,
+            ),
+            "success",
+        )
+        return redirect(url_for("certificates.show", certificate_id=made.id))
+    for error in [*form.form_errors, *form.holder_name.errors]:
+        flash(error, "error")
+    return redirect(url_for("certificates.show", certificate_id=certificate.id))
+
+
+def _found(number: str) -> Certificate:
+    certificate = certificates.find_by_number(number)
+    if certificate is None:
+        abort(404)
+    return certificate
+
+
+@bp.get("/verify/<number>")
+@limiter.limit("60 per minute")
+@public
+def verify(number: str) -> tuple[str, int] | str:
+    """Public verification: every printed field and the status today."""
+    if number.endswith(".json"):
+        return verify_json(number.removesuffix(".json"))  # type: ignore[return-value]
+    certificate = certificates.find_by_number(number)
+    if certificate is None:
+        return render_error(
+            404,
+            _(
+                "No certificate has the number %(number)s. Check it against "
+                "the printed certificate.",
+                number=number[:20],
+            ),
+        )
+    record = certificates.public_record(certificate, local_today())
+    return render_template("certificates/verify.html", record=record)
+
+
+def verify_json(number: str) -> tuple[Response, int] | Response:
+    """The same as JSON, for employers' systems."""
+    certificate = certificates.find_by_number(number)
+    if certificate is None:
+        return jsonify({"error": "not_found", "number": number[:20]}), 404
+    return jsonify(certificates.public_record(certificate, local_today()))
+
+
+@bp.get("/register")
+@public
+def register() -> str:
+    """The opt-in public register of accredited practitioners, searchable by name."""
+    search = request.args.get("q", "")[:100]
+    page = db.paginate(
+        certificates.register_query(search),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "certificates/register.html", page=page, search=search, today=local_today()
+    )

@@ -1,0 +1,40 @@
+"""Certificates of accreditation: what was printed is kept exactly, so it can be verified."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, UTCDateTime, utcnow
+from app.models.enrolment import Enrolment
+from app.models.user import User
+
+
+class Certificate(Base):
+    """An issued certificate; never edited: a name change issues a new one that supersedes it."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"), index=True)
+    holder_name: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(String(120))
+    scheme_title: Mapped[str] = mapped_column(String(200))
+    scheme_version: Mapped[str] = mapped_column(String(60))
+    accredited_on: Mapped[date]
+    supervisor_name: Mapped[str] = mapped_column(String(120))
+    assessor_name: Mapped[str] = mapped_column(String(120))
+    expires_on: Mapped[date | None]
+    evidence_digest: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    listed: Mapped[bool] = mapped_column(default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+
+    enrolment: Mapped[Enrolment] = relationship()
+    issued_by: Mapped[User] = relationship()
+    superseded_by: Mapped["Certificate | None"] = relationship(remote_side=[id])

@@ -1,0 +1,273 @@
+"""Issuing, revoking and re-issuing certificates, and what verification shows.
+
+A certificate keeps exactly what was printed (name, scheme, dates, people, evidence digest) so
+that the public verification page can show every field: an altered PDF cannot pass.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import (
+    Certificate,
+    Enrolment,
+    EnrolmentStage,
+    EnrolmentStatus,
+    MeetingStatus,
+    Role,
+    StageMeeting,
+    User,
+)
+from app.models.base import utcnow
+from app.services import audit, notifications
+from app.services.enrolments import supervisor_on
+from app.services.errors import RuleViolation
+
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
+MAX_NAME = 120
+
+
+def _new_number() -> str:
+    while True:
+        raw = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+        number = f"{raw[:4]}-{raw[4:]}"
+        if db.session.scalar(select(Certificate.id).where(Certificate.number == number)) is None:
+            return number
+
+
+def normalise_number(text: str) -> str:
+    """'k7qx3mpd', 'K7QX 3MPD' and 'K7QX-3MPD' all mean K7QX-3MPD."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else text.strip().upper()
+
+
+def find_by_number(text: str) -> Certificate | None:
+    """The certificate with this printed number, if any."""
+    return db.session.scalar(
+        select(Certificate).where(Certificate.number == normalise_number(text))
+    )
+
+
+def final_signoff(enrolment: Enrolment) -> StageMeeting | None:
+    """The ratified meeting of the enrolment's last stage."""
+    return db.session.scalars(
+        select(StageMeeting)
+        .join(EnrolmentStage)
+        .where(
+            EnrolmentStage.enrolment_id == enrolment.id,
+            StageMeeting.status == MeetingStatus.RATIFIED,
+        )
+        .order_by(StageMeeting.ratified_at.desc())
+    ).first()
+
+
+def current_certificate(enrolment: Enrolment) -> Certificate | None:
+    """The enrolment's certificate that is neither revoked nor superseded."""
+    return db.session.scalars(
+        select(Certificate).where(
+            Certificate.enrolment_id == enrolment.id,
+            Certificate.revoked_at.is_(None),
+            Certificate.superseded_by_id.is_(None),
+        )
+    ).first()
+
+
+def certificate_list(enrolment: Enrolment) -> list[Certificate]:
+    """All certificates ever issued for an enrolment, newest first."""
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.enrolment_id == enrolment.id)
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        )
+    )
+
+
+def _check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise RuleViolation("Give the name as it should be printed.", "holder_name")
+    if len(name) > MAX_NAME:
+        raise RuleViolation(f"Use at most {MAX_NAME} characters.", "holder_name")
+    return name
+
+
+def _coordinator(actor: User) -> None:
+    if not actor.has_role(Role.COORDINATOR):
+        raise RuleViolation("Only a coordinator can do this.")
+
+
+def _fields(certificate: Certificate) -> dict[str, Any]:
+    return {
+        "number": certificate.number,
+        "holder_name": certificate.holder_name,
+        "expires_on": certificate.expires_on,
+        "digest": certificate.evidence_digest,
+    }
+
+
+def issue(actor: User, enrolment: Enrolment, holder_name: str, listed: bool) -> Certificate:
+    """Issue the certificate of an accredited enrolment."""
+    _coordinator(actor)
+    meeting = final_signoff(enrolment)
+    if enrolment.status is not EnrolmentStatus.ACCREDITED or meeting is None:
+        raise RuleViolation("Certificates are issued once the final stage is ratified.")
+    if meeting.ratified_at is None or meeting.digest is None or meeting.assessor is None:
+        raise RuleViolation("The final sign-off is incomplete.")
+    if current_certificate(enrolment) is not None:
+        raise RuleViolation("A certificate is already issued; re-issue it to change the name.")
+    accredited_on = meeting.ratified_at.date()
+    months = enrolment.scheme.certificate_validity_months
+    supervisor = supervisor_on(enrolment, accredited_on)
+    certificate = Certificate(
+        public_id=secrets.token_urlsafe(24),
+        number=_new_number(),
+        enrolment=enrolment,
+        holder_name=_check_name(holder_name),
+        body=enrolment.scheme.body,
+        scheme_title=enrolment.scheme.title,
+        scheme_version=f"{enrolment.scheme.version} (rev. {enrolment.scheme.revision})",
+        accredited_on=accredited_on,
+        supervisor_name=supervisor.display_name if supervisor else "",
+        assessor_name=meeting.assessor.display_name,
+        expires_on=accredited_on + relativedelta(months=months) if months else None,
+        evidence_digest=meeting.digest,
+        issued_by=actor,
+        listed=listed,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    audit.record(
+        actor, "certificate.issued", "certificate", certificate.id, after=_fields(certificate)
+    )
+    notifications.notify(
+        [enrolment.trainee],
+        "certificate_issued",
+        f"Your certificate {certificate.number} is issued.",
+        notifications.link_to("certificates.show", certificate_id=certificate.id),
+    )
+    return certificate
+
+
+def revoke(actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke a certificate with a reason; the record stays and verification says so."""
+    _coordinator(actor)
+    if certificate.revoked_at is not None:
+        raise RuleViolation("This certificate is already revoked.")
+    if not reason.strip():
+        raise RuleViolation("Give the reason for revoking.", "reason")
+    certificate.revoked_at, certificate.revoke_reason = utcnow(), reason.strip()
+    db.session.flush()
+    audit.record(
+        actor,
+        "certificate.revoked",
+        "certificate",
+        certificate.id,
+        after={"reason": certificate.revoke_reason},
+    )
+    notifications.notify(
+        [certificate.enrolment.trainee],
+        "certificate_revoked",
+        f"Your certificate {certificate.number} was revoked: {certificate.revoke_reason}",
+        notifications.link_to("certificates.show", certificate_id=certificate.id),
+    )
+    return certificate
+
+
+def reissue(actor: User, certificate: Certificate, holder_name: str) -> Certificate:
+    """Issue a replacement (a name change, say); the old certificate then says it is superseded."""
+    _coordinator(actor)
+    if certificate.revoked_at is not None or certificate.superseded_by_id is not None:
+        raise RuleViolation("Only a current certificate can be re-issued.")
+    replacement = Certificate(
+        public_id=secrets.token_urlsafe(24),
+        number=_new_number(),
+        enrolment_id=certificate.enrolment_id,
+        holder_name=_check_name(holder_name),
+        body=certificate.body,
+        scheme_title=certificate.scheme_title,
+        scheme_version=certificate.scheme_version,
+        accredited_on=certificate.accredited_on,
+        supervisor_name=certificate.supervisor_name,
+        assessor_name=certificate.assessor_name,
+        expires_on=certificate.expires_on,
+        evidence_digest=certificate.evidence_digest,
+        issued_by=actor,
+        listed=certificate.listed,
+    )
+    db.session.add(replacement)
+    db.session.flush()
+    certificate.superseded_by = replacement
+    db.session.flush()
+    audit.record(
+        actor,
+        "certificate.reissued",
+        "certificate",
+        certificate.id,
+        _fields(certificate),
+        _fields(replacement),
+    )
+    return replacement
+
+
+@dataclass(frozen=True)
+class Status:
+    """What verification says of a certificate today."""
+
+    code: str  # valid | expired | revoked | superseded
+    on: date | None = None
+    reason: str = ""
+    superseded_by: str = ""
+
+
+def status_of(certificate: Certificate, today: date) -> Status:
+    """Valid, expired, revoked (with date and reason) or superseded (with the new number)."""
+    if certificate.revoked_at is not None:
+        return Status("revoked", certificate.revoked_at.date(), certificate.revoke_reason)
+    if certificate.superseded_by is not None:
+        return Status(
+            "superseded",
+            certificate.superseded_by.issued_at.date(),
+            superseded_by=certificate.superseded_by.number,
+        )
+    if certificate.expires_on is not None and certificate.expires_on < today:
+        return Status("expired", certificate.expires_on)
+    return Status("valid")
+
+
+def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
+    """Every field printed on the certificate, and its status: what verification shows."""
+    status = status_of(certificate, today)
+    return {
+        "number": certificate.number,
+        "holder_name": certificate.holder_name,
+        "awarding_body": certificate.body,
+        "scheme": certificate.scheme_title,
+        "scheme_version": certificate.scheme_version,
+        "accredited_on": certificate.accredited_on.isoformat(),
+        "own_supervisor": certificate.supervisor_name,
+        "assessor": certificate.assessor_name,
+        "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
+        "evidence_digest": certificate.evidence_digest,
+        "status": status.code,
+        "status_since": status.on.isoformat() if status.on else None,
+        "revocation_reason": status.reason or None,
+        "superseded_by": status.superseded_by or None,
+    }
+
+
+def register_query(search: str = "") -> Any:
+    """Listed, current certificates for the public register, by name."""
+    query = select(Certificate).where(
+        Certificate.listed.is_(True),
+        Certificate.revoked_at.is_(None),
+        Certificate.superseded_by_id.is_(None),
+    )
+    if search.strip():
+        query = query.where(func.lower(Certificate.holder_name).like(f"%{search.strip().lower()}%"))
+    return query.order_by(func.lower(Certificate.holder_name), Certificate.id)

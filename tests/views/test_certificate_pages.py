@@ -1,0 +1,190 @@
+"""Certificates: issued by coordinators, verified publicly in every status, revoked, re-issued."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Certificate, MeetingStatus, Notification
+from app.services import certificates, enrolments, signoff
+from app.services import signoff_decisions as decide
+from app.services.progress_data import progress_for
+from tests.conftest import committed, sign_in
+from tests.signoff_world import TODAY, cast
+
+
+def _accredit(people) -> None:
+    enrolment = people.enrolment
+    for _ in range(2):
+        enrolments.advance_stage(people.coordinator, enrolment, TODAY - timedelta(days=10))
+        db.session.expire(enrolment)
+    meeting = signoff.request_meeting(
+        people.coordinator, enrolment, progress_for(enrolment, TODAY), "test: final stage"
+    )
+    signoff.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
+    decide.record_outcome(
+        people.assessor, meeting.id, MeetingStatus.PASSED, TODAY, 60, [], "", "", None, TODAY
+    )
+    decide.ratify(people.coordinator, meeting.id, TODAY)
+
+
+@pytest.fixture
+def world(app, schemes):
+    with committed(app):
+        people = cast()
+        _accredit(people)
+        return {
+            "enrolment": people.enrolment.id,
+            "coordinator": people.coordinator.email,
+            "trainee": people.trainee.email,
+            "stranger": people.stranger.email,
+        }
+
+
+def _as(app, email):
+    client = app.test_client()
+    sign_in(client, email)
+    return client
+
+
+def _issue(app, world, name="Tess Trainee", listed=True):
+    data = {"holder_name": name} | ({"listed": "y"} if listed else {})
+    return _as(app, world["coordinator"]).post(
+        f"/enrolments/{world['enrolment']}/certificates", data=data
+    )
+
+
+def _certificate(app, number=None):
+    with committed(app):
+        query = select(Certificate).order_by(Certificate.id.desc())
+        if number:
+            query = query.where(Certificate.number == number)
+        return db.session.scalars(query).first()
+
+
+def test_issue_then_verify_publicly_every_field(app, world):
+    assert _issue(app, world).status_code == 302
+    certificate = _certificate(app)
+    assert len(certificate.number) == 9 and certificate.number[4] == "-"
+    page = app.test_client().get(f"/verify/{certificate.number}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for value in (
+        certificate.holder_name,
+        certificate.scheme_title,
+        certificate.assessor_name,
+        certificate.supervisor_name,
+        certificate.evidence_digest,
+        "Valid.",
+    ):
+        assert value in text
+    record = json.loads(app.test_client().get(f"/verify/{certificate.number}.json").data)
+    assert record["status"] == "valid"
+    assert record["holder_name"] == "Tess Trainee"
+    assert record["evidence_digest"] == certificate.evidence_digest
+    loose = app.test_client().get(f"/verify/{certificate.number.lower().replace('-', '')}")
+    assert loose.status_code == 200
+
+
+def test_unknown_numbers_answer_404_clearly(app):
+    page = app.test_client().get("/verify/ZZZZ-ZZZZ")
+    assert page.status_code == 404
+    assert "No certificate has the number ZZZZ-ZZZZ" in page.get_data(as_text=True)
+    data = app.test_client().get("/verify/ZZZZ-ZZZZ.json")
+    assert data.status_code == 404 and json.loads(data.data)["error"] == "not_found"
+
+
+def test_revocation_needs_a_reason_and_shows_publicly(app, world):
+    _issue(app, world)
+    certificate = _certificate(app)
+    coordinator = _as(app, world["coordinator"])
+    coordinator.post(f"/certificates/{certificate.id}/revoke", data={"reason": ""})
+    assert _certificate(app).revoked_at is None
+    coordinator.post(
+        f"/certificates/{certificate.id}/revoke",
+        data={"reason": "Accreditation obtained by mistake"},
+    )
+    record = json.loads(app.test_client().get(f"/verify/{certificate.number}.json").data)
+    assert record["status"] == "revoked"
+    assert record["revocation_reason"] == "Accreditation obtained by mistake"
+    assert "Revoked on" in app.test_client().get(f"/verify/{certificate.number}").get_data(
+        as_text=True
+    )
+    with committed(app):
+        kinds = db.session.scalars(select(Notification.kind)).all()
+        assert "certificate_revoked" in kinds
+
+
+def test_reissue_supersedes_the_old_certificate(app, world):
+    _issue(app, world)
+    old = _certificate(app)
+    _as(app, world["coordinator"]).post(
+        f"/certificates/{old.id}/reissue", data={"holder_name": "Tess Married-Name"}
+    )
+    new = _certificate(app)
+    assert new.number != old.number
+    record = json.loads(app.test_client().get(f"/verify/{old.number}.json").data)
+    assert record["status"] == "superseded" and record["superseded_by"] == new.number
+    assert json.loads(app.test_client().get(f"/verify/{new.number}.json").data)["status"] == (
+        "valid"
+    )
+
+
+def test_only_one_current_certificate_per_enrolment(app, world):
+    _issue(app, world)
+    _issue(app, world)
+    with committed(app):
+        assert len(db.session.scalars(select(Certificate)).all()) == 1
+
+
+def test_expiry_follows_the_scheme(app, world):
+    _issue(app, world)
+    certificate = _certificate(app)
+    assert certificate.expires_on is None  # the AVIGuk scheme sets no expiry
+    with committed(app):
+        cert = db.session.get(Certificate, certificate.id)
+        cert.expires_on = TODAY + timedelta(days=1)
+        later = certificates.status_of(cert, TODAY + timedelta(days=2))
+    assert later.code == "expired"
+
+
+def test_names_are_escaped_everywhere(app, world):
+    _issue(app, world, name="<script>alert(1)</script> Łucja")
+    certificate = _certificate(app)
+    text = app.test_client().get(f"/verify/{certificate.number}").get_data(as_text=True)
+    assert "<script>alert(1)" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Łucja" in text
+
+
+def test_the_public_register_lists_only_those_who_chose_it(app, world):
+    _issue(app, world, listed=False)
+    assert "Tess Trainee" not in app.test_client().get("/register").get_data(as_text=True)
+    _as(app, world["coordinator"]).post(
+        f"/certificates/{_certificate(app).id}/reissue", data={"holder_name": "Tess Trainee"}
+    )
+    with committed(app):
+        cert = db.session.scalars(select(Certificate).order_by(Certificate.id.desc())).first()
+        cert.listed = True
+    page = app.test_client().get("/register?q=tess").get_data(as_text=True)
+    assert "Tess Trainee" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "expected"),
+    [
+        ("trainee", "post", "/enrolments/{e}/certificates", 403),
+        ("stranger", "get", "/certificates/{c}", 404),
+        ("trainee", "get", "/certificates/{c}", 200),
+        ("trainee", "post", "/certificates/{c}/revoke", 403),
+    ],
+)
+def test_certificate_pages_answer_each_person_as_the_rules_say(
+    app, world, who, method, path, expected
+):
+    _issue(app, world)
+    certificate = _certificate(app)
+    client = _as(app, world[who])
+    response = getattr(client, method)(path.format(e=world["enrolment"], c=certificate.id))
+    assert response.status_code == expected
