@@ -7,6 +7,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -21,7 +22,9 @@ from app.extensions import db, limiter
 from app.forms import apply_service
 from app.i18n import gettext as _
 from app.i18n import local_today
+from app.links import external_url
 from app.models import Certificate, Enrolment
+from app.pdf import qr_data_uri, render_pdf
 from app.services import certificates
 
 from .forms import IssueForm, RevokeForm
@@ -110,6 +113,26 @@ def reissue(certificate_id: int) -> Response:
     for error in [*form.form_errors, *form.holder_name.errors]:
         flash(error, "error")
     return redirect(url_for("certificates.show", certificate_id=certificate.id))
+
+
+@bp.get("/certificates/<int:certificate_id>/pdf")
+@requires(Action.VIEW_EVIDENCE)
+def pdf(certificate_id: int) -> Response:
+    """The certificate as a PDF (A4 landscape, QR code and printed verification address)."""
+    certificate = load_or_404(Certificate, certificate_id, Action.VIEW_EVIDENCE)
+    verify_url = external_url("certificates.verify", number=certificate.number)
+    document = render_pdf(
+        "certificate.html",
+        record=certificates.public_record(certificate, local_today()),
+        qr=qr_data_uri(verify_url),
+        verify_url=verify_url,
+    )
+    response = make_response(document)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="attune-certificate-{certificate.number}.pdf"'
+    )
+    return response
 
 
 def _found(number: str) -> Certificate:

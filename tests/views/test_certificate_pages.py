@@ -1,8 +1,10 @@
 """Certificates: issued by coordinators, verified publicly in every status, revoked, re-issued."""
 
+import io
 import json
 from datetime import timedelta
 
+import pypdf
 import pytest
 from sqlalchemy import select
 
@@ -188,3 +190,27 @@ def test_certificate_pages_answer_each_person_as_the_rules_say(
     client = _as(app, world[who])
     response = getattr(client, method)(path.format(e=world["enrolment"], c=certificate.id))
     assert response.status_code == expected
+
+
+def test_the_certificate_pdf_is_read_back_with_every_field(app, world):
+    _issue(app, world, name="Łucja Ωμέγα-Дмитриева <b>bold</b>")
+    certificate = _certificate(app)
+    trainee = _as(app, world["trainee"])
+    response = trainee.get(f"/certificates/{certificate.id}/pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.data))
+    [page] = reader.pages
+    assert page.mediabox.width > page.mediabox.height  # A4 landscape
+    text = " ".join(page.extract_text().split())
+    for value in (
+        "Łucja Ωμέγα-Дмитриева <b>bold</b>",
+        certificate.number,
+        certificate.scheme_title,
+        certificate.assessor_name,
+        f"http://attune.test/verify/{certificate.number}",
+    ):
+        assert value in text, value
+    assert certificate.evidence_digest[:32] in text.replace(" ", "")
+    stranger = _as(app, world["stranger"])
+    assert stranger.get(f"/certificates/{certificate.id}/pdf").status_code == 404
