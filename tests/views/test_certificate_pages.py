@@ -5,7 +5,9 @@ import json
 from datetime import timedelta
 
 import pypdf
+import pypdfium2
 import pytest
+import zxingcpp
 from sqlalchemy import select
 
 from app.extensions import db
@@ -212,5 +214,8 @@ def test_the_certificate_pdf_is_read_back_with_every_field(app, world):
     ):
         assert value in text, value
     assert certificate.evidence_digest[:32] in text.replace(" ", "")
+    rendered = pypdfium2.PdfDocument(response.data)[0].render(scale=3).to_pil()
+    payloads = [code.text for code in zxingcpp.read_barcodes(rendered)]
+    assert payloads == [f"http://attune.test/verify/{certificate.number}"]
     stranger = _as(app, world["stranger"])
     assert stranger.get(f"/certificates/{certificate.id}/pdf").status_code == 404
