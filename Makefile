@@ -21,6 +21,7 @@ run: $(STAMP)
 	mkdir -p instance
 	$(DEV) $(BIN)/flask --app wsgi db upgrade
 	$(DEV) $(BIN)/flask --app wsgi seed-demo
+	$(DEV) $(BIN)/flask --app wsgi certificates create-issuer-key --if-missing
 	$(DEV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 lint: $(STAMP)

@@ -53,6 +53,9 @@ class Config:
     RESET_VALID_MINUTES = int(os.environ.get("RESET_VALID_MINUTES", "60"))
     PAGE_SIZE = 25
     DIGEST_WAIT_DAYS = int(os.environ.get("DIGEST_WAIT_DAYS", "14"))
+    # With both set, certificate PDFs are digitally signed (PAdES).
+    ISSUER_KEY_FILE = os.environ.get("ISSUER_KEY_FILE") or None
+    ISSUER_CERT_FILE = os.environ.get("ISSUER_CERT_FILE") or None
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/London")
@@ -70,6 +73,13 @@ class DevelopmentConfig(Config):
 
     DEBUG = True
     SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET)
+    # `flask certificates create-issuer-key` writes these for development and the demo.
+    ISSUER_KEY_FILE = os.environ.get(
+        "ISSUER_KEY_FILE", str(BASE_DIR / "instance" / "issuer-key.pem")
+    )
+    ISSUER_CERT_FILE = os.environ.get(
+        "ISSUER_CERT_FILE", str(BASE_DIR / "instance" / "issuer-cert.pem")
+    )
     MAIL_ECHO_TO_CONSOLE = _env_bool("MAIL_ECHO_TO_CONSOLE", True)
 
 

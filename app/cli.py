@@ -20,6 +20,7 @@ from app.services.errors import RuleViolation
 from app.services.overdue import overdue_lines
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import latest_schemes, load_definitions
+from app.signing import create_issuer_key
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 GRADE_CHOICE = click.Choice([g.value for g in SupervisorGrade])
@@ -196,6 +197,32 @@ def verify_signoffs(meeting_id: int | None) -> None:
         raise SystemExit(1)
 
 
+@click.group("certificates")
+def certificates_group() -> None:
+    """Certificates and the key that signs their PDFs."""
+
+
+@certificates_group.command("create-issuer-key")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write issuer-key.pem and issuer-cert.pem (default: instance/).",
+)
+@click.option("--name", default="Attune demo issuer (self-signed)", help="Certificate name.")
+@click.option("--if-missing", is_flag=True, help="Do nothing when the files already exist.")
+@with_appcontext
+def create_issuer_key_command(directory: Path | None, name: str, if_missing: bool) -> None:
+    """Create a self-signed issuer key for development and the demo (not for production)."""
+    target = directory or Path(current_app.instance_path)
+    if if_missing and (target / "issuer-key.pem").exists():
+        click.echo(f"Issuer key already in {target}.")
+        return
+    key, cert = create_issuer_key(target, name)
+    click.echo(f"ISSUER_KEY_FILE={key}\nISSUER_CERT_FILE={cert}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
@@ -205,5 +232,6 @@ def init_app(app: Flask) -> None:
         audit_group,
         signoff_group,
         notifications_group,
+        certificates_group,
     ):
         app.cli.add_command(command)

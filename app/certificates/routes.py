@@ -1,6 +1,8 @@
 """Issuing certificates, and verifying them publicly without an account (nothing is recorded of
 who checked)."""
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     abort,
@@ -26,6 +28,7 @@ from app.links import external_url
 from app.models import Certificate, Enrolment
 from app.pdf import qr_data_uri, render_pdf
 from app.services import certificates
+from app.signing import sign_pdf
 
 from .forms import IssueForm, RevokeForm
 
@@ -127,6 +130,9 @@ def pdf(certificate_id: int) -> Response:
         qr=qr_data_uri(verify_url),
         verify_url=verify_url,
     )
+    key, cert = current_app.config["ISSUER_KEY_FILE"], current_app.config["ISSUER_CERT_FILE"]
+    if key and cert and Path(key).exists() and Path(cert).exists():
+        document = sign_pdf(document, Path(key), Path(cert))
     response = make_response(document)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (

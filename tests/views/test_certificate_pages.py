@@ -8,6 +8,11 @@ import pypdf
 import pypdfium2
 import pytest
 import zxingcpp
+from asn1crypto import pem as asn1_pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -15,6 +20,7 @@ from app.models import Certificate, MeetingStatus, Notification
 from app.services import certificates, enrolments, signoff
 from app.services import signoff_decisions as decide
 from app.services.progress_data import progress_for
+from app.signing import create_issuer_key
 from tests.conftest import committed, sign_in
 from tests.signoff_world import TODAY, cast
 
@@ -219,3 +225,37 @@ def test_the_certificate_pdf_is_read_back_with_every_field(app, world):
     assert payloads == [f"http://attune.test/verify/{certificate.number}"]
     stranger = _as(app, world["stranger"])
     assert stranger.get(f"/certificates/{certificate.id}/pdf").status_code == 404
+
+
+def _signature_status(document: bytes, cert_path):
+    _kind, _headers, der = asn1_pem.unarmor(cert_path.read_bytes())
+    trust = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)])
+    [signature] = PdfFileReader(io.BytesIO(document)).embedded_signatures
+    return validate_pdf_signature(signature, trust)
+
+
+def test_a_configured_issuer_key_signs_the_pdf_and_tampering_breaks_it(app, world, tmp_path):
+    key, cert = create_issuer_key(tmp_path, "Test issuer")
+    app.config.update(ISSUER_KEY_FILE=str(key), ISSUER_CERT_FILE=str(cert))
+    _issue(app, world)
+    certificate = _certificate(app)
+    document = _as(app, world["trainee"]).get(f"/certificates/{certificate.id}/pdf").data
+    status = _signature_status(document, cert)
+    assert status.intact and status.valid and status.trusted
+    tampered = bytearray(document)
+    inside_a_stream = tampered.find(b"stream") + 30
+    tampered[inside_a_stream] ^= 0xFF
+    assert not _signature_status(bytes(tampered), cert).intact
+
+
+def test_create_issuer_key_writes_a_key_and_certificate(app, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=["certificates", "create-issuer-key", "--dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"ISSUER_KEY_FILE={tmp_path / 'issuer-key.pem'}" in result.output
+    assert (tmp_path / "issuer-cert.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE")
+    again = app.test_cli_runner().invoke(
+        args=["certificates", "create-issuer-key", "--dir", str(tmp_path), "--if-missing"]
+    )
+    assert "already" in again.output
