@@ -74,14 +74,16 @@ def create_user(
 @click.option("--force", is_flag=True, help="Allow seeding outside development and test.")
 @with_appcontext
 def seed_demo(force: bool) -> None:
-    """Load the schemes and the demo people (idempotent); print ROLE EMAIL PASSWORD lines."""
+    """Load schemes and demo data (idempotent); print ROLE EMAIL PASSWORD and certificates."""
     if current_app.config["ATTUNE_ENV"] == "production" and not force:
         raise click.ClickException("Refusing to add demo accounts in production (use --force).")
     load_definitions(None, default_schemes_dir())
-    accounts = demo.seed_demo(utcnow().date())
+    result = demo.seed_demo(utcnow().date())
     db.session.commit()
-    for account in accounts:
+    for account in result.accounts:
         click.echo(f"{account.role.value} {account.email} {account.password}")
+    for number, status in result.certificates:
+        click.echo(f"CERTIFICATE {number} {status}")
 
 
 @click.group("schemes")

@@ -33,7 +33,7 @@ def test_help_lists_every_command_with_a_line_of_help():
     ).stdout
     for command, help_text in [
         ("create-user", "Create a person with roles"),
-        ("seed-demo", "Load the schemes and the demo people"),
+        ("seed-demo", "Load schemes and demo data"),
         ("schemes", "Scheme and framework definitions"),
         ("db", "Perform database migrations"),
     ]:
@@ -84,26 +84,34 @@ def test_create_user_refuses_bad_input(app, run, args, message):
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
-def test_seed_demo_is_idempotent_and_prints_accounts(app, run):
+def test_seed_demo_is_idempotent_and_prints_accounts_and_certificates(app, run):
     first = run("seed-demo")
     assert first.exit_code == 0, first.output
     lines = first.output.strip().splitlines()
-    assert [line.split()[0] for line in lines] == [
+    people_lines, certificate_lines = lines[:4], lines[4:]
+    assert [line.split()[0] for line in people_lines] == [
         "trainee",
         "supervisor",
         "supervisor",
         "coordinator",
     ]
+    assert [line.split()[::2] for line in certificate_lines] == [
+        ["CERTIFICATE", "valid"],
+        ["CERTIFICATE", "revoked"],
+    ]
     second = run("seed-demo")
     assert second.output == first.output
     with committed(app):
-        assert db.session.scalar(select(func.count()).select_from(User)) == 4
-        assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 1
-        for role, email, password in (line.split() for line in lines):
+        assert db.session.scalar(select(func.count()).select_from(User)) == 6
+        assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 3
+        for role, email, password in (line.split() for line in people_lines):
             user = accounts.authenticate(email, password)
             assert Role(role) in user.roles
         assessor = accounts.find_user_by_email("assessor@attune.demo")
         assert assessor.supervisor_grade.value in {"supervisor", "advanced"}
+    number = certificate_lines[1].split()[1]
+    record = app.test_client().get(f"/verify/{number}.json").get_json()
+    assert record["status"] == "revoked"
 
 
 def test_seed_demo_refuses_production_without_force(app_settings):

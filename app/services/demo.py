@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Enrolment, Role, Scheme, SupervisorGrade, User
 from app.services import accounts, enrolments, people
+from app.services.demo_certificates import seed_demo_certificates
 from app.services.demo_evidence import DemoPeople, seed_demo_record
 
 
@@ -63,36 +64,49 @@ def _ensure_person(account: DemoAccount) -> User:
     return user
 
 
-def seed_demo(today: date) -> list[DemoAccount]:
-    """Create the demo people and the demo trainee's enrolment unless they exist already."""
+def _demo_scheme() -> Scheme:
+    scheme = db.session.scalars(
+        select(Scheme)
+        .where(Scheme.code == DEMO_SCHEME_CODE, Scheme.offered.is_(True))
+        .order_by(Scheme.loaded_at.desc(), Scheme.revision.desc())
+    ).first()
+    if scheme is None:
+        raise LookupError(f"Load the schemes first: no {DEMO_SCHEME_CODE} scheme found.")
+    return scheme
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What seeding made: the accounts to print and the demo certificates (number, status)."""
+
+    accounts: list[DemoAccount]
+    certificates: list[tuple[str, str]]
+
+
+def seed_demo(today: date) -> DemoResult:
+    """Create the demo people, the demo trainee's record and two certificates, once."""
     users = {account.email: _ensure_person(account) for account in DEMO_ACCOUNTS}
-    trainee = users["trainee@attune.demo"]
+    trainee, coordinator = users["trainee@attune.demo"], users["coordinator@attune.demo"]
+    cast = DemoPeople(
+        trainee=trainee,
+        supervisor=users["supervisor@attune.demo"],
+        assessor=users["assessor@attune.demo"],
+        coordinator=coordinator,
+    )
+    scheme = _demo_scheme()
     already = db.session.scalar(select(Enrolment.id).where(Enrolment.trainee_id == trainee.id))
     if already is None:
-        scheme = db.session.scalars(
-            select(Scheme)
-            .where(Scheme.code == DEMO_SCHEME_CODE, Scheme.offered.is_(True))
-            .order_by(Scheme.loaded_at.desc(), Scheme.revision.desc())
-        ).first()
-        if scheme is None:
-            raise LookupError(f"Load the schemes first: no {DEMO_SCHEME_CODE} scheme found.")
         stage_one = next(s for s in scheme.stages if s.number == 1)
-        coordinator = users["coordinator@attune.demo"]
         enrolment = enrolments.enrol(
             coordinator,
             trainee,
             scheme,
             today - timedelta(days=300),
             stage_one,
-            users["supervisor@attune.demo"],
+            cast.supervisor,
             today,
         )
         principles = {p.code: p for p in scheme.framework.principles}
-        cast = DemoPeople(
-            trainee=trainee,
-            supervisor=users["supervisor@attune.demo"],
-            assessor=users["assessor@attune.demo"],
-            coordinator=coordinator,
-        )
         seed_demo_record(enrolment, cast, principles, today)
-    return list(DEMO_ACCOUNTS)
+    issued = seed_demo_certificates(scheme, cast.supervisor, cast.assessor, coordinator, today)
+    return DemoResult(list(DEMO_ACCOUNTS), issued)

@@ -1,0 +1,75 @@
+"""Two accredited practitioners for the demo: one valid certificate, one revoked."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Enrolment, MeetingStatus, Role, Scheme, User
+from app.services import accounts, certificates, enrolments, people, signoff
+from app.services import signoff_decisions as decide
+from app.services.progress_data import progress_for
+
+PRACTITIONERS = (
+    ("priya@attune.demo", "Priya Practitioner", ""),
+    ("rob@attune.demo", "Rob Revoked", "Demo: accreditation withdrawn after a complaint review."),
+)
+
+
+def _accredit(
+    person: User, scheme: Scheme, supervisor: User, assessor: User, coordinator: User, today: date
+) -> None:
+    """A record kept before Attune: enrolled at the last stage, signed off by exception."""
+    last = scheme.stages[-1]
+    started = today - timedelta(days=200)
+    enrolment = enrolments.enrol(coordinator, person, scheme, started, last, supervisor, today)
+    held = today - timedelta(days=30)
+    meeting = signoff.request_meeting(
+        coordinator,
+        enrolment,
+        progress_for(enrolment, held),
+        "Demo: evidence recorded before Attune was used.",
+    )
+    signoff.name_assessor(coordinator, meeting.id, assessor, held)
+    decide.record_outcome(
+        assessor,
+        meeting.id,
+        MeetingStatus.PASSED,
+        held,
+        60,
+        [],
+        "Reflective statement",
+        "",
+        None,
+        held,
+    )
+    decide.ratify(coordinator, meeting.id, held)
+
+
+def seed_demo_certificates(
+    scheme: Scheme, supervisor: User, assessor: User, coordinator: User, today: date
+) -> list[tuple[str, str]]:
+    """(number, status) of the demo certificates, creating them the first time."""
+    for email, name, revoke_reason in PRACTITIONERS:
+        if accounts.find_user_by_email(email) is not None:
+            continue
+        person = people.create_person(
+            coordinator, email, name, [Role.TRAINEE], None, "demo-practitioner-pass"
+        )
+        _accredit(person, scheme, supervisor, assessor, coordinator, today)
+        enrolment = person_enrolment(person)
+        issued = certificates.issue(coordinator, enrolment, name, listed=True)
+        if revoke_reason:
+            certificates.revoke(coordinator, issued, revoke_reason)
+    found = []
+    for email, _name, _reason in PRACTITIONERS:
+        holder = accounts.find_user_by_email(email)
+        assert holder is not None
+        for certificate in certificates.certificate_list(person_enrolment(holder)):
+            found.append((certificate.number, certificates.status_of(certificate, today).code))
+    return found
+
+
+def person_enrolment(person: User) -> Enrolment:
+    """The demo practitioner's one enrolment."""
+    return db.session.scalars(select(Enrolment).where(Enrolment.trainee_id == person.id)).one()
