@@ -60,6 +60,14 @@ def apply_or_flash(action: Callable[[], object]) -> bool:
     return True
 
 
+def flash_form_errors(form: FlaskForm) -> None:
+    """Flash a form's errors, for forms posted from another page that is redirected back to."""
+    # `errors` holds each field's messages, and the form's own under the key None.
+    for messages in form.errors.values():
+        for message in messages:
+            flash(str(message), "error")
+
+
 def safe_next(target: str | None) -> str | None:
     """A redirect target only when it stays on this site (a path, not another host)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:

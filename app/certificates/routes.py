@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from app.authz import Action, load_or_404, public, requires
 from app.errors import render_error
 from app.extensions import db, limiter
-from app.forms import apply_service
+from app.forms import apply_service, flash_form_errors
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.links import external_url
@@ -53,8 +53,7 @@ def issue(enrolment_id: int) -> Response | tuple[str, int]:
     if made:
         flash(_("Certificate %(number)s is issued.", number=made.number), "success")
         return redirect(url_for("certificates.show", certificate_id=made.id))
-    for error in [*form.form_errors, *form.holder_name.errors]:
-        flash(error, "error")
+    flash_form_errors(form)
     return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
 
 
@@ -86,8 +85,7 @@ def revoke(certificate_id: int) -> Response:
         ),
     ):
         flash(_("The certificate is revoked; its holder has been told."), "warning")
-    for error in [*form.form_errors, *form.reason.errors]:
-        flash(error, "error")
+    flash_form_errors(form)
     return redirect(url_for("certificates.show", certificate_id=certificate.id))
 
 
@@ -113,8 +111,7 @@ def reissue(certificate_id: int) -> Response:
             "success",
         )
         return redirect(url_for("certificates.show", certificate_id=made.id))
-    for error in [*form.form_errors, *form.holder_name.errors]:
-        flash(error, "error")
+    flash_form_errors(form)
     return redirect(url_for("certificates.show", certificate_id=certificate.id))
 
 

@@ -9,11 +9,10 @@ from werkzeug.wrappers import Response
 from app.authz import Action, requires, visible_enrolments
 from app.emails import send_invitation
 from app.extensions import db
-from app.forms import apply_service
+from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
 from app.models import Enrolment, Role, SupervisorGrade, User
 from app.services import dashboards, people
-from app.services.errors import RuleViolation
 
 from .forms import InviteForm, PersonForm
 
@@ -124,12 +123,7 @@ def reinvite(user_id: int) -> Response:
     """Send a fresh invitation to someone who has not set a password yet."""
     person = _load_person(user_id)
     actor = current_user._get_current_object()
-    try:
-        raw = people.reinvite(actor, person, _invite_lifetime())
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        _flash_delivery(send_invitation(person, raw, actor), person)
+    links: list[str] = []
+    if apply_or_flash(lambda: links.append(people.reinvite(actor, person, _invite_lifetime()))):
+        _flash_delivery(send_invitation(person, links[0], actor), person)
     return redirect(url_for("people.show", user_id=person.id))

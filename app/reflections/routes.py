@@ -3,7 +3,6 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -102,15 +101,9 @@ def new(enrolment_id: int) -> tuple[str, int] | Response:
 def share(reflection_id: int) -> Response:
     """Let the trainee's supervisors read a private reflection."""
     reflection = load_or_404(Reflection, reflection_id, Action.SHARE_REFLECTION)
-    form = FlaskForm()
     actor = current_user._get_current_object()
-    if form.validate_on_submit() and apply_service(
-        form, lambda: reflections.share_reflection(actor, reflection)
-    ):
+    if apply_or_flash(lambda: reflections.share_reflection(actor, reflection)):
         flash(_("Shared with your supervisors."), "success")
-    else:
-        for message in form.form_errors or [_("Nothing was changed. Please try again.")]:
-            flash(message, "error")
     return redirect(url_for("reflections.index", enrolment_id=reflection.enrolment_id))
 
 

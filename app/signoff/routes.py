@@ -94,14 +94,13 @@ def show(meeting_id: int) -> tuple[str, int]:
 
 
 def _decision(
-    meeting_id: int,
-    action: Action,
+    meeting: StageMeeting,
     form: FlaskForm,
     run: Callable[[], object],
     done: str,
     form_name: str,
 ) -> tuple[str, int] | Response:
-    meeting = load_or_404(StageMeeting, meeting_id, action)
+    """Validate, apply one service call, and show the meeting again (422 with the refusal)."""
     if form.validate_on_submit() and apply_service(form, run):
         return _done(done, meeting.id)
     db.session.refresh(meeting)
@@ -117,8 +116,7 @@ def name_assessor(meeting_id: int) -> tuple[str, int] | Response:
     form.assessor.choices = _assessor_choices(meeting)
     assessor = db.session.get(User, form.assessor.data or 0)
     return _decision(
-        meeting_id,
-        Action.NAME_ASSESSOR,
+        meeting,
         form,
         lambda: signoff.name_assessor(_actor(), meeting_id, assessor or abort(404), local_today()),
         _("The assessor is named."),
@@ -135,8 +133,7 @@ def record_outcome(meeting_id: int) -> tuple[str, int] | Response:
     form.clips.choices = _clip_choices(meeting)
     clips = [db.session.get(Film, i) for i in form.clips.data or []]
     return _decision(
-        meeting_id,
-        Action.RECORD_OUTCOME,
+        meeting,
         form,
         lambda: decide.record_outcome(
             _actor(),
@@ -159,10 +156,10 @@ def record_outcome(meeting_id: int) -> tuple[str, int] | Response:
 @requires(Action.WRITE_STATEMENT)
 def statement(meeting_id: int) -> tuple[str, int] | Response:
     """The own supervisor writes their statement."""
+    meeting = load_or_404(StageMeeting, meeting_id, Action.WRITE_STATEMENT)
     form = StatementForm()
     return _decision(
-        meeting_id,
-        Action.WRITE_STATEMENT,
+        meeting,
         form,
         lambda: decide.write_supervisor_statement(
             _actor(), meeting_id, form.statement.data or "", local_today()
@@ -176,10 +173,10 @@ def statement(meeting_id: int) -> tuple[str, int] | Response:
 @requires(Action.DECIDE_SIGNOFF)
 def ratify(meeting_id: int) -> tuple[str, int] | Response:
     """A coordinator ratifies a pass."""
+    meeting = load_or_404(StageMeeting, meeting_id, Action.DECIDE_SIGNOFF)
     form = FlaskForm()
     return _decision(
-        meeting_id,
-        Action.DECIDE_SIGNOFF,
+        meeting,
         form,
         lambda: decide.ratify(_actor(), meeting_id, local_today()),
         _("Ratified."),
@@ -191,10 +188,10 @@ def ratify(meeting_id: int) -> tuple[str, int] | Response:
 @requires(Action.DECIDE_SIGNOFF)
 def send_back(meeting_id: int) -> tuple[str, int] | Response:
     """A coordinator sends a pass back to the assessor, with a reason."""
+    meeting = load_or_404(StageMeeting, meeting_id, Action.DECIDE_SIGNOFF)
     form = ReasonForm()
     return _decision(
-        meeting_id,
-        Action.DECIDE_SIGNOFF,
+        meeting,
         form,
         lambda: decide.send_back(_actor(), meeting_id, form.reason.data or ""),
         _("Sent back to the assessor."),
@@ -206,10 +203,10 @@ def send_back(meeting_id: int) -> tuple[str, int] | Response:
 @requires(Action.DECIDE_SIGNOFF)
 def reopen(meeting_id: int) -> tuple[str, int] | Response:
     """A coordinator reopens a signed-off stage, with a reason."""
+    meeting = load_or_404(StageMeeting, meeting_id, Action.DECIDE_SIGNOFF)
     form = ReasonForm()
     return _decision(
-        meeting_id,
-        Action.DECIDE_SIGNOFF,
+        meeting,
         form,
         lambda: decide.reopen(_actor(), meeting_id, form.reason.data or ""),
         _("The stage is reopened; everyone involved has been told."),

@@ -46,10 +46,6 @@ class SessionForm(IdentifyingTextCheck):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """Confirm a session (a button only)."""
-
-
 class ReturnForm(FlaskForm):
     """Send a session back to the trainee, saying why."""
 

@@ -16,7 +16,7 @@ from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
 from app.services import removals, supervision, supervision_queries
 from app.services.supervision import SessionDetails
 
-from .forms import ConfirmForm, NotesForm, ReturnForm, SessionForm
+from .forms import NotesForm, ReturnForm, SessionForm
 
 bp = Blueprint("supervision", __name__)
 
@@ -208,15 +208,9 @@ def show(session_id: int) -> str:
 def confirm(session_id: int) -> Response:
     """The supervisor confirms the session; from now on it counts."""
     session = load_or_404(SupervisionSession, session_id, Action.DECIDE_SESSION)
-    form = ConfirmForm()
     actor = current_user._get_current_object()
-    if form.validate_on_submit() and apply_service(
-        form, lambda: supervision.confirm_session(actor, session)
-    ):
+    if apply_or_flash(lambda: supervision.confirm_session(actor, session)):
         flash(_("Session confirmed."), "success")
-    else:
-        for message in form.form_errors or [_("Nothing was changed. Please try again.")]:
-            flash(message, "error")
     return redirect(url_for("supervision.show", session_id=session_id))
 
 

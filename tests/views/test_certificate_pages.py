@@ -259,3 +259,12 @@ def test_create_issuer_key_writes_a_key_and_certificate(app, tmp_path):
         args=["certificates", "create-issuer-key", "--dir", str(tmp_path), "--if-missing"]
     )
     assert "already" in again.output
+
+
+def test_a_refused_revocation_says_why_once(app, world):
+    _issue(app, world)
+    coordinator = _as(app, world["coordinator"])
+    page = coordinator.post(
+        f"/certificates/{_certificate(app).id}/revoke", data={"reason": ""}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert page.count("Give the reason for revoking.") == 1
