@@ -62,6 +62,13 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ["en"]
 
+    # Background jobs (portfolio PDFs): an RQ queue on Redis when REDIS_URL is set, shared by
+    # every app server and worked by `flask jobs worker`; otherwise a thread in the web process.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    JOBS_BACKEND = os.environ.get("JOBS_BACKEND") or ("rq" if REDIS_URL else "thread")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "attune")
+    JOBS_TIMEOUT = int(os.environ.get("JOBS_TIMEOUT", "600"))
+
     CLIP_STORAGE = os.environ.get("CLIP_STORAGE", "local")
     CLIP_STORAGE_DIR = os.environ.get("CLIP_STORAGE_DIR", str(BASE_DIR / "instance" / "clips"))
     CLIP_MAX_BYTES = int(os.environ.get("CLIP_MAX_BYTES", str(100 * 1024 * 1024)))
@@ -92,6 +99,9 @@ class TestConfig(Config):
     BASE_URL = "http://attune.test"
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_ECHO_TO_CONSOLE = False
+    # Jobs run at once inside the request; the thread and RQ paths have tests of their own.
+    JOBS_BACKEND = "inline"
+    REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 class ProductionConfig(Config):

@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from app.milestones.routes import bp as milestones_bp
     from app.notifications.routes import bp as notifications_bp
     from app.people.routes import bp as people_bp
+    from app.portfolios.routes import bp as portfolios_bp
     from app.ratings.routes import bp as ratings_bp
     from app.reflections.routes import bp as reflections_bp
     from app.scheme_pages.routes import bp as scheme_pages_bp
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
         ratings_bp,
         signoff_bp,
         certificates_bp,
+        portfolios_bp,
         notifications_bp,
         health_bp,
     ):
@@ -123,6 +125,7 @@ def register_template_helpers(app: Flask) -> None:
     from app import authz, i18n, labels, labels_evidence
     from app.forms import field_attrs, format_timecode
     from app.notifications.routes import unread_for_current_user
+    from app.pdf import css_string
     from app.progress_text import achieved_text, format_minutes, missing_text
     from app.services import evidence_locks
 
@@ -146,6 +149,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["achieved_text"] = achieved_text
     app.jinja_env.globals["missing_text"] = missing_text
     app.jinja_env.globals["unread_notifications"] = unread_for_current_user
+    app.jinja_env.globals["rating_kind_names"] = labels_evidence.RATING_KIND_NAMES
+    app.jinja_env.filters["css_string"] = css_string
 
 
 def register_cli(app: Flask) -> None:

@@ -42,3 +42,7 @@ MEETING_STATUS_NAMES = {
     "ratified": _l("Ratified"),
     "voided": _l("Reopened (outcome voided)"),
 }
+RATING_KIND_NAMES = {
+    "self": _l("Self-assessment"),
+    "supervisor": _l("Supervisor's rating"),
+}

@@ -5,6 +5,7 @@ from typing import Any
 
 import segno
 from flask import render_template
+from markupsafe import Markup
 
 
 @cache
@@ -21,8 +22,29 @@ def qr_data_uri(payload: str) -> str:
     return segno.make(payload, error="m").svg_data_uri(scale=4, border=2)
 
 
-def render_pdf(template: str, **context: object) -> bytes:
-    """Render templates/pdf/<template> to PDF; user text is escaped by Jinja like any page."""
+def render_html(template: str, **context: object) -> str:
+    """templates/pdf/<template> as HTML; user text is escaped by Jinja like any page."""
+    return render_template(f"pdf/{template}", **context)
+
+
+def html_to_pdf(html: str) -> tuple[bytes, int]:
+    """WeasyPrint's rendering of an HTML string: the PDF and its number of pages."""
     weasyprint, fonts = _weasyprint()
-    html = render_template(f"pdf/{template}", **context)
-    return weasyprint.HTML(string=html).write_pdf(font_config=fonts)
+    document = weasyprint.HTML(string=html).render(font_config=fonts)
+    return document.write_pdf(), len(document.pages)
+
+
+def render_pdf(template: str, **context: object) -> bytes:
+    """Render templates/pdf/<template> to PDF bytes."""
+    return html_to_pdf(render_html(template, **context))[0]
+
+
+def css_string(text: object) -> Markup:
+    """`text` as a quoted CSS string (for page headers and footers in a template's <style>):
+    anything but letters, digits and spaces is written as a CSS escape (its terminating space
+    is consumed by CSS), so it cannot break out."""
+    escaped = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x} "
+        for ch in str(text)
+    )
+    return Markup(f'"{escaped}"')

@@ -41,7 +41,7 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
 SCOPES = {ConsentScope.FILMING, ConsentScope.OWN_SUPERVISOR}
 
 
-def _person(role: Role, n: str) -> User:
+def person(role: Role, n: str) -> User:
     grade = SupervisorGrade.SUPERVISOR if role is Role.SUPERVISOR else None
     password = PASSWORD if n == "main" else None
     return people.create_person(
@@ -49,14 +49,17 @@ def _person(role: Role, n: str) -> User:
     )
 
 
-def _evidence(
+def record_evidence(
     enrolment: Enrolment,
     cases_n: int,
     cycles_per_case: int,
     moments_per_film: int,
     sessions_n: int,
     minutes: int,
+    review_films_every: int = 2,
 ) -> None:
+    """Cases, cycles with films (a filmed review every `review_films_every` cycles), moments,
+    confirmed sessions with both sides' notes, and a shared reflection every third session."""
     trainee = enrolment.trainee
     supervisor = enrolment.current_assignment.supervisor
     principles = enrolment.scheme.framework.principles
@@ -71,7 +74,9 @@ def _evidence(
             cycle = films.save_cycle(
                 trainee, case, filmed, True, filmed + timedelta(days=4), True, "", TODAY
             )
-            for kind in (FilmKind.INTERACTION, FilmKind.SHARED_REVIEW)[: 1 + (y % 2 == 0)]:
+            for kind in (FilmKind.INTERACTION, FilmKind.SHARED_REVIEW)[
+                : 1 + (y % review_films_every == 0)
+            ]:
                 film = films.save_film(trainee, cycle, kind, filmed, 1200, "drive", consent, TODAY)
                 for m in range(moments_per_film):
                     films.add_moment(
@@ -107,24 +112,28 @@ def seed() -> dict[str, int]:
         select(Scheme).where(Scheme.code == "aviguk-practitioner", Scheme.offered.is_(True))
     ).first()
     stage = next(s for s in scheme.stages if s.number == 1)
-    coordinator = _person(Role.COORDINATOR, "main")
-    supervisor = _person(Role.SUPERVISOR, "main")
+    coordinator = person(Role.COORDINATOR, "main")
+    supervisor = person(Role.SUPERVISOR, "main")
     main = enrolments.enrol(
-        coordinator, _person(Role.TRAINEE, "main"), scheme, START, stage, supervisor, TODAY
+        coordinator, person(Role.TRAINEE, "main"), scheme, START, stage, supervisor, TODAY
     )
-    _evidence(main, cases_n=9, cycles_per_case=3, moments_per_film=7, sessions_n=23, minutes=60)
-    supervisors = [supervisor] + [_person(Role.SUPERVISOR, str(i)) for i in range(20)]
+    record_evidence(
+        main, cases_n=9, cycles_per_case=3, moments_per_film=7, sessions_n=23, minutes=60
+    )
+    supervisors = [supervisor] + [person(Role.SUPERVISOR, str(i)) for i in range(20)]
     for i in range(OTHERS):
         other = enrolments.enrol(
             coordinator,
-            _person(Role.TRAINEE, str(i)),
+            person(Role.TRAINEE, str(i)),
             scheme,
             START,
             stage,
             supervisors[i % len(supervisors)],
             TODAY,
         )
-        _evidence(other, cases_n=2, cycles_per_case=2, moments_per_film=1, sessions_n=4, minutes=90)
+        record_evidence(
+            other, cases_n=2, cycles_per_case=2, moments_per_film=1, sessions_n=4, minutes=90
+        )
         if i % 50 == 0:
             db.session.commit()
     db.session.commit()
@@ -134,7 +143,7 @@ def seed() -> dict[str, int]:
     return {"enrolment": main.id, "film": film_id}
 
 
-def _timings(action: Callable[[], object], repeat: int) -> tuple[float, float]:
+def timings(action: Callable[[], object], repeat: int) -> tuple[float, float]:
     samples = []
     for _ in range(repeat):
         began = time.perf_counter()
@@ -173,8 +182,8 @@ def main() -> None:
             f"full record: {len(snapshot.cycles)} cycles, {len(snapshot.sessions)} sessions, "
             f"{sum(s.minutes for s in snapshot.sessions)} minutes"
         )
-        load = _timings(lambda: load_snapshot(enrolment, TODAY), REPEAT * 3)
-        pure = _timings(lambda: evaluate(snapshot), REPEAT * 3)
+        load = timings(lambda: load_snapshot(enrolment, TODAY), REPEAT * 3)
+        pure = timings(lambda: evaluate(snapshot), REPEAT * 3)
         print(
             f"progress: load snapshot median {load[0]:.2f} ms p95 {load[1]:.2f} ms; "
             f"evaluate median {pure[0]:.2f} ms p95 {pure[1]:.2f} ms"
@@ -205,7 +214,7 @@ def main() -> None:
             assert response.status_code == 200, path
 
         fetch()
-        median, p95 = _timings(fetch, REPEAT)
+        median, p95 = timings(fetch, REPEAT)
         print(f"{name:<36}{median:>10.1f}{p95:>10.1f}")
 
 

@@ -12,7 +12,7 @@ from app.forms import apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Enrolment, Stage, User
-from app.services import enrolments, people, signoff
+from app.services import enrolments, people, portfolios, signoff
 from app.services.certificates import certificate_list
 from app.services.enrolment_queries import search_enrolments
 from app.services.progress_data import progress_for
@@ -100,6 +100,7 @@ def _page(
         exception_form=ExceptionRequestForm(formdata=None),
         certificates=certificate_list(enrolment),
         issue_form=IssueForm(formdata=None, holder_name=enrolment.trainee.display_name),
+        portfolio_documents=portfolios.documents_of(enrolment),
     )
     return page, status
 

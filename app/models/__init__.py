@@ -13,6 +13,7 @@ from app.models.enums import (
     MeetingStatus,
     MilestoneKind,
     NotifyBy,
+    PortfolioStatus,
     RatingKind,
     Role,
     SessionStatus,
@@ -21,6 +22,7 @@ from app.models.enums import (
 )
 from app.models.film import Cycle, Film, Moment
 from app.models.milestone import Milestone, Pause
+from app.models.portfolio import PortfolioDocument
 from app.models.scheme import Element, Framework, Principle, Requirement, Scheme, Stage
 from app.models.signoff import DigestSent, EvidenceLock, Notification, Rating, StageMeeting
 from app.models.supervision import Reflection, SupervisionSession
@@ -52,6 +54,8 @@ __all__ = [
     "Notification",
     "NotifyBy",
     "Pause",
+    "PortfolioDocument",
+    "PortfolioStatus",
     "Principle",
     "Rating",
     "RatingKind",

@@ -36,6 +36,14 @@ class EnrolmentStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class PortfolioStatus(StrEnum):
+    """Where a portfolio's generation stands."""
+
+    PREPARING = "preparing"
+    READY = "ready"
+    FAILED = "failed"
+
+
 def str_enum(enum_cls: type[StrEnum], length: int = 20) -> Enum:
     """A column type storing a StrEnum by value as VARCHAR, without a native database enum."""
     return Enum(

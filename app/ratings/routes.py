@@ -16,7 +16,6 @@ from app.models import (
     Cycle,
     Element,
     Enrolment,
-    EnrolmentStage,
     Film,
     Moment,
     Principle,
@@ -28,24 +27,6 @@ from .forms import RatingForm
 
 bp = Blueprint("ratings", __name__)
 RECENT_MOMENTS = 100
-
-
-def _history(enrolment: Enrolment) -> list[Rating]:
-    return list(
-        db.session.scalars(
-            select(Rating)
-            .join(EnrolmentStage)
-            .where(EnrolmentStage.enrolment_id == enrolment.id)
-            .options(
-                selectinload(Rating.principle),
-                selectinload(Rating.element),
-                selectinload(Rating.rater),
-                selectinload(Rating.moments),
-                selectinload(Rating.enrolment_stage).selectinload(EnrolmentStage.stage),
-            )
-            .order_by(Rating.rated_on.desc(), Rating.id.desc())
-        )
-    )
 
 
 def _form(enrolment: Enrolment, formdata: bool = True) -> RatingForm:
@@ -78,7 +59,7 @@ def _form(enrolment: Enrolment, formdata: bool = True) -> RatingForm:
 
 
 def _page(enrolment: Enrolment, form: RatingForm | None, status: int = 200) -> tuple[str, int]:
-    history = _history(enrolment)
+    history = ratings.history(enrolment)
     latest: dict[tuple[int, str], Rating] = {}
     for rating in reversed(history):
         if rating.element_id is None:

@@ -4,14 +4,45 @@ overwritten."""
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from app.extensions import db
-from app.models import Element, Enrolment, Moment, Principle, Rating, RatingKind, User
+from app.models import (
+    Element,
+    Enrolment,
+    EnrolmentStage,
+    Moment,
+    Principle,
+    Rating,
+    RatingKind,
+    User,
+)
 from app.services import audit
 from app.services.enrolments import supervisor_on
 from app.services.errors import RuleViolation
 from app.services.evidence_rules import check_text
 
 SCALE = (1, 2, 3, 4, 5)
+
+
+def history(enrolment: Enrolment) -> list[Rating]:
+    """Every rating of the enrolment, newest first, with what the pages show loaded."""
+    return list(
+        db.session.scalars(
+            select(Rating)
+            .join(EnrolmentStage)
+            .where(EnrolmentStage.enrolment_id == enrolment.id)
+            .options(
+                selectinload(Rating.principle),
+                selectinload(Rating.element),
+                selectinload(Rating.rater),
+                selectinload(Rating.moments),
+                selectinload(Rating.enrolment_stage).selectinload(EnrolmentStage.stage),
+            )
+            .order_by(Rating.rated_on.desc(), Rating.id.desc())
+        )
+    )
 
 
 def rater_kind(actor: User, enrolment: Enrolment, today: date) -> RatingKind | None:

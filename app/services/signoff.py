@@ -8,6 +8,7 @@ with one decision and a clear refusal for the other.
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
@@ -47,6 +48,11 @@ def meetings_of_enrolment(enrolment: Enrolment) -> list[StageMeeting]:
             select(StageMeeting)
             .join(EnrolmentStage)
             .where(EnrolmentStage.enrolment_id == enrolment.id)
+            .options(
+                selectinload(StageMeeting.enrolment_stage).selectinload(EnrolmentStage.stage),
+                selectinload(StageMeeting.assessor),
+                selectinload(StageMeeting.ratified_by),
+            )
             .order_by(StageMeeting.id)
         )
     )

@@ -124,6 +124,11 @@ ROUTES = [
             other_supervisor=404,
         ),
     ),
+    (
+        "post",
+        "/enrolments/{enrolment}/portfolio",
+        VIEW | {p: 302 for p in VIEW if VIEW[p] == 200},
+    ),
     ("get", "/enrolments/{enrolment}/reflections", VIEW),
     ("get", "/enrolments/{enrolment}/reflections/new", RECORD),
     (

@@ -1,0 +1,64 @@
+"""Asking for an enrolment's portfolio, following its preparation and downloading it."""
+
+import io
+
+from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app import jobs
+from app.authz import Action, load_or_404, requires
+from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import local_today
+from app.models import Enrolment, PortfolioDocument, PortfolioStatus
+from app.services import audit, portfolios
+
+from .build import build_portfolio
+
+bp = Blueprint("portfolios", __name__)
+
+
+@bp.post("/enrolments/<int:enrolment_id>/portfolio")
+@requires(Action.GENERATE_PORTFOLIO)
+def generate(enrolment_id: int) -> Response:
+    """Ask for the portfolio: the stored file if nothing changed, otherwise one is prepared."""
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.GENERATE_PORTFOLIO)
+    document, needs_job = portfolios.request_portfolio(
+        current_user._get_current_object(), enrolment, local_today()
+    )
+    db.session.commit()
+    if needs_job:
+        jobs.enqueue(build_portfolio, document.id)
+    return redirect(url_for("portfolios.show", document_id=document.id))
+
+
+@bp.get("/portfolios/<int:document_id>")
+@requires(Action.GENERATE_PORTFOLIO)
+def show(document_id: int) -> str:
+    """Being prepared (the page refreshes itself), ready to download, or failed."""
+    document = load_or_404(PortfolioDocument, document_id, Action.GENERATE_PORTFOLIO)
+    return render_template("portfolios/show.html", document=document)
+
+
+@bp.get("/portfolios/<int:document_id>/pdf")
+@requires(Action.GENERATE_PORTFOLIO)
+def download(document_id: int) -> Response:
+    """The PDF, once ready; each download is audited."""
+    document = load_or_404(PortfolioDocument, document_id, Action.GENERATE_PORTFOLIO)
+    if document.status is not PortfolioStatus.READY or document.pdf is None:
+        flash(_("This portfolio is not ready to download."), "info")
+        return redirect(url_for("portfolios.show", document_id=document.id))
+    audit.record(
+        current_user._get_current_object(), "portfolio.downloaded", "portfolio", document.id
+    )
+    db.session.commit()
+    enrolment = document.enrolment
+    name = f"portfolio-{enrolment.trainee.display_name}-{document.requested_at:%Y-%m-%d}.pdf"
+    return send_file(
+        io.BytesIO(document.pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=name.replace(" ", "-"),
+        max_age=0,
+    )

@@ -1,0 +1,332 @@
+"""Gathering one enrolment's portfolio from the services that feed the pages, in a fixed number
+of queries, and the digest of what was gathered (the key of the portfolio cache)."""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import fields, is_dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import (
+    Case,
+    Cycle,
+    Enrolment,
+    Film,
+    Milestone,
+    Moment,
+    Rating,
+    Reflection,
+    SessionStatus,
+    StageMeeting,
+    SupervisionSession,
+)
+from app.services import ratings, signoff
+from app.services.evidence_locks import check_digest
+from app.services.portfolio_entries import (
+    CaseEntry,
+    ConsentEntry,
+    CycleEntry,
+    FilmEntry,
+    MeetingEntry,
+    MilestoneEntry,
+    MomentLine,
+    PortfolioData,
+    PrincipleMoments,
+    PrincipleRatings,
+    RatingEntry,
+    ReflectionEntry,
+    SessionEntry,
+    SupervisorPeriod,
+    Totals,
+)
+from app.services.progress import counted_in
+from app.services.progress_data import progress_for
+from app.services.supervision_queries import reflections_page_query
+
+
+def _cases(enrolment: Enrolment) -> list[Case]:
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.enrolment_id == enrolment.id)
+            .options(selectinload(Case.consents))
+            .order_by(Case.started_on, Case.id)
+        )
+    )
+
+
+def _cycles(case_ids: list[int]) -> dict[int, list[Cycle]]:
+    found: dict[int, list[Cycle]] = defaultdict(list)
+    query = (
+        select(Cycle)
+        .where(Cycle.case_id.in_(case_ids))
+        .options(
+            selectinload(Cycle.films).selectinload(Film.moments).selectinload(Moment.principle),
+            selectinload(Cycle.films).selectinload(Film.moments).selectinload(Moment.element),
+            selectinload(Cycle.films).selectinload(Film.moments).selectinload(Moment.author),
+        )
+        .order_by(Cycle.filmed_on, Cycle.id)
+    )
+    for cycle in db.session.scalars(query) if case_ids else []:
+        found[cycle.case_id].append(cycle)
+    return found
+
+
+def _film(film: Film) -> FilmEntry:
+    grouped: dict[int, list[Moment]] = defaultdict(list)
+    for moment in sorted(film.moments, key=lambda m: (m.start_ms, m.id)):
+        grouped[moment.principle_id].append(moment)
+    by_principle = tuple(
+        PrincipleMoments(
+            moments[0].principle.name,
+            tuple(
+                MomentLine(
+                    m.start_ms,
+                    m.end_ms,
+                    m.element.text if m.element else "",
+                    m.note,
+                    m.author.display_name,
+                )
+                for m in moments
+            ),
+        )
+        for moments in sorted(grouped.values(), key=lambda ms: ms[0].principle.number)
+    )
+    clip = "deleted" if film.clip_deleted_at else ("stored" if film.clip_key else "none")
+    return FilmEntry(
+        kind=film.kind.value,
+        recorded_on=film.recorded_on,
+        length_seconds=film.length_seconds,
+        clip=clip,
+        clip_deleted_on=film.clip_deleted_at.date() if film.clip_deleted_at else None,
+        by_principle=by_principle,
+        moment_count=len(film.moments),
+    )
+
+
+def _case_entries(
+    cases: list[Case], cycles: dict[int, list[Cycle]], stages: dict[int, int]
+) -> tuple[CaseEntry, ...]:
+    return tuple(
+        CaseEntry(
+            code=case.code,
+            setting=case.setting.value,
+            started_on=case.started_on,
+            ended_on=case.ended_on,
+            helping_question=case.helping_question,
+            cycles=tuple(
+                CycleEntry(
+                    number=n,
+                    filmed_on=cycle.filmed_on,
+                    micro_analysis_done=cycle.micro_analysis_done,
+                    shared_review_on=cycle.shared_review_on,
+                    review_filmed=cycle.review_filmed,
+                    complete=cycle.complete,
+                    stage_number=stages.get(cycle.id),
+                    notes=cycle.notes,
+                    films=tuple(_film(f) for f in sorted(cycle.films, key=lambda f: f.id)),
+                )
+                for n, cycle in enumerate(cycles.get(case.id, []), start=1)
+            ),
+        )
+        for case in cases
+    )
+
+
+def _consents(cases: list[Case], cycles: dict[int, list[Cycle]]) -> tuple[ConsentEntry, ...]:
+    films_by_consent: dict[int, list[Film]] = defaultdict(list)
+    for case_cycles in cycles.values():
+        for cycle in case_cycles:
+            for film in cycle.films:
+                films_by_consent[film.consent_id].append(film)
+    return tuple(
+        ConsentEntry(
+            case_code=case.code,
+            given_by_role=consent.given_by_role,
+            given_on=consent.given_on,
+            scopes=tuple(sorted(consent.scopes)),
+            deletion_due_on=consent.deletion_due_on,
+            withdrawn_on=consent.withdrawn_on,
+            clips_stored=sum(
+                1 for f in films_by_consent[consent.id] if f.clip_key and not f.clip_deleted_at
+            ),
+            clips_deleted=sum(1 for f in films_by_consent[consent.id] if f.clip_deleted_at),
+        )
+        for case in cases
+        for consent in case.consents
+    )
+
+
+def _sessions(enrolment: Enrolment, stages: dict[int, int]) -> tuple[SessionEntry, ...]:
+    query = (
+        select(SupervisionSession)
+        .where(SupervisionSession.enrolment_id == enrolment.id)
+        .options(
+            selectinload(SupervisionSession.supervisor),
+            selectinload(SupervisionSession.cycles).selectinload(Cycle.case),
+            selectinload(SupervisionSession.films)
+            .selectinload(Film.cycle)
+            .selectinload(Cycle.case),
+        )
+        .order_by(SupervisionSession.held_on, SupervisionSession.id)
+    )
+    return tuple(
+        SessionEntry(
+            held_on=s.held_on,
+            minutes=s.minutes,
+            supervisor=s.supervisor.display_name,
+            group=s.group,
+            online=s.online,
+            filmed=s.filmed,
+            status=s.status.value,
+            stage_number=stages.get(s.id),
+            reviewed=tuple(
+                sorted({c.case.code for c in s.cycles} | {f.cycle.case.code for f in s.films})
+            ),
+            reflection_before=s.reflection_before,
+            reflection_after=s.reflection_after,
+            next_steps=s.next_steps,
+            supervisor_reflection=s.supervisor_reflection,
+            supervisor_feedback=s.supervisor_feedback,
+        )
+        for s in db.session.scalars(query)
+    )
+
+
+def _reflections(enrolment: Enrolment, codes: dict[int, str]) -> tuple[ReflectionEntry, ...]:
+    """Shared reflections only: a private one stays private, whoever generates the portfolio."""
+    query = reflections_page_query(
+        select(Reflection).where(
+            Reflection.enrolment_id == enrolment.id, Reflection.private.is_(False)
+        )
+    )
+    return tuple(
+        ReflectionEntry(
+            written_on=r.written_on,
+            title=r.title,
+            body=r.body,
+            author=r.author.display_name,
+            about=codes.get(r.case_id or 0, "") if r.case_id else "",
+        )
+        for r in sorted(db.session.scalars(query), key=lambda r: (r.written_on, r.id))
+    )
+
+
+def _ratings(enrolment: Enrolment) -> tuple[PrincipleRatings, ...]:
+    grouped: dict[int, list[Rating]] = defaultdict(list)
+    for rating in reversed(ratings.history(enrolment)):  # oldest first
+        grouped[rating.principle_id].append(rating)
+    return tuple(
+        PrincipleRatings(
+            rs[0].principle.name,
+            tuple(
+                RatingEntry(
+                    rated_on=r.rated_on,
+                    stage_number=r.enrolment_stage.stage.number,
+                    kind=r.kind.value,
+                    rater=r.rater.display_name,
+                    element=r.element.text if r.element else "",
+                    score=r.score,
+                    comment=r.comment,
+                )
+                for r in rs
+            ),
+        )
+        for rs in sorted(grouped.values(), key=lambda rs: rs[0].principle.number)
+    )
+
+
+def _meeting(meeting: StageMeeting) -> MeetingEntry:
+    signed = meeting.digest is not None
+    return MeetingEntry(
+        stage_number=meeting.enrolment_stage.stage.number,
+        stage_title=meeting.enrolment_stage.stage.title,
+        status=meeting.status.value,
+        requested_on=meeting.requested_at.date(),
+        exception_reason=meeting.exception_reason,
+        assessor=meeting.assessor.display_name if meeting.assessor else "",
+        held_on=meeting.held_on,
+        minutes=meeting.minutes,
+        actions=meeting.actions,
+        supervisor_statement=meeting.supervisor_statement,
+        ratified_on=meeting.ratified_at.date() if meeting.ratified_at else None,
+        ratified_by=meeting.ratified_by.display_name if meeting.ratified_by else "",
+        sent_back_reason=meeting.sent_back_reason,
+        void_reason=meeting.void_reason,
+        digest=meeting.digest or "",
+        evidence_matches=check_digest(meeting).matches if signed else None,
+        covered_count=len(meeting.covered),
+    )
+
+
+def _milestones(enrolment: Enrolment) -> tuple[MilestoneEntry, ...]:
+    query = (
+        select(Milestone)
+        .where(Milestone.enrolment_id == enrolment.id)
+        .order_by(Milestone.occurred_on, Milestone.id)
+    )
+    return tuple(
+        MilestoneEntry(m.occurred_on, m.kind.value, m.title) for m in db.session.scalars(query)
+    )
+
+
+def gather(enrolment: Enrolment, today: date) -> PortfolioData:
+    """Everything the portfolio of `enrolment` shows, as of `today`."""
+    progress = progress_for(enrolment, today)
+    cases = _cases(enrolment)
+    cycles = _cycles([c.id for c in cases])
+    case_entries = _case_entries(cases, cycles, counted_in(progress, "cycle"))
+    sessions = _sessions(enrolment, counted_in(progress, "session"))
+    films = [f for case in case_entries for cycle in case.cycles for f in cycle.films]
+    return PortfolioData(
+        enrolment_id=enrolment.id,
+        holder=enrolment.trainee.display_name,
+        body=enrolment.scheme.body,
+        scheme_title=enrolment.scheme.title,
+        scheme_version=f"{enrolment.scheme.version} (rev. {enrolment.scheme.revision})",
+        started_on=enrolment.started_on,
+        status=enrolment.status.value,
+        supervisors=tuple(
+            SupervisorPeriod(a.supervisor.display_name, a.starts_on, a.ends_on)
+            for a in sorted(enrolment.assignments, key=lambda a: (a.starts_on, a.id))
+        ),
+        progress=progress,
+        totals=Totals(
+            cases=len(case_entries),
+            cycles=sum(len(c.cycles) for c in case_entries),
+            complete_cycles=sum(1 for c in case_entries for y in c.cycles if y.complete),
+            films=len(films),
+            moments=sum(f.moment_count for f in films),
+            sessions=len(sessions),
+            confirmed_minutes=sum(
+                s.minutes for s in sessions if s.status == SessionStatus.CONFIRMED.value
+            ),
+        ),
+        cases=case_entries,
+        consents=_consents(cases, cycles),
+        sessions=sessions,
+        reflections=_reflections(enrolment, {c.id: c.code for c in cases}),
+        ratings=_ratings(enrolment),
+        meetings=tuple(_meeting(m) for m in signoff.meetings_of_enrolment(enrolment)),
+        milestones=_milestones(enrolment),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """JSON for what json.dumps cannot write itself: records (one level; json recurses), dates."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not serialisable")
+
+
+def digest_of(data: PortfolioData) -> str:
+    """The SHA-256 of everything gathered: equal digests mean an identical portfolio."""
+    text = json.dumps(data, default=_plain, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,83 @@
+"""Asking for a portfolio: answered from the cache when the evidence is unchanged, otherwise a
+document is recorded as being prepared and a background job renders it."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Enrolment, PortfolioDocument, PortfolioStatus, User
+from app.models.base import utcnow
+from app.services import audit
+from app.services.portfolio_data import digest_of, gather
+
+RECENT = 5
+
+
+def cached(enrolment: Enrolment, digest: str) -> PortfolioDocument | None:
+    """The newest document of this exact state of the evidence that is ready or on its way."""
+    return db.session.scalars(
+        select(PortfolioDocument)
+        .where(
+            PortfolioDocument.enrolment_id == enrolment.id,
+            PortfolioDocument.inputs_digest == digest,
+            PortfolioDocument.status != PortfolioStatus.FAILED,
+        )
+        .order_by(PortfolioDocument.id.desc())
+        .limit(1)
+    ).first()
+
+
+def request_portfolio(
+    actor: User, enrolment: Enrolment, today: date
+) -> tuple[PortfolioDocument, bool]:
+    """The portfolio of the evidence as it is now, and whether a job must still render it."""
+    digest = digest_of(gather(enrolment, today))
+    document = cached(enrolment, digest)
+    if document is not None:
+        return document, False
+    document = PortfolioDocument(
+        enrolment=enrolment,
+        inputs_digest=digest,
+        status=PortfolioStatus.PREPARING,
+        requested_by=actor,
+    )
+    db.session.add(document)
+    db.session.flush()
+    audit.record(actor, "portfolio.requested", "portfolio", document.id, after={"digest": digest})
+    return document, True
+
+
+def documents_of(enrolment: Enrolment, limit: int = RECENT) -> list[PortfolioDocument]:
+    """The enrolment's most recent portfolio documents, newest first."""
+    return list(
+        db.session.scalars(
+            select(PortfolioDocument)
+            .where(PortfolioDocument.enrolment_id == enrolment.id)
+            .order_by(PortfolioDocument.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def record_rendered(document: PortfolioDocument, pdf: bytes, pages: int, digest: str) -> None:
+    """Keep the rendered file under the digest of the data it was rendered from."""
+    document.pdf, document.pages, document.size_bytes = pdf, pages, len(pdf)
+    document.inputs_digest = digest
+    document.status, document.finished_at, document.error = PortfolioStatus.READY, utcnow(), ""
+    db.session.flush()
+    audit.record(
+        None,
+        "portfolio.generated",
+        "portfolio",
+        document.id,
+        after={"digest": digest, "pages": pages, "bytes": len(pdf)},
+    )
+
+
+def record_failure(document: PortfolioDocument, error: str) -> None:
+    """Mark a document as failed so that asking again starts afresh."""
+    document.status, document.finished_at = PortfolioStatus.FAILED, utcnow()
+    document.error = error[:500]
+    db.session.flush()
+    audit.record(None, "portfolio.failed", "portfolio", document.id, after={"error": error[:200]})
