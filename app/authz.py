@@ -32,6 +32,7 @@ from app.models import (
     Film,
     MeetingStatus,
     Moment,
+    PortfolioDocument,
     Reflection,
     Role,
     SessionStatus,
@@ -40,6 +41,7 @@ from app.models import (
     SupervisorAssignment,
     User,
 )
+from app.services.certificates import current_certificate
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")
@@ -73,6 +75,7 @@ class Action(StrEnum):
     DECIDE_SIGNOFF = "meeting.decide"
     RATE = "ratings.rate"
     MANAGE_CERTIFICATES = "certificates.manage"
+    GENERATE_PORTFOLIO = "portfolio.generate"
 
 
 def enrolment_of(obj: object) -> Enrolment:
@@ -91,7 +94,7 @@ def enrolment_of(obj: object) -> Enrolment:
         return obj.film.cycle.case.enrolment
     if isinstance(obj, SupervisionSession):
         return obj.enrolment
-    if isinstance(obj, Certificate):
+    if isinstance(obj, Certificate | PortfolioDocument):
         return obj.enrolment
     if isinstance(obj, StageMeeting):
         return obj.enrolment_stage.enrolment
@@ -149,11 +152,23 @@ def _may_view(user: User, obj: object | None) -> bool:
     )
 
 
+def _renewing(enrolment: Enrolment) -> bool:
+    """Accredited on a scheme whose certificates are renewed on new evidence, and holding a
+    current certificate (not revoked): the practitioner gathers evidence for its renewal."""
+    return (
+        enrolment.status is EnrolmentStatus.ACCREDITED
+        and bool(enrolment.scheme.renewal_requirements)
+        and current_certificate(enrolment) is not None
+    )
+
+
 def _may_record(user: User, obj: object | None) -> bool:
     if obj is None:
         return user.has_role(Role.TRAINEE)
     enrolment = enrolment_of(obj)
-    return _is_trainee_of(user, enrolment) and enrolment.status is EnrolmentStatus.ACTIVE
+    return _is_trainee_of(user, enrolment) and (
+        enrolment.status is EnrolmentStatus.ACTIVE or _renewing(enrolment)
+    )
 
 
 def _may_view_clip(user: User, film: Film | None) -> bool:
@@ -239,6 +254,8 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.RECORD_PAUSE: _coordinator,
     Action.VIEW_ENROLMENT: _may_view,
     Action.VIEW_EVIDENCE: _may_view,
+    # The trainee, their supervisors past and present, an assessor and coordinators.
+    Action.GENERATE_PORTFOLIO: _may_view,
     Action.RECORD_EVIDENCE: _may_record,
     Action.ADD_MOMENT: _may_add_moment,
     Action.DELETE_MOMENT: _may_delete_moment,

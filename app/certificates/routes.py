@@ -21,13 +21,13 @@ from werkzeug.wrappers import Response
 from app.authz import Action, load_or_404, public, requires
 from app.errors import render_error
 from app.extensions import db, limiter
-from app.forms import apply_service, flash_form_errors
+from app.forms import apply_or_flash, apply_service, flash_form_errors
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.links import external_url
 from app.models import Certificate, Enrolment
 from app.pdf import qr_data_uri, render_pdf
-from app.services import certificates
+from app.services import certificates, renewals
 from app.signing import sign_pdf
 
 from .forms import IssueForm, RevokeForm
@@ -69,7 +69,30 @@ def show(certificate_id: int) -> str:
         record=record,
         revoke_form=RevokeForm(formdata=None),
         reissue_form=IssueForm(formdata=None, holder_name=certificate.holder_name),
+        renewal=renewals.renewal_progress(certificate, local_today()),
     )
+
+
+@bp.post("/certificates/<int:certificate_id>/renew")
+@requires(Action.MANAGE_CERTIFICATES)
+def renew(certificate_id: int) -> Response:
+    """Renew on the evidence of the renewal period; refusals say what is missing."""
+    certificate = load_or_404(Certificate, certificate_id, Action.MANAGE_CERTIFICATES)
+    actor = current_user._get_current_object()
+    if apply_or_flash(lambda: renewals.renew(actor, certificate, local_today())):
+        renewed = certificate.superseded_by
+        assert renewed is not None
+        flash(
+            _(
+                "Certificate %(number)s renews %(old)s until %(date)s.",
+                number=renewed.number,
+                old=certificate.number,
+                date=renewed.expires_on,
+            ),
+            "success",
+        )
+        return redirect(url_for("certificates.show", certificate_id=renewed.id))
+    return redirect(url_for("certificates.show", certificate_id=certificate.id))
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
@@ -187,3 +210,6 @@ def register() -> str:
     return render_template(
         "certificates/register.html", page=page, search=search, today=local_today()
     )
+
+
+from . import badges  # noqa: E402, F401  (registers the Open Badges routes on bp)

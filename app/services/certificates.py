@@ -179,11 +179,12 @@ def revoke(actor: User, certificate: Certificate, reason: str) -> Certificate:
     return certificate
 
 
-def reissue(actor: User, certificate: Certificate, holder_name: str) -> Certificate:
-    """Issue a replacement (a name change, say); the old certificate then says it is superseded."""
-    _coordinator(actor)
-    if certificate.revoked_at is not None or certificate.superseded_by_id is not None:
-        raise RuleViolation("Only a current certificate can be re-issued.")
+def supersede(
+    actor: User, certificate: Certificate, holder_name: str, expires_on: date | None
+) -> Certificate:
+    """A replacement with a new number and every other printed field copied (but the name and
+    expiry given), which the old certificate then says supersedes it. Checks and audit are the
+    caller's (re-issue, renewal)."""
     replacement = Certificate(
         public_id=secrets.token_urlsafe(24),
         number=_new_number(),
@@ -195,7 +196,7 @@ def reissue(actor: User, certificate: Certificate, holder_name: str) -> Certific
         accredited_on=certificate.accredited_on,
         supervisor_name=certificate.supervisor_name,
         assessor_name=certificate.assessor_name,
-        expires_on=certificate.expires_on,
+        expires_on=expires_on,
         evidence_digest=certificate.evidence_digest,
         issued_by=actor,
         listed=certificate.listed,
@@ -204,6 +205,15 @@ def reissue(actor: User, certificate: Certificate, holder_name: str) -> Certific
     db.session.flush()
     certificate.superseded_by = replacement
     db.session.flush()
+    return replacement
+
+
+def reissue(actor: User, certificate: Certificate, holder_name: str) -> Certificate:
+    """Issue a replacement (a name change, say); the old certificate then says it is superseded."""
+    _coordinator(actor)
+    if certificate.revoked_at is not None or certificate.superseded_by_id is not None:
+        raise RuleViolation("Only a current certificate can be re-issued.")
+    replacement = supersede(actor, certificate, holder_name, certificate.expires_on)
     audit.record(
         actor,
         "certificate.reissued",
