@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from app.home.routes import bp as home_bp
     from app.milestones.routes import bp as milestones_bp
     from app.notifications.routes import bp as notifications_bp
+    from app.open_badges.routes import bp as open_badges_bp
     from app.people.routes import bp as people_bp
     from app.portfolios.routes import bp as portfolios_bp
     from app.ratings.routes import bp as ratings_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
         ratings_bp,
         signoff_bp,
         certificates_bp,
+        open_badges_bp,
         portfolios_bp,
         notifications_bp,
         health_bp,

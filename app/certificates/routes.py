@@ -210,6 +210,3 @@ def register() -> str:
     return render_template(
         "certificates/register.html", page=page, search=search, today=local_today()
     )
-
-
-from . import badges  # noqa: E402, F401  (registers the Open Badges routes on bp)

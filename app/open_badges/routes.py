@@ -3,7 +3,7 @@ the credential points at (itself, its issuer, its achievement and the revocation
 
 import json
 
-from flask import jsonify, make_response
+from flask import Blueprint, jsonify, make_response
 from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, public, requires
@@ -12,25 +12,23 @@ from app.links import external_url
 from app.models import Certificate
 from app.services import open_badges
 
-from .routes import bp
+bp = Blueprint("open_badges", __name__)
 
 
 class _Urls:
     """Absolute addresses from BASE_URL, as `open_badges.Urls` needs them."""
 
     def credential(self, public_id: str) -> str:
-        return external_url("certificates.badge_credential", public_id=public_id)
+        return external_url("open_badges.badge_credential", public_id=public_id)
 
     def issuer(self, issuer: str) -> str:
-        return external_url("certificates.badge_issuer", issuer=issuer)
+        return external_url("open_badges.badge_issuer", issuer=issuer)
 
     def revocations(self, issuer: str) -> str:
-        return external_url("certificates.badge_revocations", issuer=issuer)
+        return external_url("open_badges.badge_revocations", issuer=issuer)
 
     def achievement(self, issuer: str, achievement: str) -> str:
-        return external_url(
-            "certificates.badge_achievement", issuer=issuer, achievement=achievement
-        )
+        return external_url("open_badges.badge_achievement", issuer=issuer, achievement=achievement)
 
     def verify(self, number: str) -> str:
         return external_url("certificates.verify", number=number)
