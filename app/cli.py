@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app import notify_mail
+from app import jobs, notify_mail
 from app.emails import send_invitation
 from app.extensions import db
 from app.models import Role, StageMeeting, SupervisorGrade
@@ -172,6 +172,23 @@ def deliver() -> None:
         raise SystemExit(1)
 
 
+@click.group("jobs")
+def jobs_group() -> None:
+    """Background jobs (portfolio PDFs)."""
+
+
+@jobs_group.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@with_appcontext
+def jobs_worker(burst: bool) -> None:
+    """Work the RQ queue at REDIS_URL; run one or more beside the web servers."""
+    if current_app.config["JOBS_BACKEND"] != "rq":
+        raise click.UsageError(
+            "Set REDIS_URL to use a queue; without it the web process runs jobs in a thread."
+        )
+    jobs.work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+
+
 @click.group("signoff")
 def signoff_group() -> None:
     """Stage sign-offs and the evidence they cover."""
@@ -235,5 +252,6 @@ def init_app(app: Flask) -> None:
         signoff_group,
         notifications_group,
         certificates_group,
+        jobs_group,
     ):
         app.cli.add_command(command)

@@ -5,10 +5,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
+from redis import Redis
 from sqlalchemy import func, select
 
+from app import create_app, jobs
 from app.extensions import db
 from app.models import Enrolment, Role, Scheme, User
 from app.services import accounts
@@ -144,3 +147,21 @@ def test_schemes_load_names_file_line_and_key_of_a_malformed_file(app, run, tmp_
     result = run("schemes", "load", str(tmp_path))
     assert result.exit_code == 1
     assert "broken.yaml, line 5, principles:" in result.output
+
+
+def test_jobs_worker_needs_a_queue(run):
+    result = run("jobs", "worker", "--burst")  # the suite runs jobs inline, without a queue
+    assert result.exit_code == 2 and "Set REDIS_URL" in result.output
+
+
+def test_jobs_worker_works_the_queue_until_empty(app_settings):
+    name = f"attune-test-{uuid4().hex[:8]}"
+    app = create_app("test", app_settings | {"JOBS_BACKEND": "rq", "JOBS_QUEUE": name})
+    with app.app_context():
+        job = jobs.queue(app).enqueue(jobs.perform, "builtins:print", "a job")
+    result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
+    job.refresh()
+    status = job.get_status()
+    Redis.from_url(app.config["REDIS_URL"]).delete(f"rq:queue:{name}")
+    assert result.exit_code == 0, result.output
+    assert status == "finished" and jobs.queue(app).count == 0
