@@ -1,4 +1,5 @@
-"""Two accredited practitioners for the demo: one valid certificate, one revoked."""
+"""Accredited practitioners for the demo: one with a valid certificate, one whose certificate was
+revoked, and one whose certificate a coordinator has yet to issue."""
 
 from datetime import date, timedelta
 
@@ -10,9 +11,11 @@ from app.services import accounts, certificates, enrolments, people, signoff
 from app.services import signoff_decisions as decide
 from app.services.progress_data import progress_for
 
-PRACTITIONERS = (
+# (e-mail, name, what happened to the certificate: "" valid, a revocation reason, None not issued)
+PRACTITIONERS: tuple[tuple[str, str, str | None], ...] = (
     ("priya@attune.demo", "Priya Practitioner", ""),
     ("rob@attune.demo", "Rob Revoked", "Demo: accreditation withdrawn after a complaint review."),
+    ("amara@attune.demo", "Amara Awaiting", None),
 )
 
 
@@ -57,8 +60,9 @@ def seed_demo_certificates(
             coordinator, email, name, [Role.TRAINEE], None, "demo-practitioner-pass"
         )
         _accredit(person, scheme, supervisor, assessor, coordinator, today)
-        enrolment = person_enrolment(person)
-        issued = certificates.issue(coordinator, enrolment, name, listed=True)
+        if revoke_reason is None:
+            continue
+        issued = certificates.issue(coordinator, person_enrolment(person), name, listed=True)
         if revoke_reason:
             certificates.revoke(coordinator, issued, revoke_reason)
     found = []
