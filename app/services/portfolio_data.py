@@ -24,6 +24,7 @@ from app.models import (
     SessionStatus,
     StageMeeting,
     SupervisionSession,
+    User,
 )
 from app.services import ratings, signoff
 from app.services.evidence_locks import check_digest
@@ -68,7 +69,10 @@ def _cycles(case_ids: list[int]) -> dict[int, list[Cycle]]:
         .options(
             selectinload(Cycle.films).selectinload(Film.moments).selectinload(Moment.principle),
             selectinload(Cycle.films).selectinload(Film.moments).selectinload(Moment.element),
-            selectinload(Cycle.films).selectinload(Film.moments).selectinload(Moment.author),
+            selectinload(Cycle.films)
+            .selectinload(Film.moments)
+            .selectinload(Moment.author)
+            .lazyload(User.role_links),
         )
         .order_by(Cycle.filmed_on, Cycle.id)
     )
@@ -167,7 +171,7 @@ def _sessions(enrolment: Enrolment, stages: dict[int, int]) -> tuple[SessionEntr
         select(SupervisionSession)
         .where(SupervisionSession.enrolment_id == enrolment.id)
         .options(
-            selectinload(SupervisionSession.supervisor),
+            selectinload(SupervisionSession.supervisor).lazyload(User.role_links),
             selectinload(SupervisionSession.cycles).selectinload(Cycle.case),
             selectinload(SupervisionSession.films)
             .selectinload(Film.cycle)
@@ -204,7 +208,7 @@ def _reflections(enrolment: Enrolment, codes: dict[int, str]) -> tuple[Reflectio
         select(Reflection).where(
             Reflection.enrolment_id == enrolment.id, Reflection.private.is_(False)
         )
-    )
+    ).options(selectinload(Reflection.author).lazyload(User.role_links))
     return tuple(
         ReflectionEntry(
             written_on=r.written_on,

@@ -36,7 +36,7 @@ def history(enrolment: Enrolment) -> list[Rating]:
             .options(
                 selectinload(Rating.principle),
                 selectinload(Rating.element),
-                selectinload(Rating.rater),
+                selectinload(Rating.rater).lazyload(User.role_links),
                 selectinload(Rating.moments),
                 selectinload(Rating.enrolment_stage).selectinload(EnrolmentStage.stage),
             )
