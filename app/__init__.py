@@ -76,12 +76,15 @@ def register_blueprints(app: Flask) -> None:
     from app.milestones.routes import bp as milestones_bp
     from app.notifications.routes import bp as notifications_bp
     from app.open_badges.routes import bp as open_badges_bp
+    from app.people.management import bp as people_management_bp
     from app.people.routes import bp as people_bp
     from app.portfolios.routes import bp as portfolios_bp
     from app.ratings.routes import bp as ratings_bp
     from app.reflections.routes import bp as reflections_bp
+    from app.retention.routes import bp as retention_bp
     from app.scheme_pages.routes import bp as scheme_pages_bp
     from app.signoff.routes import bp as signoff_bp
+    from app.subject_access.routes import bp as subject_access_bp
     from app.supervision.routes import bp as supervision_bp
 
     for blueprint in (
@@ -89,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         account_bp,
         home_bp,
         people_bp,
+        people_management_bp,
         scheme_pages_bp,
         enrolments_bp,
         cases_bp,
@@ -102,6 +106,8 @@ def register_blueprints(app: Flask) -> None:
         certificates_bp,
         open_badges_bp,
         portfolios_bp,
+        retention_bp,
+        subject_access_bp,
         notifications_bp,
         health_bp,
     ):
@@ -126,6 +132,7 @@ def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
     from app import authz, i18n, labels, labels_evidence
     from app.forms import field_attrs, format_timecode
+    from app.listing import list_url
     from app.notifications.routes import unread_for_current_user
     from app.pdf import css_string
     from app.progress_text import achieved_text, format_minutes, missing_text
@@ -133,6 +140,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals["can"] = authz.can_current
     app.jinja_env.globals["page_url"] = _page_url
+    app.jinja_env.globals["list_url"] = list_url
     app.jinja_env.globals["role_names"] = labels.ROLE_NAMES
     app.jinja_env.globals["grade_names"] = labels.GRADE_NAMES
     app.jinja_env.globals["status_names"] = labels.STATUS_NAMES

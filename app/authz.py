@@ -53,6 +53,7 @@ class Action(StrEnum):
     VIEW_HOME = "home.view"
     EDIT_OWN_ACCOUNT = "account.edit"
     MANAGE_PEOPLE = "people.manage"
+    EXPORT_LISTS = "lists.export"
     VIEW_SCHEMES = "schemes.view"
     CREATE_ENROLMENT = "enrolment.create"
     VIEW_ENROLMENT = "enrolment.view"
@@ -76,6 +77,10 @@ class Action(StrEnum):
     RATE = "ratings.rate"
     MANAGE_CERTIFICATES = "certificates.manage"
     GENERATE_PORTFOLIO = "portfolio.generate"
+    MANAGE_RETENTION = "retention.manage"
+    CONFIRM_FOOTAGE_DELETED = "film.confirm_footage_deleted"
+    EXPORT_OWN_DATA = "account.export_data"
+    EXPORT_PERSON_DATA = "people.export_data"
 
 
 def enrolment_of(obj: object) -> Enrolment:
@@ -244,11 +249,20 @@ def _author(user: User, reflection: Reflection | None) -> bool:
     return reflection is None or reflection.author_id == user.id
 
 
+def _keeps_footage(user: User, film: Film | None) -> bool:
+    """The film's trainee, whatever the enrolment's status: footage outlives the pathway."""
+    if film is None:
+        return user.has_role(Role.TRAINEE)
+    return _is_trainee_of(user, enrolment_of(film))
+
+
 RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_HOME: _signed_in,
     Action.EDIT_OWN_ACCOUNT: _signed_in,
     Action.VIEW_SCHEMES: _signed_in,
     Action.MANAGE_PEOPLE: _coordinator,
+    # A CSV of a list is personal data in bulk, so it is decided on its own.
+    Action.EXPORT_LISTS: _coordinator,
     Action.CREATE_ENROLMENT: _coordinator,
     Action.CHANGE_SUPERVISOR: _coordinator,
     Action.RECORD_PAUSE: _coordinator,
@@ -272,6 +286,11 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.RATE: _may_rate,
     Action.MANAGE_CERTIFICATES: _coordinator,
     Action.VIEW_OWN_NOTIFICATIONS: _signed_in,
+    Action.MANAGE_RETENTION: _coordinator,
+    Action.CONFIRM_FOOTAGE_DELETED: _keeps_footage,
+    # Everyone may have their own data; a person's data in full is for coordinators only.
+    Action.EXPORT_OWN_DATA: _signed_in,
+    Action.EXPORT_PERSON_DATA: _coordinator,
 }
 
 

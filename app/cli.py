@@ -14,6 +14,7 @@ from app.emails import send_invitation
 from app.extensions import db
 from app.models import Role, StageMeeting, SupervisorGrade
 from app.models.base import utcnow
+from app.retention.commands import retention_group
 from app.services import demo, evidence_locks, notifications, people
 from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
@@ -253,5 +254,6 @@ def init_app(app: Flask) -> None:
         notifications_group,
         certificates_group,
         jobs_group,
+        retention_group,
     ):
         app.cli.add_command(command)

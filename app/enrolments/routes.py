@@ -5,21 +5,22 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.authz import Action, can_current, load_or_404, requires, visible_enrolments
+from app.authz import Action, can_current, load_or_404, requires
 from app.certificates.forms import IssueForm
+from app.csv_export import csv_download
 from app.extensions import db
 from app.forms import apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Enrolment, Stage, User
-from app.services import enrolments, people, portfolios, signoff
+from app.services import audit, enrolments, people, portfolios, signoff
 from app.services.certificates import certificate_list
-from app.services.enrolment_queries import search_enrolments
 from app.services.progress_data import progress_for
 from app.services.scheme_loader import latest_schemes
 from app.services.waiting import waiting_by_enrolment
 from app.signoff.forms import ExceptionRequestForm
 
+from . import listing
 from .forms import ChangeSupervisorForm, EnrolForm
 
 bp = Blueprint("enrolments", __name__, url_prefix="/enrolments")
@@ -44,11 +45,25 @@ def _stage_choices() -> list[SelectChoice]:
 @bp.get("")
 @requires(Action.CREATE_ENROLMENT)
 def index() -> str:
-    """All enrolments, searchable by trainee or scheme."""
-    search = request.args.get("q", "")[:100]
-    query = search_enrolments(visible_enrolments(current_user), search)
+    """All enrolments, searchable by trainee or scheme, sortable."""
+    filters = listing.filters_from_request()
+    query = filters.query(current_user)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("enrolments/index.html", page=page, search=search)
+    return render_template(
+        "enrolments/index.html", page=page, filters=filters, columns=listing.COLUMNS
+    )
+
+
+@bp.get("/export.csv")
+@requires(Action.EXPORT_LISTS)
+def export() -> Response:
+    """The enrolment list as it is searched and sorted, every page, as a CSV file."""
+    filters = listing.filters_from_request()
+    actor = current_user._get_current_object()
+    audit.record(actor, "enrolments.exported", "list", None, after=request.args.to_dict())
+    db.session.commit()
+    name = f"enrolments-{local_today().isoformat()}.csv"
+    return csv_download(name, listing.COLUMNS, filters.query(actor))
 
 
 @bp.route("/new/<int:trainee_id>", methods=["GET", "POST"])

@@ -61,6 +61,8 @@ class Film(Base):
     clip_bytes: Mapped[int | None]
     clip_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clip_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The trainee's word that the footage kept elsewhere (`kept_at`) is deleted too.
+    footage_deleted_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cycle: Mapped[Cycle] = relationship(back_populates="films")

@@ -7,13 +7,16 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import Action, requires, visible_enrolments
+from app.csv_export import csv_download
 from app.emails import send_invitation
 from app.extensions import db
 from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
-from app.models import Enrolment, Role, SupervisorGrade, User
-from app.services import dashboards, people
+from app.i18n import local_today
+from app.models import Enrolment, SupervisorGrade, User
+from app.services import account_status, audit, dashboards, people
 
+from . import listing
 from .forms import InviteForm, PersonForm
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -44,14 +47,32 @@ def _flash_delivery(sent: bool, user: User) -> None:
 @bp.get("")
 @requires(Action.MANAGE_PEOPLE)
 def index() -> str:
-    """Everyone, searchable by name or e-mail and filterable by role."""
-    search = request.args.get("q", "")[:100]
-    role_value = request.args.get("role", "")
-    role = Role(role_value) if role_value in {r.value for r in Role} else None
-    page = db.paginate(
-        people.people_query(search, role), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    """Everyone, searchable by name or e-mail, filterable by role and account, sortable."""
+    filters = listing.filters_from_request()
+    page = db.paginate(filters.query(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "people/index.html",
+        page=page,
+        filters=filters,
+        columns=listing.COLUMNS,
+        account_label=listing.account_label,
     )
-    return render_template("people/index.html", page=page, search=search, role=role_value)
+
+
+@bp.get("/export.csv")
+@requires(Action.EXPORT_LISTS)
+def export() -> Response:
+    """The people list as it is filtered and sorted, every page, as a CSV file."""
+    filters = listing.filters_from_request()
+    audit.record(
+        current_user._get_current_object(),
+        "people.exported",
+        "list",
+        None,
+        after=request.args.to_dict(),
+    )
+    db.session.commit()
+    return csv_download(f"people-{local_today().isoformat()}.csv", listing.COLUMNS, filters.query())
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -89,9 +110,14 @@ def _person_page(person: User, form: PersonForm, status: int = 200) -> tuple[str
     enrolments = db.session.scalars(
         visible_enrolments(current_user).where(Enrolment.trainee_id == person.id)
     ).all()
-    supervisees = dashboards.current_supervisees(person) if person.has_role(Role.SUPERVISOR) else []
+    supervisees = dashboards.current_supervisees(person)
     page = render_template(
-        "people/show.html", person=person, form=form, enrolments=enrolments, supervisees=supervisees
+        "people/show.html",
+        person=person,
+        form=form,
+        enrolments=enrolments,
+        supervisees=supervisees,
+        status_change=account_status.last_status_change(person),
     )
     return page, status
 

@@ -42,6 +42,8 @@ ROUTES = [
     ("get", "/people/invite", COORDINATORS_ONLY),
     ("get", "/people/{trainee_b}", COORDINATORS_ONLY),
     ("post", "/people/{trainee_b}/reinvite", COORDINATORS_ONLY | {"coordinator": 302}),
+    ("post", "/people/{trainee_b}/data", COORDINATORS_ONLY),
+    ("get", "/retention", COORDINATORS_ONLY),
     ("get", "/enrolments", COORDINATORS_ONLY),
     ("get", "/enrolments/new/{trainee_b}", COORDINATORS_ONLY),
     ("get", "/enrolments/{enrolment_a}", ENROLMENT_A),

@@ -72,6 +72,9 @@ ROUTES = [
     ),
     ("post", "/films/{film}/clip", RECORD | {"trainee": 422}),
     ("post", "/films/{film}/clip/delete", RECORD | {"trainee": 302}),
+    # Only the film's trainee confirms the footage kept elsewhere is deleted (not due here: 302
+    # with the refusal flashed).
+    ("post", "/films/{film}/footage-deleted", RECORD | {"trainee": 302}),
     ("get", "/enrolments/{enrolment}/sessions", VIEW),
     ("get", "/enrolments/{enrolment}/sessions/new", RECORD),
     ("get", "/sessions/{session}", VIEW),

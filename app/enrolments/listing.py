@@ -1,0 +1,62 @@
+"""The enrolment list's search, order and columns, shared by the page and its CSV download."""
+
+from dataclasses import dataclass
+
+from flask import request
+from sqlalchemy import Select
+
+from app.authz import visible_enrolments
+from app.csv_export import Column
+from app.i18n import lazy_gettext as _l
+from app.labels import STATUS_NAMES
+from app.models import Enrolment, User
+from app.services.list_queries import (
+    ENROLMENT_DEFAULT_SORT,
+    ENROLMENT_SORTS,
+    SortOrder,
+    enrolment_list,
+)
+
+
+def stage_number(enrolment: Enrolment) -> str:
+    """The number of the open stage, or a dash when none is open."""
+    current = enrolment.current_stage
+    return str(current.stage.number) if current else "—"
+
+
+def supervisor_name(enrolment: Enrolment) -> str:
+    """The current own supervisor's name, or a dash."""
+    current = enrolment.current_assignment
+    return current.supervisor.display_name if current else "—"
+
+
+COLUMNS: tuple[Column[Enrolment], ...] = (
+    Column(_l("Trainee"), "trainee", lambda e: e.trainee.display_name),
+    Column(_l("Scheme"), "scheme", lambda e: e.scheme.label),
+    Column(_l("Stage"), None, stage_number),
+    Column(_l("Own supervisor"), None, supervisor_name),
+    Column(_l("Started"), "started", lambda e: e.started_on.isoformat()),
+    Column(_l("Status"), "status", lambda e: STATUS_NAMES[e.status.value]),
+)
+
+
+@dataclass(frozen=True)
+class EnrolmentFilters:
+    """What the list was asked for, read from the query string."""
+
+    search: str
+    order: SortOrder
+
+    def query(self, viewer: User) -> Select[Enrolment]:
+        """The enrolments the viewer may see that match, in order (every page)."""
+        return enrolment_list(visible_enrolments(viewer), self.search, self.order)
+
+
+def filters_from_request() -> EnrolmentFilters:
+    """The list's search and order from the query string; unknown values are ignored."""
+    return EnrolmentFilters(
+        search=request.args.get("q", "")[:100],
+        order=SortOrder.parse(
+            request.args.get("sort"), list(ENROLMENT_SORTS), ENROLMENT_DEFAULT_SORT
+        ),
+    )

@@ -1,0 +1,70 @@
+"""The people list's filters, order and columns, shared by the page and its CSV download."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import request
+from flask_babel import to_user_timezone
+from sqlalchemy import Select
+
+from app.csv_export import Column
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
+from app.labels import ROLE_NAMES
+from app.models import Role, User
+from app.services.list_queries import (
+    PEOPLE_DEFAULT_SORT,
+    PEOPLE_SORTS,
+    AccountState,
+    SortOrder,
+    people_list,
+)
+
+
+def account_label(user: User) -> str:
+    """Whether the person can sign in: deactivated, invited (no password yet) or active."""
+    if not user.active:
+        return _("deactivated")
+    return _("active") if user.has_password else _("invited")
+
+
+def local_day(moment: datetime) -> str:
+    """The date of a stored (UTC) time in the viewer's time zone, as YYYY-MM-DD."""
+    return to_user_timezone(moment).date().isoformat()
+
+
+COLUMNS: tuple[Column[User], ...] = (
+    Column(_l("Name"), "name", lambda u: u.display_name),
+    Column(_l("E-mail"), "email", lambda u: u.email),
+    Column(
+        _l("Roles"), None, lambda u: ", ".join(str(ROLE_NAMES[r.value]) for r in sorted(u.roles))
+    ),
+    Column(_l("Account"), None, account_label),
+    Column(_l("Since"), "created", lambda u: local_day(u.created_at)),
+)
+
+
+@dataclass(frozen=True)
+class PeopleFilters:
+    """What the coordinator asked the list for, read from the query string."""
+
+    search: str
+    role: Role | None
+    account: AccountState | None
+    order: SortOrder
+
+    def query(self) -> Select[User]:
+        """The matching people, in order (every page)."""
+        return people_list(self.search, self.role, self.account, self.order)
+
+
+def filters_from_request() -> PeopleFilters:
+    """The list's filters from the query string; unknown values are ignored."""
+    role = request.args.get("role", "")
+    account = request.args.get("account", "")
+    return PeopleFilters(
+        search=request.args.get("q", "")[:100],
+        role=Role(role) if role in {r.value for r in Role} else None,
+        account=AccountState(account) if account in {a.value for a in AccountState} else None,
+        order=SortOrder.parse(request.args.get("sort"), list(PEOPLE_SORTS), PEOPLE_DEFAULT_SORT),
+    )

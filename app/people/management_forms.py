@@ -1,0 +1,75 @@
+"""Deactivating an account, handing over supervisees and merging a duplicate account."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.forms import MultiCheckboxField, email_field
+from app.i18n import lazy_gettext as _l
+from app.services.account_status import MAX_REASON_LENGTH
+
+
+def _optional_id(value: object) -> int | None:
+    """A chosen id, or None for the "choose" placeholder."""
+    return int(str(value)) if value not in (None, "") else None
+
+
+class DeactivateForm(FlaskForm):
+    """Why the account is deactivated."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("Kept in the audit log and shown on the person's page."),
+        validators=[
+            DataRequired(_l("Say why the account is deactivated.")),
+            Length(max=MAX_REASON_LENGTH),
+        ],
+    )
+
+
+class ReassignForm(FlaskForm):
+    """Some or all current supervisees, a new own supervisor and the day the change starts."""
+
+    enrolments = MultiCheckboxField(
+        _l("Trainees to hand over"),
+        coerce=int,
+        validators=[DataRequired(_l("Choose at least one trainee."))],
+    )
+    supervisor = SelectField(
+        _l("New own supervisor"),
+        coerce=_optional_id,
+        validators=[DataRequired(_l("Choose a supervisor."))],
+    )
+    from_date = DateField(
+        _l("From"),
+        description=_l(
+            "The first day the new supervisor is responsible; the current assignments end the "
+            "day before."
+        ),
+        validators=[DataRequired(_l("Give a date like 2026-09-01."))],
+    )
+
+    def chosen_ids(self) -> set[int]:
+        """The ticked enrolments."""
+        return set(self.enrolments.data or [])
+
+
+class MergeForm(FlaskForm):
+    """The duplicate account, why it is a duplicate, and a confirmation."""
+
+    duplicate = email_field(
+        _l("E-mail address of the duplicate account"),
+        _l("Give the e-mail address of the duplicate account."),
+    )
+    note = TextAreaField(
+        _l("Note"),
+        description=_l("Why both accounts are the same person; kept in the audit log."),
+        validators=[
+            DataRequired(_l("Say why these accounts belong to the same person.")),
+            Length(max=MAX_REASON_LENGTH),
+        ],
+    )
+    confirm = BooleanField(
+        _l("I have checked that both accounts belong to the same person."),
+        validators=[DataRequired(_l("Confirm that both accounts are the same person."))],
+    )

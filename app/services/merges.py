@@ -1,0 +1,255 @@
+"""Merging a duplicate account into the account a person keeps.
+
+Everything the duplicate did or holds moves to the kept account, except what records the
+duplicate account itself: the audit log (append-only), its roles (copied), the links and
+digests sent to its address. Evidence a sign-off fingerprinted with the duplicate's id stays
+with it, so `flask signoff verify` still matches. The duplicate is deactivated, never deleted.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+
+from app.extensions import db
+from app.models import (
+    AuditEvent,
+    AuthToken,
+    Case,
+    Certificate,
+    Cycle,
+    DigestSent,
+    Enrolment,
+    EnrolmentStage,
+    Film,
+    Milestone,
+    Moment,
+    Notification,
+    Pause,
+    PortfolioDocument,
+    Rating,
+    Reflection,
+    Role,
+    Scheme,
+    StageMeeting,
+    SupervisionSession,
+    SupervisorAssignment,
+    User,
+    UserRole,
+)
+from app.services import accounts, audit, evidence_locks
+from app.services.account_status import MERGED, cancel_links, check_reason, merged_into
+from app.services.errors import RuleViolation
+
+MOVED: tuple[InstrumentedAttribute[Any], ...] = (
+    Enrolment.trainee_id,
+    SupervisorAssignment.supervisor_id,
+    SupervisionSession.supervisor_id,
+    Rating.rater_id,
+    Moment.author_id,
+    Reflection.author_id,
+    StageMeeting.requested_by_id,
+    StageMeeting.assessor_id,
+    StageMeeting.ratified_by_id,
+    Notification.user_id,
+    Certificate.issued_by_id,
+    Milestone.recorded_by_id,
+    Pause.recorded_by_id,
+    PortfolioDocument.requested_by_id,
+)
+KEPT: tuple[InstrumentedAttribute[Any], ...] = (
+    AuditEvent.actor_id,
+    UserRole.user_id,
+    AuthToken.user_id,
+    DigestSent.user_id,
+)
+# Where each kind of evidence a sign-off covers belongs to an enrolment.
+_ENROLMENT_OF: dict[str, Any] = {
+    "moment": select(Moment.id, Case.enrolment_id).join(Film).join(Cycle).join(Case),
+    "session": select(SupervisionSession.id, SupervisionSession.enrolment_id),
+    "rating": select(Rating.id, EnrolmentStage.enrolment_id).join(EnrolmentStage),
+}
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """How many rows moved to the kept account, and how many signed-off ones stayed."""
+
+    moved: dict[str, int]
+    kept_sealed: dict[str, int]
+
+
+def _name(column: InstrumentedAttribute[Any]) -> str:
+    return f"{column.class_.__tablename__}.{column.key}"
+
+
+def account_by_email(email: str) -> User:
+    """The account using an e-mail address (the duplicate to merge)."""
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise RuleViolation("No account uses this e-mail address.", "duplicate")
+    return user
+
+
+def _sealed_kind(column: InstrumentedAttribute[Any]) -> str | None:
+    for kind, model in evidence_locks.MODELS.items():
+        if model is column.class_ and column.key in evidence_locks.FIELDS[kind]:
+            return kind
+    return None
+
+
+def _sealed_ids(kind: str, column: InstrumentedAttribute[Any], user: User) -> set[int]:
+    """Ids of the user's evidence of this kind that a sign-off's digest covers."""
+    query = _ENROLMENT_OF[kind].where(column == user.id)
+    by_enrolment = {row[0]: row[1] for row in db.session.execute(query)}
+    if not by_enrolment:
+        return set()
+    covered = db.session.scalars(
+        select(StageMeeting.covered)
+        .join(EnrolmentStage)
+        .where(
+            StageMeeting.digest.is_not(None),
+            EnrolmentStage.enrolment_id.in_(set(by_enrolment.values())),
+        )
+    )
+    return {item[1] for items in covered for item in items if item[0] == kind} & by_enrolment.keys()
+
+
+def _check_conflicts(keep: User, duplicate: User) -> None:
+    pair = (keep.id, duplicate.id)
+    trainee = aliased(Enrolment)
+    crossed = [
+        select(SupervisorAssignment.id)
+        .join(trainee, SupervisorAssignment.enrolment_id == trainee.id)
+        .where(SupervisorAssignment.supervisor_id.in_(pair), trainee.trainee_id.in_(pair)),
+        select(SupervisionSession.id)
+        .join(trainee, SupervisionSession.enrolment_id == trainee.id)
+        .where(SupervisionSession.supervisor_id.in_(pair), trainee.trainee_id.in_(pair)),
+        select(StageMeeting.id)
+        .join(EnrolmentStage)
+        .join(trainee, EnrolmentStage.enrolment_id == trainee.id)
+        .where(StageMeeting.assessor_id.in_(pair), trainee.trainee_id.in_(pair)),
+    ]
+    if any(db.session.scalar(query.limit(1)) is not None for query in crossed):
+        raise RuleViolation(
+            "One account supervised or assessed the other's training: merged, the person "
+            "would be their own supervisor or assessor.",
+            "duplicate",
+        )
+    own = aliased(SupervisorAssignment)
+    four_eyes = (
+        select(StageMeeting.id)
+        .join(EnrolmentStage)
+        .join(own, own.enrolment_id == EnrolmentStage.enrolment_id)
+        .where(
+            StageMeeting.assessor_id.in_(pair),
+            own.supervisor_id.in_(pair),
+            own.supervisor_id != StageMeeting.assessor_id,
+        )
+    )
+    if db.session.scalar(four_eyes.limit(1)) is not None:
+        raise RuleViolation(
+            "One account assessed a stage of a trainee the other supervised: merged, the same "
+            "person would have supervised and assessed it.",
+            "duplicate",
+        )
+
+
+def _check_schemes(keep: User, duplicate: User) -> None:
+    kept_codes = select(Scheme.code).join(Enrolment).where(Enrolment.trainee_id == keep.id)
+    shared = db.session.scalars(
+        select(Scheme.title)
+        .join(Enrolment)
+        .where(Enrolment.trainee_id == duplicate.id, Scheme.code.in_(kept_codes))
+        .distinct()
+    ).all()
+    if shared:
+        raise RuleViolation(
+            f"Both accounts are enrolled as trainees on {', '.join(sorted(shared))}. A person "
+            "holds one enrolment per scheme, so these accounts cannot be merged.",
+            "duplicate",
+        )
+
+
+def _check(actor: User, keep: User, duplicate: User) -> None:
+    if keep.id == duplicate.id:
+        raise RuleViolation("An account cannot be merged into itself.", "duplicate")
+    if duplicate.id == actor.id:
+        raise RuleViolation(
+            "You cannot merge away your own account; ask another coordinator.", "duplicate"
+        )
+    if not keep.active:
+        raise RuleViolation("This account is deactivated: reactivate it before merging into it.")
+    earlier = merged_into(duplicate)
+    if earlier is not None:
+        raise RuleViolation(f"That account was already merged into {earlier.email}.", "duplicate")
+    _check_schemes(keep, duplicate)
+    _check_conflicts(keep, duplicate)
+
+
+def _roles(user: User) -> list[str]:
+    return sorted(r.value for r in user.roles)
+
+
+def _move(keep: User, duplicate: User) -> MergeResult:
+    moved: dict[str, int] = {}
+    kept_sealed: dict[str, int] = {}
+    for column in MOVED:
+        kind = _sealed_kind(column)
+        sealed = _sealed_ids(kind, column, duplicate) if kind else set()
+        model = column.class_
+        condition = column == duplicate.id
+        if sealed:
+            condition = and_(condition, model.id.not_in(sealed))
+        result = db.session.execute(
+            update(model).where(condition).values({column.key: keep.id}),
+            execution_options={"synchronize_session": False},
+        )
+        moved[_name(column)] = result.rowcount  # type: ignore[attr-defined]
+        if sealed:
+            kept_sealed[_name(column)] = len(sealed)
+    return MergeResult(moved, kept_sealed)
+
+
+def merge_people(actor: User, keep: User, duplicate: User, note: str) -> MergeResult:
+    """Move everything of `duplicate` to `keep`, add its roles, deactivate it (kept, with its
+    e-mail address) and write one `person.merged` audit entry naming both."""
+    note = check_reason(note, "note", "Say why these accounts belong to the same person.")
+    _check(actor, keep, duplicate)
+    before = {
+        "kept_id": keep.id,
+        "duplicate_id": duplicate.id,
+        "kept_roles": _roles(keep),
+        "kept_supervisor_grade": keep.supervisor_grade,
+        "duplicate_active": duplicate.active,
+    }
+    for role in sorted(duplicate.roles - keep.roles):
+        keep.role_links.append(UserRole(role=role))
+    if keep.has_role(Role.SUPERVISOR) and keep.supervisor_grade is None:
+        keep.supervisor_grade = duplicate.supervisor_grade
+    duplicate.active = False
+    cancel_links(duplicate)
+    db.session.flush()
+    result = _move(keep, duplicate)
+    # The bulk updates bypassed the objects in the session: read them afresh.
+    db.session.expire_all()
+    audit.record(
+        actor,
+        MERGED,
+        "user",
+        duplicate.id,
+        before,
+        {
+            "kept_id": keep.id,
+            "duplicate_id": duplicate.id,
+            "duplicate_email": duplicate.email,
+            "kept_roles": _roles(keep),
+            "kept_supervisor_grade": keep.supervisor_grade,
+            "duplicate_active": False,
+            "moved": result.moved,
+            "kept_sealed": result.kept_sealed,
+            "note": note,
+        },
+    )
+    return result

@@ -1,0 +1,49 @@
+"""Downloading a person's data: one's own from the account page, anyone's for a coordinator."""
+
+import io
+
+from flask import Blueprint, abort, send_file
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.authz import Action, requires
+from app.extensions import db
+from app.i18n import local_today
+from app.models import User
+from app.services import subject_access
+
+from .archive import build_archive
+
+bp = Blueprint("subject_access", __name__)
+
+
+def _send(actor: User, person: User) -> Response:
+    today = local_today()
+    content, portfolios = build_archive(person, today)
+    subject_access.record_export(actor, person, portfolios)
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(content),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"attune-data-{person.id}-{today.isoformat()}.zip",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/account/data")
+@requires(Action.EXPORT_OWN_DATA)
+def own_data() -> Response:
+    """Everything Attune holds about the signed-in person, as a ZIP."""
+    user = current_user._get_current_object()
+    return _send(user, user)
+
+
+@bp.post("/people/<int:user_id>/data")
+@requires(Action.EXPORT_PERSON_DATA)
+def person_data(user_id: int) -> Response:
+    """A coordinator downloads everything Attune holds about a person, as a ZIP."""
+    person = db.session.get(User, user_id) or abort(404)
+    return _send(current_user._get_current_object(), person)
