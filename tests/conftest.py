@@ -123,6 +123,13 @@ def sign_in(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD) -
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
+def client_as(app: Flask, email: str) -> FlaskClient:
+    """A new client, signed in as `email` through the real login form."""
+    client = app.test_client()
+    sign_in(client, email)
+    return client
+
+
 @pytest.fixture
 def schemes(app: Flask) -> None:
     """The shipped scheme and framework definitions, loaded through the real loader."""

@@ -21,7 +21,7 @@ from app.services import certificates, enrolments, signoff
 from app.services import signoff_decisions as decide
 from app.services.progress_data import progress_for
 from app.signing import create_issuer_key
-from tests.conftest import committed, sign_in
+from tests.conftest import client_as, committed
 from tests.signoff_world import TODAY, cast
 
 
@@ -53,15 +53,9 @@ def world(app, schemes):
         }
 
 
-def _as(app, email):
-    client = app.test_client()
-    sign_in(client, email)
-    return client
-
-
 def _issue(app, world, name="Tess Trainee", listed=True):
     data = {"holder_name": name} | ({"listed": "y"} if listed else {})
-    return _as(app, world["coordinator"]).post(
+    return client_as(app, world["coordinator"]).post(
         f"/enrolments/{world['enrolment']}/certificates", data=data
     )
 
@@ -109,7 +103,7 @@ def test_unknown_numbers_answer_404_clearly(app):
 def test_revocation_needs_a_reason_and_shows_publicly(app, world):
     _issue(app, world)
     certificate = _certificate(app)
-    coordinator = _as(app, world["coordinator"])
+    coordinator = client_as(app, world["coordinator"])
     coordinator.post(f"/certificates/{certificate.id}/revoke", data={"reason": ""})
     assert _certificate(app).revoked_at is None
     coordinator.post(
@@ -130,7 +124,7 @@ def test_revocation_needs_a_reason_and_shows_publicly(app, world):
 def test_reissue_supersedes_the_old_certificate(app, world):
     _issue(app, world)
     old = _certificate(app)
-    _as(app, world["coordinator"]).post(
+    client_as(app, world["coordinator"]).post(
         f"/certificates/{old.id}/reissue", data={"holder_name": "Tess Married-Name"}
     )
     new = _certificate(app)
@@ -171,7 +165,7 @@ def test_names_are_escaped_everywhere(app, world):
 def test_the_public_register_lists_only_those_who_chose_it(app, world):
     _issue(app, world, listed=False)
     assert "Tess Trainee" not in app.test_client().get("/register").get_data(as_text=True)
-    _as(app, world["coordinator"]).post(
+    client_as(app, world["coordinator"]).post(
         f"/certificates/{_certificate(app).id}/reissue", data={"holder_name": "Tess Trainee"}
     )
     with committed(app):
@@ -195,7 +189,7 @@ def test_certificate_pages_answer_each_person_as_the_rules_say(
 ):
     _issue(app, world)
     certificate = _certificate(app)
-    client = _as(app, world[who])
+    client = client_as(app, world[who])
     response = getattr(client, method)(path.format(e=world["enrolment"], c=certificate.id))
     assert response.status_code == expected
 
@@ -203,7 +197,7 @@ def test_certificate_pages_answer_each_person_as_the_rules_say(
 def test_the_certificate_pdf_is_read_back_with_every_field(app, world):
     _issue(app, world, name="Łucja Ωμέγα-Дмитриева <b>bold</b>")
     certificate = _certificate(app)
-    trainee = _as(app, world["trainee"])
+    trainee = client_as(app, world["trainee"])
     response = trainee.get(f"/certificates/{certificate.id}/pdf")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
@@ -223,7 +217,7 @@ def test_the_certificate_pdf_is_read_back_with_every_field(app, world):
     rendered = pypdfium2.PdfDocument(response.data)[0].render(scale=3).to_pil()
     payloads = [code.text for code in zxingcpp.read_barcodes(rendered)]
     assert payloads == [f"http://attune.test/verify/{certificate.number}"]
-    stranger = _as(app, world["stranger"])
+    stranger = client_as(app, world["stranger"])
     assert stranger.get(f"/certificates/{certificate.id}/pdf").status_code == 404
 
 
@@ -239,7 +233,7 @@ def test_a_configured_issuer_key_signs_the_pdf_and_tampering_breaks_it(app, worl
     app.config.update(ISSUER_KEY_FILE=str(key), ISSUER_CERT_FILE=str(cert))
     _issue(app, world)
     certificate = _certificate(app)
-    document = _as(app, world["trainee"]).get(f"/certificates/{certificate.id}/pdf").data
+    document = client_as(app, world["trainee"]).get(f"/certificates/{certificate.id}/pdf").data
     status = _signature_status(document, cert)
     assert status.intact and status.valid and status.trusted
     tampered = bytearray(document)
@@ -263,7 +257,7 @@ def test_create_issuer_key_writes_a_key_and_certificate(app, tmp_path):
 
 def test_a_refused_revocation_says_why_once(app, world):
     _issue(app, world)
-    coordinator = _as(app, world["coordinator"])
+    coordinator = client_as(app, world["coordinator"])
     page = coordinator.post(
         f"/certificates/{_certificate(app).id}/revoke", data={"reason": ""}, follow_redirects=True
     ).get_data(as_text=True)

@@ -10,9 +10,9 @@ import pytest
 from app.extensions import db
 from app.models import Certificate
 from app.services.open_badges import slug
-from tests.conftest import committed
+from tests.conftest import client_as, committed
 from tests.signoff_world import cast
-from tests.views.test_certificate_pages import _accredit, _as, _certificate, _issue
+from tests.views.test_certificate_pages import _accredit, _certificate, _issue
 
 BASE = "http://attune.test"
 REASON = "Accreditation obtained by mistake"
@@ -32,7 +32,7 @@ def world(app, schemes):
 
 
 def _download(app, world, certificate, who="trainee"):
-    response = _as(app, world[who]).get(f"/certificates/{certificate.id}/badge.json")
+    response = client_as(app, world[who]).get(f"/certificates/{certificate.id}/badge.json")
     assert response.status_code == 200
     return response
 
@@ -134,7 +134,7 @@ def test_the_revocation_list_names_the_credential_once_a_coordinator_revokes_it(
     badge = json.loads(_download(app, world, certificate).data)
     before = json.loads(_public(app, badge["credentialStatus"]["id"]).data)
     assert before["revokedCredentials"] == []
-    coordinator = _as(app, world["coordinator"])
+    coordinator = client_as(app, world["coordinator"])
     coordinator.post(f"/certificates/{certificate.id}/revoke", data={"reason": REASON})
     assert _certificate(app).revoked_at is not None
     after = _public(app, badge["credentialStatus"]["id"])
@@ -152,7 +152,7 @@ def test_the_revocation_list_names_the_credential_once_a_coordinator_revokes_it(
 def test_the_revocation_list_shows_nothing_of_current_or_superseded_certificates(app, world):
     _issue(app, world)
     old = _certificate(app)
-    _as(app, world["coordinator"]).post(
+    client_as(app, world["coordinator"]).post(
         f"/certificates/{old.id}/reissue", data={"holder_name": "Tess Married-Name"}
     )
     new = _certificate(app)
@@ -168,7 +168,7 @@ def test_the_revocation_list_shows_nothing_of_current_or_superseded_certificates
 def test_the_holder_and_coordinators_download_the_badge(app, world, who, expected):
     _issue(app, world)
     certificate = _certificate(app)
-    response = _as(app, world[who]).get(f"/certificates/{certificate.id}/badge.json")
+    response = client_as(app, world[who]).get(f"/certificates/{certificate.id}/badge.json")
     assert response.status_code == expected
 
 
@@ -176,7 +176,7 @@ def test_strangers_and_anonymous_visitors_do_not_get_the_badge(app, world):
     _issue(app, world)
     certificate = _certificate(app)
     path = f"/certificates/{certificate.id}/badge.json"
-    assert _as(app, world["stranger"]).get(path).status_code == 404
+    assert client_as(app, world["stranger"]).get(path).status_code == 404
     anonymous = app.test_client().get(path)
     assert anonymous.status_code == 302
     assert urlsplit(anonymous.headers["Location"]).path == "/login"
@@ -186,7 +186,7 @@ def test_strangers_and_anonymous_visitors_do_not_get_the_badge(app, world):
 def test_the_certificate_page_links_to_the_badge(app, world):
     _issue(app, world)
     certificate = _certificate(app)
-    page = _as(app, world["trainee"]).get(f"/certificates/{certificate.id}")
+    page = client_as(app, world["trainee"]).get(f"/certificates/{certificate.id}")
     assert f'href="/certificates/{certificate.id}/badge.json"' in page.get_data(as_text=True)
 
 

@@ -22,7 +22,7 @@ from app.models import (
     StageMeeting,
 )
 from app.services import reflections
-from tests.conftest import committed, sign_in
+from tests.conftest import client_as, committed
 from tests.portfolio_world import (
     HOLDER,
     LABEL,
@@ -38,12 +38,6 @@ from tests.signoff_world import TODAY
 def world(app, schemes):
     with committed(app):
         return build_portfolio_world()
-
-
-def _client(app, email):
-    client = app.test_client()
-    sign_in(client, email)
-    return client
 
 
 def _ask(client, world) -> int:
@@ -75,7 +69,7 @@ def _generated_count(app) -> int:
 
 
 def test_the_pdf_holds_every_section_and_nothing_private(app, world):
-    client = _client(app, world.coordinator)
+    client = client_as(app, world.coordinator)
     document_id = _ask(client, world)
     assert "Ready." in client.get(f"/portfolios/{document_id}").get_data(as_text=True)
     pages = _pages(_download(client, document_id))
@@ -107,14 +101,14 @@ def test_the_pdf_holds_every_section_and_nothing_private(app, world):
 
 
 def test_user_text_is_printed_as_typed_never_as_html(app, world):
-    client = _client(app, world.trainee)
+    client = client_as(app, world.trainee)
     text = "\n".join(_pages(_download(client, _ask(client, world))))
     assert MOMENT_NOTE in text  # tags, entities and quotes come out literally
     assert "Όμορφα" in text and "Дмитриева" in text and "Łucja Żółć" in text
 
 
 def test_moments_are_grouped_by_principle_in_time_order(app, world):
-    client = _client(app, world.trainee)
+    client = client_as(app, world.trainee)
     text = "\n".join(_pages(_download(client, _ask(client, world))))
     first, later, second = (
         text.index("Waited <b>"),
@@ -125,7 +119,7 @@ def test_moments_are_grouped_by_principle_in_time_order(app, world):
 
 
 def test_contents_give_the_page_each_section_starts_on(app, world):
-    client = _client(app, world.coordinator)
+    client = client_as(app, world.coordinator)
     pages = _pages(_download(client, _ask(client, world)), flat=False)
     listed = dict(re.findall(r"^([A-Z][^.\n]+?)\s*\.{3,}\s*(\d+)$", pages[0], re.M))
     assert {"Supervision log", "Consent summary", "Cases, cycles and films"} <= set(listed)
@@ -135,7 +129,7 @@ def test_contents_give_the_page_each_section_starts_on(app, world):
 
 
 def test_fonts_are_embedded(app, world):
-    client = _client(app, world.trainee)
+    client = client_as(app, world.trainee)
     reader = _download(client, _ask(client, world))
     fonts = {}
     for page in reader.pages:
@@ -150,9 +144,9 @@ def test_fonts_are_embedded(app, world):
 
 
 def test_unchanged_evidence_returns_the_stored_file(app, world):
-    client = _client(app, world.trainee)
+    client = client_as(app, world.trainee)
     first = _ask(client, world)
-    assert _ask(_client(app, world.supervisor), world) == first
+    assert _ask(client_as(app, world.supervisor), world) == first
     assert _generated_count(app) == 1
     with committed(app):
         enrolment = db.session.get(Enrolment, world.enrolment)
@@ -169,7 +163,7 @@ def test_evidence_changed_behind_a_sign_off_is_flagged(app, world):
     with committed(app):
         # Out-of-band tampering with signed evidence (the services refuse such a change).
         db.session.execute(update(Cycle).values(notes="changed afterwards"))
-    client = _client(app, world.coordinator)
+    client = client_as(app, world.coordinator)
     text = "\n".join(_pages(_download(client, _ask(client, world))))
     assert "differs from what was signed" in text
 
@@ -185,9 +179,9 @@ def test_evidence_changed_behind_a_sign_off_is_flagged(app, world):
     ],
 )
 def test_who_may_generate_and_download(app, world, who, status):
-    owner = _client(app, world.trainee)
+    owner = client_as(app, world.trainee)
     document_id = _ask(owner, world)
-    client = _client(app, getattr(world, who))
+    client = client_as(app, getattr(world, who))
     assert client.post(f"/enrolments/{world.enrolment}/portfolio").status_code == status
     shown = client.get(f"/portfolios/{document_id}")
     assert shown.status_code == (200 if status == 302 else 404)
@@ -205,7 +199,7 @@ def test_anonymous_people_are_sent_to_sign_in(app, world):
 
 
 def test_the_enrolment_page_offers_the_portfolio_and_lists_past_ones(app, world):
-    client = _client(app, world.trainee)
+    client = client_as(app, world.trainee)
     document_id = _ask(client, world)
     page = client.get(f"/enrolments/{world.enrolment}").get_data(as_text=True)
     assert "Prepare the portfolio (PDF)" in page
@@ -225,7 +219,7 @@ def test_a_failed_preparation_says_so_and_offers_to_try_again(app, world):
         db.session.add(document)
         db.session.flush()
         document_id = document.id
-    client = _client(app, world.trainee)
+    client = client_as(app, world.trainee)
     page = client.get(f"/portfolios/{document_id}").get_data(as_text=True)
     assert "could not be prepared" in page and "Prepare the portfolio (PDF)" in page
     assert "disk full" not in page  # the technical reason stays in the log
@@ -244,7 +238,7 @@ def queued_app(app_settings):
 
 
 def test_with_redis_a_queue_prepares_it_while_the_page_waits(queued_app, app, world):
-    client = _client(app, world.trainee)
+    client = client_as(app, world.trainee)
     document_id = _ask(client, world)
     waiting = client.get(f"/portfolios/{document_id}").get_data(as_text=True)
     assert "Being prepared." in waiting and 'http-equiv="refresh"' in waiting

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Case, Certificate, Enrolment, SupervisionSession
 from app.services import certificates
-from tests.conftest import committed, sign_in
+from tests.conftest import client_as, committed
 from tests.renewal_world import DUTCH, NO_RENEWAL, accredited, meet_renewal
 
 TODAY = date.today()
@@ -41,12 +41,6 @@ def world(app, schemes):
     return _world(app)
 
 
-def _as(app, email):
-    client = app.test_client()
-    sign_in(client, email)
-    return client
-
-
 def _page(client, world):
     response = client.get(f"/certificates/{world['certificate']}")
     assert response.status_code == 200
@@ -54,7 +48,7 @@ def _page(client, world):
 
 
 def test_a_coordinator_renews_from_the_certificate_page(app, world):
-    coordinator = _as(app, world["coordinator"])
+    coordinator = client_as(app, world["coordinator"])
     page = _page(coordinator, world)
     assert "Renewal" in page and "At least 10 cases in the last 3 years" in page
     assert f"/certificates/{world['certificate']}/renew" in page
@@ -76,7 +70,7 @@ def test_a_coordinator_renews_from_the_certificate_page(app, world):
 
 def test_a_refused_renewal_says_what_is_missing_once(app, schemes):
     world = _world(app, cases=7)
-    coordinator = _as(app, world["coordinator"])
+    coordinator = client_as(app, world["coordinator"])
     page = coordinator.post(
         f"/certificates/{world['certificate']}/renew", follow_redirects=True
     ).get_data(as_text=True)
@@ -89,7 +83,7 @@ def test_a_refused_renewal_says_what_is_missing_once(app, schemes):
 
 @pytest.mark.parametrize("who", ["trainee", "supervisor"])
 def test_holder_and_supervisor_see_the_progress_but_no_renew_button(app, world, who):
-    client = _as(app, world[who])
+    client = client_as(app, world[who])
     page = _page(client, world)
     assert "Renewal" in page and "Present your work at least once in the peer group" in page
     assert "10 of 10" in page and "<progress" in page
@@ -99,7 +93,7 @@ def test_holder_and_supervisor_see_the_progress_but_no_renew_button(app, world, 
 
 def test_a_certificate_that_does_not_expire_shows_no_renewal(app, schemes):
     world = _world(app, NO_RENEWAL)
-    page = _page(_as(app, world["coordinator"]), world)
+    page = _page(client_as(app, world["coordinator"]), world)
     assert "Renewal" not in page and "/renew" not in page
 
 
@@ -131,14 +125,14 @@ def _log_evidence(client, world):
 
 def test_an_accredited_dutch_practitioner_records_renewal_evidence(app, schemes):
     world = _world(app, cases=0)
-    assert _log_evidence(_as(app, world["trainee"]), world) == [302, 302, 302, 302]
+    assert _log_evidence(client_as(app, world["trainee"]), world) == [302, 302, 302, 302]
     with committed(app):
         session = db.session.scalars(
             select(SupervisionSession).order_by(SupervisionSession.id.desc())
         ).first()
-    supervisor = _as(app, world["supervisor"])
+    supervisor = client_as(app, world["supervisor"])
     assert supervisor.post(f"/sessions/{session.id}/confirm").status_code == 302
-    page = _page(_as(app, world["trainee"]), world)
+    page = _page(client_as(app, world["trainee"]), world)
     assert "1 of 10" in page  # the case, with its complete cycle
     assert "4 of 3" in page  # three supervisions from the world, one logged here
     assert "2 of 1" in page  # intervision: the world's and this one
@@ -146,12 +140,12 @@ def test_an_accredited_dutch_practitioner_records_renewal_evidence(app, schemes)
 
 def test_no_evidence_after_accreditation_without_renewal_or_after_revocation(app, schemes):
     other = _world(app, NO_RENEWAL)
-    assert _log_evidence(_as(app, other["trainee"]), other) == [403]
+    assert _log_evidence(client_as(app, other["trainee"]), other) == [403]
     dutch = _world(app, cases=0)
     with committed(app):
         certificate = db.session.get(Certificate, dutch["certificate"])
         certificates.revoke(certificate.issued_by, certificate, "Obtained by mistake")
-    assert _log_evidence(_as(app, dutch["trainee"]), dutch) == [403]
+    assert _log_evidence(client_as(app, dutch["trainee"]), dutch) == [403]
     with committed(app):
         enrolments = [db.session.get(Enrolment, w["enrolment"]) for w in (other, dutch)]
         assert not db.session.scalars(

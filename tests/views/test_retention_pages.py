@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import AuditEvent, Consent, Film, User
 from app.services import cases, clips, retention
 from app.storage import LocalFolderStorage, clip_storage
-from tests.conftest import committed, sign_in
+from tests.conftest import client_as, committed
 from tests.evidence_world import TODAY, build_world, mp4_bytes
 
 CONFIRM = "I have deleted the footage kept elsewhere"
@@ -46,12 +46,6 @@ def run(app):
     return lambda *args: runner.invoke(args=list(args))
 
 
-def _client(app, email):
-    client = app.test_client()
-    sign_in(client, email)
-    return client
-
-
 def _delete_due(app):
     with committed(app):
         return len(retention.delete_due(TODAY, clip_storage()).deleted)
@@ -68,7 +62,7 @@ def _confirmations(app) -> int:
     [("coordinator", 200), ("trainee", 403), ("supervisor", 403), ("other_trainee", 403)],
 )
 def test_only_coordinators_see_the_retention_page(app, world, who, status):
-    client = _client(app, getattr(world, who))
+    client = client_as(app, getattr(world, who))
     assert client.get("/retention").status_code == status
     assert ('href="/retention"' in client.get("/").get_data(as_text=True)) is (status == 200)
 
@@ -79,7 +73,7 @@ def test_the_retention_page_is_for_signed_in_people(client, world):
 
 
 def test_the_retention_page_lists_due_clips_then_those_awaiting_confirmation(app, world):
-    client = _client(app, world.coordinator)
+    client = client_as(app, world.coordinator)
     page = client.get("/retention").get_data(as_text=True)
     due, awaiting = page.split("awaiting the trainee")
     assert world.case_code in due and world.trainee_name in due
@@ -94,7 +88,7 @@ def test_the_retention_page_lists_due_clips_then_those_awaiting_confirmation(app
 
 def test_the_trainee_confirms_the_footage_is_deleted(app, world):
     _delete_due(app)
-    client = _client(app, world.trainee)
+    client = client_as(app, world.trainee)
     page = client.get(f"/films/{world.film_id}").get_data(as_text=True)
     assert CONFIRM in page and "employer&#39;s secure drive" in page
     response = client.post(f"/films/{world.film_id}/footage-deleted")
@@ -105,7 +99,7 @@ def test_the_trainee_confirms_the_footage_is_deleted(app, world):
     assert CONFIRM not in page and "confirmed on" in page
     client.post(f"/films/{world.film_id}/footage-deleted")  # twice: refused, not recorded
     assert _confirmations(app) == 1
-    coordinator_page = _client(app, world.coordinator).get("/retention").get_data(as_text=True)
+    coordinator_page = client_as(app, world.coordinator).get("/retention").get_data(as_text=True)
     assert "Every trainee has confirmed." in coordinator_page
 
 
@@ -115,14 +109,14 @@ def test_the_trainee_confirms_the_footage_is_deleted(app, world):
 )
 def test_nobody_else_can_confirm(app, world, who, status):
     _delete_due(app)
-    client = _client(app, getattr(world, who))
+    client = client_as(app, getattr(world, who))
     assert client.post(f"/films/{world.film_id}/footage-deleted").status_code == status
     assert _confirmations(app) == 0
 
 
 def test_others_see_the_deletion_awaits_the_trainee_without_the_button(app, world):
     _delete_due(app)
-    page = _client(app, world.supervisor).get(f"/films/{world.film_id}").get_data(as_text=True)
+    page = client_as(app, world.supervisor).get(f"/films/{world.film_id}").get_data(as_text=True)
     assert CONFIRM not in page
     assert "the trainee has not yet confirmed" in page
 

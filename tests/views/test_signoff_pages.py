@@ -23,7 +23,7 @@ from app.services import clips, signoff
 from app.services import signoff_decisions as decide
 from app.services.progress_data import progress_for
 from app.storage import LocalFolderStorage
-from tests.conftest import committed, sign_in
+from tests.conftest import client_as, committed
 from tests.evidence_world import build_world, mp4_bytes
 from tests.factories import make_user
 from tests.signoff_world import TODAY, cast
@@ -39,19 +39,13 @@ def people(app, schemes):
         } | {"enrolment": built.enrolment.id}
 
 
-def _as(app, email):
-    client = app.test_client()
-    sign_in(client, email)
-    return client
-
-
 def _meeting_id(app):
     with committed(app):
         return db.session.scalars(select(StageMeeting.id)).one()
 
 
 def test_the_whole_sign_off_through_the_pages(app, people, mailbox):
-    trainee, coordinator = _as(app, people["trainee"]), _as(app, people["coordinator"])
+    trainee, coordinator = client_as(app, people["trainee"]), client_as(app, people["coordinator"])
     progress_page = f"/enrolments/{people['enrolment']}"
     assert "Request the end-of-stage meeting" in trainee.get(progress_page).get_data(as_text=True)
     response = trainee.post(f"{progress_page}/meeting-request")
@@ -79,7 +73,7 @@ def test_the_whole_sign_off_through_the_pages(app, people, mailbox):
         coordinator.post(f"{meeting}/assessor", data={"assessor": assessor_id}).status_code == 302
     )
 
-    assessor = _as(app, people["assessor"])
+    assessor = client_as(app, people["assessor"])
     assert assessor.get(f"/enrolments/{people['enrolment']}/cases").status_code == 200
     bad = assessor.post(
         f"{meeting}/outcome", data={"held_on": "2026-11-20", "minutes": "60", "outcome": "not_yet"}
@@ -117,7 +111,7 @@ def test_the_whole_sign_off_through_the_pages(app, people, mailbox):
     assert "Locked: this counted for stage 1" in case_page
     assert "Change details" not in case_page
 
-    supervisor = _as(app, people["supervisor"])
+    supervisor = client_as(app, people["supervisor"])
     assert supervisor.post(f"{meeting}/statement", data={"statement": "Ready."}).status_code == 302
     assert coordinator.post(f"{meeting}/ratify").status_code == 302
     assert "Stage 2" in trainee.get("/").get_data(as_text=True)
@@ -148,7 +142,7 @@ def test_reopening_needs_a_reason_and_tells_everyone(app, people, mailbox):
             TODAY,
         )
         meeting_id = meeting.id
-    coordinator = _as(app, people["coordinator"])
+    coordinator = client_as(app, people["coordinator"])
     empty = coordinator.post(f"/meetings/{meeting_id}/reopen", data={"reason": ""})
     assert empty.status_code == 422
     mailbox.messages.clear()
@@ -182,9 +176,9 @@ def test_reopening_needs_a_reason_and_tells_everyone(app, people, mailbox):
 def test_sign_off_pages_answer_each_person_as_the_rules_say(
     app, people, who, path, method, expected
 ):
-    trainee = _as(app, people["trainee"])
+    trainee = client_as(app, people["trainee"])
     trainee.post(f"/enrolments/{people['enrolment']}/meeting-request")
-    client = _as(app, people[who])
+    client = client_as(app, people[who])
     response = getattr(client, method)(path.format(m=_meeting_id(app), e=people["enrolment"]))
     assert response.status_code == expected
 
@@ -216,7 +210,7 @@ def test_the_assessor_sees_clips_only_as_the_consent_allows(
         assessor = make_user(Role.SUPERVISOR, grade=SupervisorGrade.ADVANCED)
         signoff.name_assessor(by_email[world.coordinator], meeting.id, assessor, TODAY)
         assessor_email = assessor.email
-    client = _as(app, assessor_email)
+    client = client_as(app, assessor_email)
     assert client.get(f"/films/{world.film_id}").status_code == 200
     response = client.get(f"/films/{world.film_id}/clip")
     response.get_data()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, User
-from tests.conftest import committed, sign_in
+from tests.conftest import client_as, committed
 from tests.portfolio_world import HOLDER, PRIVATE, build_portfolio_world
 
 
@@ -18,12 +18,6 @@ from tests.portfolio_world import HOLDER, PRIVATE, build_portfolio_world
 def world(app, schemes):
     with committed(app):
         return build_portfolio_world()
-
-
-def _client(app, email):
-    client = app.test_client()
-    sign_in(client, email)
-    return client
 
 
 def _user_id(app, email) -> int:
@@ -49,7 +43,7 @@ def _exports(app) -> list[tuple[int | None, int | None, dict]]:
 
 
 def test_a_trainee_downloads_their_data_and_portfolio(app, world):
-    client = _client(app, world.trainee)
+    client = client_as(app, world.trainee)
     assert "Download my data" in client.get("/account").get_data(as_text=True)
     archive = _zip(client.post("/account/data"))
     names = archive.namelist()
@@ -65,14 +59,14 @@ def test_a_trainee_downloads_their_data_and_portfolio(app, world):
 
 
 def test_a_person_without_enrolments_gets_just_their_data(app, world):
-    archive = _zip(_client(app, world.stranger).post("/account/data"))
+    archive = _zip(client_as(app, world.stranger).post("/account/data"))
     assert archive.namelist() == ["attune-data.json"]
     data = json.loads(archive.read("attune-data.json"))
     assert data["account"]["email"] == world.stranger and data["enrolments"] == []
 
 
 def test_a_coordinator_downloads_a_persons_data_on_record(app, world):
-    client = _client(app, world.coordinator)
+    client = client_as(app, world.coordinator)
     trainee_id = _user_id(app, world.trainee)
     assert "Download their data" in client.get(f"/people/{trainee_id}").get_data(as_text=True)
     archive = _zip(client.post(f"/people/{trainee_id}/data"))
@@ -84,7 +78,7 @@ def test_a_coordinator_downloads_a_persons_data_on_record(app, world):
 
 @pytest.mark.parametrize("who", ["trainee", "supervisor", "assessor", "stranger"])
 def test_nobody_but_a_coordinator_downloads_someone_elses_data(app, world, who):
-    client = _client(app, getattr(world, who))
+    client = client_as(app, getattr(world, who))
     other = _user_id(app, world.stranger if who == "trainee" else world.trainee)
     response = client.post(f"/people/{other}/data")
     assert response.status_code == 403
@@ -94,6 +88,6 @@ def test_nobody_but_a_coordinator_downloads_someone_elses_data(app, world, who):
 def test_an_unknown_person_is_404_and_signed_out_people_are_sent_to_sign_in(app, world, client):
     response = client.post("/account/data")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-    coordinator = _client(app, world.coordinator)
+    coordinator = client_as(app, world.coordinator)
     assert coordinator.post("/people/99999/data").status_code == 404
     assert _exports(app) == []
