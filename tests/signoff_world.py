@@ -3,8 +3,20 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.models import CaseSetting, ConsentScope, Enrolment, FilmKind, Role, SupervisorGrade, User
-from app.services import cases, films, supervision
+from app.extensions import db
+from app.models import (
+    CaseSetting,
+    ConsentScope,
+    Enrolment,
+    FilmKind,
+    MeetingStatus,
+    Role,
+    SupervisorGrade,
+    User,
+)
+from app.services import cases, enrolments, films, signoff, supervision
+from app.services import signoff_decisions as decide
+from app.services.progress_data import progress_for
 from app.services.supervision import SessionDetails
 from tests.factories import enrolled_trainee, make_user
 
@@ -65,3 +77,31 @@ def cast(complete: bool = True) -> Cast:
         coordinator=make_user(Role.COORDINATOR),
         stranger=make_user(Role.SUPERVISOR),
     )
+
+
+def accredit(people: Cast) -> None:
+    """Open the last stages and ratify the final meeting: the enrolment is accredited."""
+    enrolment = people.enrolment
+    for _ in range(2):
+        enrolments.advance_stage(people.coordinator, enrolment, TODAY - timedelta(days=10))
+        db.session.expire(enrolment)
+    meeting = signoff.request_meeting(
+        people.coordinator, enrolment, progress_for(enrolment, TODAY), "test: final stage"
+    )
+    signoff.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
+    decide.record_outcome(
+        people.assessor, meeting.id, MeetingStatus.PASSED, TODAY, 60, [], "", "", None, TODAY
+    )
+    decide.ratify(people.coordinator, meeting.id, TODAY)
+
+
+def accredited_world() -> dict[str, object]:
+    """An accredited cast, as ids and e-mails for page tests (the caller commits)."""
+    people = cast()
+    accredit(people)
+    return {
+        "enrolment": people.enrolment.id,
+        "coordinator": people.coordinator.email,
+        "trainee": people.trainee.email,
+        "stranger": people.stranger.email,
+    }

@@ -16,41 +16,17 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Certificate, MeetingStatus, Notification
-from app.services import certificates, enrolments, signoff
-from app.services import signoff_decisions as decide
-from app.services.progress_data import progress_for
+from app.models import Certificate, Notification
+from app.services import certificates
 from app.signing import create_issuer_key
 from tests.conftest import client_as, committed
-from tests.signoff_world import TODAY, cast
-
-
-def _accredit(people) -> None:
-    enrolment = people.enrolment
-    for _ in range(2):
-        enrolments.advance_stage(people.coordinator, enrolment, TODAY - timedelta(days=10))
-        db.session.expire(enrolment)
-    meeting = signoff.request_meeting(
-        people.coordinator, enrolment, progress_for(enrolment, TODAY), "test: final stage"
-    )
-    signoff.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
-    decide.record_outcome(
-        people.assessor, meeting.id, MeetingStatus.PASSED, TODAY, 60, [], "", "", None, TODAY
-    )
-    decide.ratify(people.coordinator, meeting.id, TODAY)
+from tests.signoff_world import TODAY, accredited_world
 
 
 @pytest.fixture
 def world(app, schemes):
     with committed(app):
-        people = cast()
-        _accredit(people)
-        return {
-            "enrolment": people.enrolment.id,
-            "coordinator": people.coordinator.email,
-            "trainee": people.trainee.email,
-            "stranger": people.stranger.email,
-        }
+        return accredited_world()
 
 
 def _issue(app, world, name="Tess Trainee", listed=True):

@@ -11,8 +11,8 @@ from app.extensions import db
 from app.models import Certificate
 from app.services.open_badges import slug
 from tests.conftest import client_as, committed
-from tests.signoff_world import cast
-from tests.views.test_certificate_pages import _accredit, _certificate, _issue
+from tests.signoff_world import accredited_world
+from tests.views.test_certificate_pages import _certificate, _issue
 
 BASE = "http://attune.test"
 REASON = "Accreditation obtained by mistake"
@@ -21,14 +21,7 @@ REASON = "Accreditation obtained by mistake"
 @pytest.fixture
 def world(app, schemes):
     with committed(app):
-        people = cast()
-        _accredit(people)
-        return {
-            "enrolment": people.enrolment.id,
-            "coordinator": people.coordinator.email,
-            "trainee": people.trainee.email,
-            "stranger": people.stranger.email,
-        }
+        return accredited_world()
 
 
 def _download(app, world, certificate, who="trainee"):
