@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEV := ATTUNE_ENV=development
 
-.PHONY: run test lint install translations
+.PHONY: run test lint install translations browser-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,24 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# axe-core, which the browser journeys inject to check accessibility (tests/e2e/accessibility.py),
+# pinned by package-lock.json. The timestamp is renewed because npm keeps the package's own.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(AXE)
+
+# Without npm the accessibility checks are skipped, unless REQUIRE_BROWSER is set (as in CI).
+browser-tools:
+	@if command -v npm >/dev/null; then \
+		$(MAKE) --no-print-directory $(AXE); \
+	elif [ -n "$(REQUIRE_BROWSER)" ]; then \
+		echo "ERROR: npm is required to install axe-core (apt-get install npm)."; exit 1; \
+	else \
+		echo "NOTE: no npm: the browser journeys' accessibility checks will be skipped."; \
+	fi
+
+test: lint browser-tools
 	@echo "== Test suite on SQLite (two workers, a database file each) =="
 	$(BIN)/pytest -n 2
 	@if $(BIN)/python -m tests.pg_available "$(TEST_POSTGRES_URL)"; then \

@@ -130,6 +130,8 @@ class IdentifyingTextCheck(FlaskForm):
     rephrase, or confirm that nothing identifies the client."""
 
     text_fields: tuple[str, ...] = ()
+    # The field holding the case's own label, if the form has one: it is not compared with itself.
+    label_field: str | None = None
     confirm_identifying = BooleanField(
         _l("I have checked: nothing I wrote identifies a client."),
     )
@@ -142,7 +144,9 @@ class IdentifyingTextCheck(FlaskForm):
             # gettext, not lazy_gettext: lazy strings count as safe HTML, and these quote user text.
             field.warnings = [
                 gettext("“%(found)s” %(reason)s.", found=w.found, reason=gettext(w.reason))
-                for w in identifying_text(field.data or "", own_label)
+                for w in identifying_text(
+                    field.data or "", "" if name == self.label_field else own_label
+                )
             ]
             found = found or bool(field.warnings)
         return found and not self.confirm_identifying.data

@@ -15,6 +15,7 @@ class CaseForm(IdentifyingTextCheck):
     """A case: never the client's name, only a generated code and your own short label."""
 
     text_fields = ("label", "helping_question", "goals")
+    label_field = "label"
     setting = SelectField(_l("Setting"), choices=choices(SETTING_NAMES.items()))
     label = StringField(
         _l("Your own short label (optional)"),

@@ -62,6 +62,15 @@ def test_the_label_itself_is_checked_against_the_text(client, world):
     assert "is this case&#39;s own label" in response.get_data(as_text=True)
 
 
+def test_a_label_is_not_warned_about_for_being_itself(client, world):
+    sign_in(client, world.trainee)
+    response = client.post(
+        f"/enrolments/{world.enrolment_id}/cases/new",
+        data={"setting": "family", "label": "bath time", "started_on": "2026-03-01"},
+    )
+    assert response.status_code == 302
+
+
 def test_consent_without_filming_is_refused_and_default_deletion_is_offered(app, client, world):
     sign_in(client, world.trainee)
     form = client.get(f"/cases/{world.case_id}/consents/new").get_data(as_text=True)
