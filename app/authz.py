@@ -81,6 +81,7 @@ class Action(StrEnum):
     CONFIRM_FOOTAGE_DELETED = "film.confirm_footage_deleted"
     EXPORT_OWN_DATA = "account.export_data"
     EXPORT_PERSON_DATA = "people.export_data"
+    ERASE_PERSON = "people.erase"
 
 
 def enrolment_of(obj: object) -> Enrolment:
@@ -291,6 +292,8 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     # Everyone may have their own data; a person's data in full is for coordinators only.
     Action.EXPORT_OWN_DATA: _signed_in,
     Action.EXPORT_PERSON_DATA: _coordinator,
+    # Erasure cannot be undone, so it is named on its own even though it is for coordinators.
+    Action.ERASE_PERSON: _coordinator,
 }
 
 

@@ -131,7 +131,8 @@ def verify_audit() -> None:
     if not check.holds:
         click.echo(f"BROKEN at audit entry #{check.broken_at}: {check.reason}.", err=True)
         raise SystemExit(1)
-    click.echo(f"The audit chain holds: {check.entries} entries verified.")
+    redacted = f" ({check.redacted} redacted by erasures)" if check.redacted else ""
+    click.echo(f"The audit chain holds: {check.entries} entries verified{redacted}.")
 
 
 @click.group("notifications")

@@ -25,6 +25,8 @@ class User(UserMixin, Base):
     locale: Mapped[str] = mapped_column(String(16), default="en")
     notify_by: Mapped[NotifyBy] = mapped_column(str_enum(NotifyBy), default=NotifyBy.IMMEDIATE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the person was erased: the row stays, anonymised, for other people's records.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role_links: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

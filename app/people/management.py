@@ -1,4 +1,5 @@
-"""Coordinators deactivate and reactivate accounts, hand over supervisees, merge duplicates."""
+"""Coordinators deactivate and reactivate accounts, hand over supervisees, merge duplicates and
+erase people who ask."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,9 +11,17 @@ from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
 from app.models import User
-from app.services import account_status, dashboards, merges, people, supervisee_transfers
+from app.services import (
+    account_status,
+    dashboards,
+    erasure,
+    merges,
+    people,
+    supervisee_transfers,
+)
+from app.storage import clip_storage
 
-from .management_forms import DeactivateForm, MergeForm, ReassignForm
+from .management_forms import DeactivateForm, EraseForm, MergeForm, ReassignForm
 
 bp = Blueprint("people_management", __name__, url_prefix="/people")
 
@@ -140,4 +149,40 @@ def merge(user_id: int) -> tuple[str, int] | Response:
         )
         return redirect(url_for("people.show", user_id=person.id))
     page = render_template("people/merge.html", person=person, form=form)
+    return page, _status(form)
+
+
+@bp.route("/<int:user_id>/erase", methods=["GET", "POST"])
+@requires(Action.ERASE_PERSON)
+def erase(user_id: int) -> tuple[str, int] | Response:
+    """Erase a person who asked, keeping only what the association must keep."""
+    person = _person(user_id)
+    form = EraseForm(person.email)
+    actor = current_user._get_current_object()
+    erased = form.validate_on_submit() and apply_service(
+        form,
+        lambda: erasure.erase_person(
+            actor, person, form.reason.data or "", local_today(), clip_storage()
+        ),
+    )
+    if erased:
+        flash(
+            _(
+                "The person is erased. %(kept)d certificate(s) kept; %(entries)d audit "
+                "entries anonymised.",
+                kept=erased.certificates_kept,
+                entries=erased.audit_entries_redacted,
+            ),
+            "success",
+        )
+        return redirect(url_for("people.show", user_id=person.id))
+    duplicates = erasure.merged_duplicates(person)
+    page = render_template(
+        "people/erase.html",
+        person=person,
+        form=form,
+        erased=erasure.is_erased(person),
+        duplicates=duplicates,
+        needed=erasure.still_needed([person, *duplicates], local_today()),
+    )
     return page, _status(form)

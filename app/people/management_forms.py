@@ -1,8 +1,9 @@
-"""Deactivating an account, handing over supervisees and merging a duplicate account."""
+"""Deactivating an account, handing over supervisees, merging a duplicate account and erasing
+a person."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.forms import MultiCheckboxField, email_field
 from app.i18n import lazy_gettext as _l
@@ -73,3 +74,34 @@ class MergeForm(FlaskForm):
         _l("I have checked that both accounts belong to the same person."),
         validators=[DataRequired(_l("Confirm that both accounts are the same person."))],
     )
+
+
+class EraseForm(FlaskForm):
+    """Why the person is erased, and their e-mail address typed again to confirm."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l(
+            "For example the date and reference of their request. It is kept in the audit log "
+            "after the erasure, so leave their name and e-mail address out."
+        ),
+        validators=[
+            DataRequired(_l("Say why the person is erased.")),
+            Length(max=MAX_REASON_LENGTH),
+        ],
+    )
+    confirm_email = StringField(
+        _l("Their e-mail address, to confirm"),
+        description=_l("Type the address shown above: erasing cannot be undone."),
+        validators=[DataRequired(_l("Type their e-mail address to confirm."))],
+    )
+
+    def __init__(self, expected_email: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.expected_email = expected_email
+
+    def validate_confirm_email(self, field: StringField) -> None:
+        """The typed address must be the person's (letter case aside)."""
+        typed = (field.data or "").strip().casefold()
+        if typed != self.expected_email.strip().casefold():
+            raise ValidationError(_l("This is not their e-mail address; nothing was erased."))

@@ -11,7 +11,8 @@ from app.services.errors import RuleViolation
 
 MAX_REASON_LENGTH = 300
 MERGED = "person.merged"
-STATUS_ACTIONS = ("user.deactivated", "user.reactivated", MERGED)
+ERASED = "person.erased"
+STATUS_ACTIONS = ("user.deactivated", "user.reactivated", MERGED, ERASED)
 
 
 def _active_coordinators() -> int:
@@ -22,6 +23,12 @@ def _active_coordinators() -> int:
         .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
     )
     return db.session.scalar(query) or 0
+
+
+def refuse_if_erased(person: User) -> None:
+    """Refuse any change to an erased account: it only stands in for them in others' records."""
+    if person.erased_at is not None:
+        raise RuleViolation("This person was erased: their account can no longer be changed.")
 
 
 def check_reason(reason: str, field: str, missing: str) -> str:
@@ -95,6 +102,7 @@ def merged_into(person: User) -> User | None:
 
 def reactivate_person(actor: User, person: User) -> User:
     """Let a deactivated person sign in again (not an account merged into another)."""
+    refuse_if_erased(person)
     if person.active:
         raise RuleViolation("This account is already active.")
     kept = merged_into(person)

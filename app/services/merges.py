@@ -39,7 +39,13 @@ from app.models import (
     UserRole,
 )
 from app.services import accounts, audit, evidence_locks
-from app.services.account_status import MERGED, cancel_links, check_reason, merged_into
+from app.services.account_status import (
+    MERGED,
+    cancel_links,
+    check_reason,
+    merged_into,
+    refuse_if_erased,
+)
 from app.services.errors import RuleViolation
 
 MOVED: tuple[InstrumentedAttribute[Any], ...] = (
@@ -173,6 +179,8 @@ def _check_schemes(keep: User, duplicate: User) -> None:
 
 
 def _check(actor: User, keep: User, duplicate: User) -> None:
+    refuse_if_erased(keep)
+    refuse_if_erased(duplicate)
     if keep.id == duplicate.id:
         raise RuleViolation("An account cannot be merged into itself.", "duplicate")
     if duplicate.id == actor.id:

@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from app.extensions import db
 from app.models import NotifyBy, Role, SupervisorGrade, TokenPurpose, User, UserRole
 from app.services import accounts, audit
+from app.services.account_status import refuse_if_erased
 from app.services.errors import RuleViolation
 
 MAX_NAME_LENGTH = 120
@@ -92,6 +93,7 @@ def invite_person(
 
 def reinvite(actor: User, user: User, valid_for: timedelta) -> str:
     """A fresh invitation for someone who has not chosen a password yet."""
+    refuse_if_erased(user)
     if user.has_password:
         raise RuleViolation("This person has already set a password; they can reset it.")
     return accounts.issue_link(actor, user, TokenPurpose.INVITE, valid_for)
@@ -117,6 +119,7 @@ def update_person(
     grade: SupervisorGrade | None,
 ) -> User:
     """Change a person's name, roles and supervisor grade."""
+    refuse_if_erased(user)
     role_set = set(roles)
     _check(user.email, display_name, role_set, grade, user)
     losing_coordinator = user.has_role(Role.COORDINATOR) and Role.COORDINATOR not in role_set
