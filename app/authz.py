@@ -81,6 +81,8 @@ class Action(StrEnum):
     CONFIRM_FOOTAGE_DELETED = "film.confirm_footage_deleted"
     EXPORT_OWN_DATA = "account.export_data"
     EXPORT_PERSON_DATA = "people.export_data"
+    VIEW_PIPELINE = "pipeline.view"
+    MANAGE_COHORTS = "cohorts.manage"
 
 
 def enrolment_of(obj: object) -> Enrolment:
@@ -291,6 +293,8 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     # Everyone may have their own data; a person's data in full is for coordinators only.
     Action.EXPORT_OWN_DATA: _signed_in,
     Action.EXPORT_PERSON_DATA: _coordinator,
+    Action.VIEW_PIPELINE: _coordinator,
+    Action.MANAGE_COHORTS: _coordinator,
 }
 
 

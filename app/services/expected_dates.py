@@ -52,13 +52,13 @@ def refresh(enrolments: Iterable[Enrolment]) -> None:
     ):
         pauses[row.enrolment_id].append(PauseFact(row.starts_on, row.ends_on))
     open_stages: dict[int, tuple[date, int | None]] = {}
-    for row in db.session.execute(
+    for stage_row in db.session.execute(
         select(EnrolmentStage.enrolment_id, EnrolmentStage.opened_on, Stage.typical_months)
         .join(Stage, EnrolmentStage.stage_id == Stage.id)
         .where(EnrolmentStage.enrolment_id.in_(ids), EnrolmentStage.closed_on.is_(None))
         .order_by(EnrolmentStage.opened_on, EnrolmentStage.id)
     ):
-        open_stages[row.enrolment_id] = (row.opened_on, row.typical_months)
+        open_stages[stage_row.enrolment_id] = (stage_row.opened_on, stage_row.typical_months)
     heads = db.session.execute(
         select(Enrolment.id, Enrolment.started_on, Scheme.expected_months)
         .join(Scheme, Enrolment.scheme_id == Scheme.id)
