@@ -53,6 +53,10 @@ class Config:
     RESET_VALID_MINUTES = int(os.environ.get("RESET_VALID_MINUTES", "60"))
     PAGE_SIZE = 25
     DIGEST_WAIT_DAYS = int(os.environ.get("DIGEST_WAIT_DAYS", "14"))
+    # The coordinators' at-risk list: no confirmed supervision held in this many weeks, or a
+    # session left unconfirmed by the own supervisor for more than this many days.
+    AT_RISK_SUPERVISION_WEEKS = int(os.environ.get("AT_RISK_SUPERVISION_WEEKS", "8"))
+    AT_RISK_UNCONFIRMED_DAYS = int(os.environ.get("AT_RISK_UNCONFIRMED_DAYS", "14"))
     # With both set, certificate PDFs are digitally signed (PAdES).
     ISSUER_KEY_FILE = os.environ.get("ISSUER_KEY_FILE") or None
     ISSUER_CERT_FILE = os.environ.get("ISSUER_CERT_FILE") or None

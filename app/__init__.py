@@ -68,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
     from app.certificates.routes import bp as certificates_bp
+    from app.cohorts.routes import bp as cohorts_bp
+    from app.coordination.routes import bp as coordination_bp
     from app.cycles.routes import bp as cycles_bp
     from app.enrolments.routes import bp as enrolments_bp
     from app.films.routes import bp as films_bp
@@ -93,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
         home_bp,
         people_bp,
         people_management_bp,
+        coordination_bp,
+        cohorts_bp,
         scheme_pages_bp,
         enrolments_bp,
         cases_bp,

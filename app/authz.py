@@ -82,6 +82,8 @@ class Action(StrEnum):
     EXPORT_OWN_DATA = "account.export_data"
     EXPORT_PERSON_DATA = "people.export_data"
     ERASE_PERSON = "people.erase"
+    VIEW_PIPELINE = "pipeline.view"
+    MANAGE_COHORTS = "cohorts.manage"
 
 
 def enrolment_of(obj: object) -> Enrolment:
@@ -294,6 +296,8 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.EXPORT_PERSON_DATA: _coordinator,
     # Erasure cannot be undone, so it is named on its own even though it is for coordinators.
     Action.ERASE_PERSON: _coordinator,
+    Action.VIEW_PIPELINE: _coordinator,
+    Action.MANAGE_COHORTS: _coordinator,
 }
 
 

@@ -60,14 +60,18 @@ def csv_chunks(columns: Sequence[Column[T]], items: Iterable[T]) -> Iterator[str
         yield "".join(lines)
 
 
-def _rows(query: Select[Any]) -> Iterator[Any]:
+def _rows(query: Select[Any], tuple_rows: bool) -> Iterator[Any]:
     # Runs while the response is sent: the database hands rows over a batch at a time.
-    yield from db.session.scalars(query.execution_options(yield_per=BATCH_SIZE))
+    batched = query.execution_options(yield_per=BATCH_SIZE)
+    yield from db.session.execute(batched) if tuple_rows else db.session.scalars(batched)
 
 
-def csv_download(filename: str, columns: Sequence[Column[T]], query: Select[Any]) -> Response:
-    """Stream every row of `query` as a CSV attachment named `filename`."""
-    body = stream_with_context(csv_chunks(columns, _rows(query)))
+def csv_download(
+    filename: str, columns: Sequence[Column[T]], query: Select[Any], tuple_rows: bool = False
+) -> Response:
+    """Stream every row of `query` (its first entity, or whole rows with `tuple_rows`) as a CSV
+    attachment named `filename`."""
+    body = stream_with_context(csv_chunks(columns, _rows(query, tuple_rows)))
     return Response(
         body,
         mimetype="text/csv",

@@ -3,6 +3,10 @@
 from typing import Any
 
 from flask import request, url_for
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from sqlalchemy import Select
+
+from app.extensions import db
 
 
 def list_url(endpoint: str | None = None, **changes: object) -> str:
@@ -16,3 +20,19 @@ def list_url(endpoint: str | None = None, **changes: object) -> str:
             args[name] = value
     target = endpoint or request.endpoint or "home.index"
     return url_for(target, **(request.view_args or {}), **args)
+
+
+class RowPagination(SelectPagination):
+    """Flask-SQLAlchemy's pagination of a select, keeping whole rows (an entity with computed
+    columns) instead of the first entity only."""
+
+    def _query_items(self) -> list[Any]:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select).all())
+
+
+def paginate(query: Select[Any], per_page: int, tuple_rows: bool = False) -> Pagination:
+    """A page of `query` as asked by the `page` argument (past the end: an empty page)."""
+    if tuple_rows:
+        return RowPagination(select=query, session=db.session, per_page=per_page, error_out=False)
+    return db.paginate(query, per_page=per_page, error_out=False)

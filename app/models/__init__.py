@@ -4,9 +4,11 @@ from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.case import Case, Consent
 from app.models.certificate import Certificate
+from app.models.cohort import Cohort, CohortMember
 from app.models.enrolment import Enrolment, EnrolmentStage, SupervisorAssignment
 from app.models.enums import (
     CaseSetting,
+    CohortKind,
     ConsentScope,
     EnrolmentStatus,
     FilmKind,
@@ -35,6 +37,9 @@ __all__ = [
     "Case",
     "CaseSetting",
     "Certificate",
+    "Cohort",
+    "CohortKind",
+    "CohortMember",
     "Consent",
     "ConsentScope",
     "Cycle",

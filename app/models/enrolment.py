@@ -24,6 +24,10 @@ class Enrolment(Base):
         str_enum(EnrolmentStatus), default=EnrolmentStatus.ACTIVE
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Kept in step by app.services.expected_dates whenever stages or pauses change, so that
+    # lists of who is late are one indexed query at any size.
+    expected_finish: Mapped[date | None] = mapped_column(index=True)
+    stage_expected_end: Mapped[date | None] = mapped_column(index=True)
 
     trainee: Mapped[User] = relationship(foreign_keys=[trainee_id])
     scheme: Mapped[Scheme] = relationship()

@@ -44,6 +44,15 @@ class PortfolioStatus(StrEnum):
     FAILED = "failed"
 
 
+class CohortKind(StrEnum):
+    """What brings a cohort's trainees together."""
+
+    COURSE = "course"
+    REGION = "region"
+    EMPLOYER = "employer"
+    OTHER = "other"
+
+
 def str_enum(enum_cls: type[StrEnum], length: int = 20) -> Enum:
     """A column type storing a StrEnum by value as VARCHAR, without a native database enum."""
     return Enum(

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -30,6 +30,10 @@ class SupervisionSession(Base):
     """A supervision session; it counts toward requirements only once confirmed."""
 
     __tablename__ = "supervision_sessions"
+    # The coordinators' lists look sessions up per enrolment by status and date.
+    __table_args__ = (
+        Index("ix_supervision_sessions_enrolment_status_held", "enrolment_id", "status", "held_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"), index=True)

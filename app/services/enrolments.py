@@ -15,7 +15,7 @@ from app.models import (
     SupervisorAssignment,
     User,
 )
-from app.services import audit
+from app.services import audit, expected_dates
 from app.services.errors import RuleViolation
 
 EARLIEST_START = date(2000, 1, 1)
@@ -66,6 +66,7 @@ def enrol(
         SupervisorAssignment(enrolment=enrolment, supervisor=supervisor, starts_on=started_on)
     )
     db.session.flush()
+    expected_dates.refresh([enrolment])
     audit.record(
         actor,
         "enrolment.created",
@@ -140,6 +141,7 @@ def advance_stage(actor: User, enrolment: Enrolment, on: date) -> EnrolmentStage
     opened = EnrolmentStage(enrolment=enrolment, stage=following[0], opened_on=on)
     db.session.add(opened)
     db.session.flush()
+    expected_dates.refresh([enrolment])
     audit.record(
         actor,
         "enrolment.stage_advanced",

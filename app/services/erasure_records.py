@@ -23,6 +23,8 @@ from app.models import (
     AuthToken,
     Case,
     Certificate,
+    Cohort,
+    CohortMember,
     Consent,
     Cycle,
     DigestSent,
@@ -68,6 +70,7 @@ ADDRESSED_TO: tuple[InstrumentedAttribute[Any], ...] = (
     DigestSent.user_id,
     AuthToken.user_id,
     UserRole.user_id,
+    CohortMember.user_id,
 )
 THEIR_RECORD: tuple[InstrumentedAttribute[Any], ...] = (Enrolment.trainee_id,)
 KEPT_FOR_OTHERS: tuple[InstrumentedAttribute[Any], ...] = (
@@ -84,6 +87,8 @@ KEPT_FOR_OTHERS: tuple[InstrumentedAttribute[Any], ...] = (
     Milestone.recorded_by_id,
     Pause.recorded_by_id,
     PortfolioDocument.requested_by_id,
+    CohortMember.added_by_id,
+    Cohort.created_by_id,
 )
 
 

@@ -9,7 +9,7 @@ with it, so `flask signoff verify` still matches. The duplicate is deactivated, 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from app.extensions import db
@@ -18,6 +18,8 @@ from app.models import (
     AuthToken,
     Case,
     Certificate,
+    Cohort,
+    CohortMember,
     Cycle,
     DigestSent,
     Enrolment,
@@ -63,6 +65,9 @@ MOVED: tuple[InstrumentedAttribute[Any], ...] = (
     Milestone.recorded_by_id,
     Pause.recorded_by_id,
     PortfolioDocument.requested_by_id,
+    CohortMember.user_id,
+    CohortMember.added_by_id,
+    Cohort.created_by_id,
 )
 KEPT: tuple[InstrumentedAttribute[Any], ...] = (
     AuditEvent.actor_id,
@@ -200,7 +205,19 @@ def _roles(user: User) -> list[str]:
     return sorted(r.value for r in user.roles)
 
 
+def _drop_shared_cohorts(keep: User, duplicate: User) -> None:
+    """A cohort holding both accounts keeps the kept one's membership only."""
+    shared = select(CohortMember.cohort_id).where(CohortMember.user_id == keep.id)
+    db.session.execute(
+        delete(CohortMember).where(
+            CohortMember.user_id == duplicate.id, CohortMember.cohort_id.in_(shared)
+        ),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def _move(keep: User, duplicate: User) -> MergeResult:
+    _drop_shared_cohorts(keep, duplicate)
     moved: dict[str, int] = {}
     kept_sealed: dict[str, int] = {}
     for column in MOVED:

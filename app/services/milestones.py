@@ -4,7 +4,7 @@ from datetime import date
 
 from app.extensions import db
 from app.models import Enrolment, Milestone, MilestoneKind, Pause, User
-from app.services import audit
+from app.services import audit, expected_dates
 from app.services.errors import RuleViolation
 from app.services.evidence_rules import check_not_future, check_text
 
@@ -66,6 +66,7 @@ def record_pause(
     )
     db.session.add(pause)
     db.session.flush()
+    expected_dates.refresh([enrolment])
     audit.record(
         actor,
         "pause.recorded",

@@ -21,7 +21,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.services import audit, evidence_locks
+from app.services import audit, evidence_locks, expected_dates
 from app.services.enrolments import advance_stage, supervisor_on
 from app.services.errors import RuleViolation
 from app.services.evidence_rules import check_not_future, check_text
@@ -202,6 +202,7 @@ def ratify(actor: User, meeting_id: int, today: date) -> StageMeeting:
         stage.closed_on = max(today, stage.opened_on)
         enrolment.status = EnrolmentStatus.ACCREDITED
     db.session.flush()
+    expected_dates.refresh([enrolment])
     audit.record(
         actor,
         "meeting.ratified",
@@ -294,6 +295,7 @@ def reopen(actor: User, meeting_id: int, reason: str) -> StageMeeting:
             db.session.delete(later)
         stage.closed_on = None
         enrolment.status = EnrolmentStatus.ACTIVE
+        expected_dates.refresh([enrolment])
     _void_pass(meeting)
     meeting.status, meeting.voided_at, meeting.void_reason = (
         MeetingStatus.VOIDED,

@@ -147,6 +147,11 @@ def test_erasing_a_trainee_leaves_nothing_of_their_record(world, storage):
     db.session.add(DigestSent(user_id=trainee.id, day=TODAY))
     notifications.notify([trainee], "test", "For you", "/")
     notifications.notify([coordinator], "test", f"{HOLDER} asked for something", "/")
+    from app.models import Cohort, CohortKind
+    from app.services import cohorts
+
+    cohort = cohorts.create_cohort(coordinator, "Leeds course", CohortKind.COURSE, "")
+    cohorts.add_members(coordinator, cohort, trainee.email)
     trainee_id, email = trainee.id, trainee.email
     assert _tables_mentioning(HOLDER, email) >= {"users", "audit_events"}
 
@@ -164,6 +169,7 @@ def test_erasing_a_trainee_leaves_nothing_of_their_record(world, storage):
     assert erased.email == f"erased-{trainee_id}@erased.invalid"
     assert erased.password_hash is None and not erased.active and erased.erased_at is not None
     assert erased.roles == frozenset()
+    assert db.session.scalars(select(Cohort)).one().name == "Leeds course"  # the group stays
 
 
 def test_the_audit_chain_holds_after_an_erasure_and_one_entry_records_it(world, storage):

@@ -252,3 +252,21 @@ def test_an_unknown_address_names_the_field(ctx):
     assert refused.value.field == "duplicate"
     person = make_user(Role.TRAINEE, email="dup@example.org")
     assert merges.account_by_email(" Dup@Example.org ") is person
+
+
+def test_merging_keeps_one_membership_per_cohort(ctx, schemes):
+    from app.models import CohortKind, CohortMember
+    from app.services import cohorts
+
+    coordinator = make_user(Role.COORDINATOR)
+    keep = make_user(Role.TRAINEE, email="keep@example.org")
+    duplicate = make_user(Role.TRAINEE, email="dupe@example.org")
+    both = cohorts.create_cohort(coordinator, "Both", CohortKind.COURSE, "")
+    only_duplicate = cohorts.create_cohort(coordinator, "Duplicate only", CohortKind.REGION, "")
+    cohorts.add_members(coordinator, both, "keep@example.org, dupe@example.org")
+    cohorts.add_members(coordinator, only_duplicate, "dupe@example.org")
+
+    merges.merge_people(coordinator, keep, duplicate, "Same person, two invitations")
+
+    members = db.session.execute(select(CohortMember.cohort_id, CohortMember.user_id)).all()
+    assert sorted(members) == sorted([(both.id, keep.id), (only_duplicate.id, keep.id)])

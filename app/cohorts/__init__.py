@@ -1,0 +1,1 @@
+"""Cohorts of trainees: coordinators group trainees and follow each group's stages."""

@@ -1,0 +1,150 @@
+"""The cohort list and a cohort's members list, as work lists (search, filters, sort, CSV)."""
+
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import contains_eager
+
+from app.coordination.worklists import (
+    RISK_NAMES,
+    enrolment_link,
+    id_arg,
+    scheme_choice,
+    supervisor_of,
+    with_stages,
+)
+from app.csv_export import Column
+from app.i18n import lazy_gettext as _l
+from app.labels import STATUS_NAMES
+from app.models import (
+    Cohort,
+    CohortKind,
+    CohortMember,
+    Enrolment,
+    EnrolmentStage,
+    EnrolmentStatus,
+    Scheme,
+    Stage,
+    User,
+)
+from app.services import pipeline
+from app.worklist import Choice, ListArgs, WorkList, day_text
+
+KIND_NAMES = {
+    CohortKind.COURSE: _l("Initial-training course"),
+    CohortKind.REGION: _l("Region"),
+    CohortKind.EMPLOYER: _l("Employer"),
+    CohortKind.OTHER: _l("Other"),
+}
+
+_MEMBERS = (
+    select(func.count(CohortMember.id))
+    .where(CohortMember.cohort_id == Cohort.id)
+    .correlate(Cohort)
+    .scalar_subquery()
+    .label("members")
+)
+
+
+def _cohorts(args: ListArgs) -> Select[Any]:
+    query = select(Cohort, _MEMBERS)
+    if args.search:
+        query = query.where(func.lower(Cohort.name).contains(args.search.lower()))
+    kind = args.choices.get("kind", "")
+    if kind in {k.value for k in CohortKind}:
+        query = query.where(Cohort.kind == CohortKind(kind))
+    return query
+
+
+COHORTS = WorkList(
+    key="cohorts",
+    title=_l("Cohorts"),
+    intro=_l("Groups of trainees: an initial-training course, a region, an employer."),
+    columns=lambda _a: (
+        Column(_l("Cohort"), "name", lambda r: r[0].name),
+        Column(_l("Kind"), "kind", lambda r: KIND_NAMES[r[0].kind]),
+        Column(_l("Trainees"), "members", lambda r: r.members),
+    ),
+    sorts={"name": (func.lower(Cohort.name),), "kind": (Cohort.kind,), "members": (_MEMBERS,)},
+    default_sort="name",
+    base=_cohorts,
+    link=lambda r: ("cohorts.show", {"cohort_id": r[0].id}),
+    choices=lambda: (Choice("kind", _l("Kind"), list(KIND_NAMES.items())),),
+    search_label=_l("Name"),
+    tuple_rows=True,
+    tiebreak=Cohort.id,
+    searches_people=False,
+)
+
+
+_STAGE = Stage.number.label("stage_number")
+
+
+def _members_of(cohort_id: int) -> Any:
+    def base(args: ListArgs) -> Select[Any]:
+        query = (
+            select(Enrolment, _STAGE)
+            .join(User, Enrolment.trainee)
+            .join(Scheme, Enrolment.scheme)
+            .outerjoin(
+                EnrolmentStage,
+                and_(
+                    EnrolmentStage.enrolment_id == Enrolment.id,
+                    EnrolmentStage.closed_on.is_(None),
+                ),
+            )
+            .outerjoin(Stage, EnrolmentStage.stage_id == Stage.id)
+            .where(Enrolment.trainee_id.in_(pipeline.cohort_trainees(cohort_id)))
+            .options(contains_eager(Enrolment.trainee), contains_eager(Enrolment.scheme))
+        )
+        scheme_id = id_arg(args, "scheme")
+        if scheme_id is not None:
+            query = query.where(Enrolment.scheme_id == scheme_id)
+        stage = id_arg(args, "stage")
+        if stage is not None:
+            query = query.where(Stage.number == stage)
+        status = args.choices.get("status", "")
+        if status in {s.value for s in EnrolmentStatus}:
+            query = query.where(Enrolment.status == EnrolmentStatus(status))
+        tests = pipeline.risk_tests(args.today, args.thresholds)
+        return with_stages(pipeline.with_risk_flags(query, tests))
+
+    return base
+
+
+def _reasons(row: Any) -> str:
+    return "; ".join(str(RISK_NAMES[r]) for r in pipeline.reasons_of(row))
+
+
+def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:
+    """The enrolments of a cohort's trainees, with each one's open stage and risk flags."""
+    return WorkList(
+        key="members",
+        title=_l("Trainees in this cohort"),
+        intro="",
+        columns=lambda _a: (
+            Column(_l("Trainee"), "trainee", lambda r: r[0].trainee.display_name),
+            Column(_l("Scheme"), "scheme", lambda r: r[0].scheme.label),
+            Column(_l("Stage"), "stage", lambda r: r.stage_number or "—"),
+            Column(_l("Status"), "status", lambda r: STATUS_NAMES[r[0].status.value]),
+            Column(_l("Own supervisor"), None, lambda r: supervisor_of(r[0])),
+            Column(_l("Expected to finish"), "finish", lambda r: day_text(r[0].expected_finish)),
+            Column(_l("At risk"), None, _reasons),
+        ),
+        sorts={
+            "trainee": (func.lower(User.display_name),),
+            "scheme": (func.lower(Scheme.title), Scheme.version, Scheme.revision),
+            "stage": (Stage.number,),
+            "status": (Enrolment.status,),
+            "finish": (Enrolment.expected_finish,),
+        },
+        default_sort="trainee",
+        base=_members_of(cohort_id),
+        link=lambda r: enrolment_link(r[0]),
+        choices=lambda: (
+            Choice("stage", _l("Stage"), [(str(n), str(n)) for n in stage_numbers]),
+            Choice("status", _l("Status"), list(STATUS_NAMES.items())),
+            scheme_choice(),
+        ),
+        tuple_rows=True,
+    )

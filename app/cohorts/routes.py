@@ -1,0 +1,196 @@
+"""Coordinators create cohorts, add and remove trainees, and see who is in which stage."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.authz import Action, requires
+from app.csv_export import csv_download
+from app.extensions import db
+from app.forms import apply_or_flash, apply_service
+from app.i18n import gettext as _
+from app.listing import paginate
+from app.models import Cohort, CohortKind, Stage
+from app.services import audit, cohorts, pipeline
+from app.worklist import WorkList, args_from_request
+
+from . import listing
+from .forms import AddMembersForm, CohortForm
+
+bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
+
+
+def _load(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def _list_page(worklist: WorkList) -> dict[str, object]:
+    args = args_from_request(worklist)
+    return {
+        "worklist": worklist,
+        "args": args,
+        "columns": worklist.columns(args),
+        "choices": worklist.choices(),
+        "page": paginate(
+            worklist.query(args), current_app.config["PAGE_SIZE"], worklist.tuple_rows
+        ),
+    }
+
+
+def _export(worklist: WorkList, filename: str, subject_id: int | None) -> Response:
+    args = args_from_request(worklist)
+    audit.record(
+        current_user._get_current_object(),
+        "list.exported",
+        "cohort" if subject_id else "list",
+        subject_id,
+        after={"list": worklist.key, **request.args.to_dict()},
+    )
+    db.session.commit()
+    return csv_download(
+        f"{filename}-{args.today.isoformat()}.csv",
+        worklist.columns(args),
+        worklist.query(args),
+        tuple_rows=worklist.tuple_rows,
+    )
+
+
+@bp.get("")
+@requires(Action.MANAGE_COHORTS)
+def index() -> str:
+    """Every cohort with its number of trainees; search, filter by kind, sort, download."""
+    return render_template("cohorts/index.html", **_list_page(listing.COHORTS))
+
+
+@bp.get("/export.csv")
+@requires(Action.EXPORT_LISTS)
+def export() -> Response:
+    """The cohort list as filtered and sorted, as CSV."""
+    return _export(listing.COHORTS, "cohorts", None)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Action.MANAGE_COHORTS)
+def new() -> tuple[str, int] | Response:
+    """Create a cohort."""
+    form = CohortForm()
+    actor = current_user._get_current_object()
+    created = form.validate_on_submit() and apply_service(
+        form,
+        lambda: cohorts.create_cohort(
+            actor, form.name.data or "", CohortKind(form.kind.data), form.description.data or ""
+        ),
+    )
+    if created:
+        flash(_("Cohort created. Add its trainees below."), "success")
+        return redirect(url_for("cohorts.show", cohort_id=created.id))
+    return render_template("cohorts/form.html", form=form, cohort=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
+@requires(Action.MANAGE_COHORTS)
+def edit(cohort_id: int) -> tuple[str, int] | Response:
+    """Rename or re-describe a cohort."""
+    cohort = _load(cohort_id)
+    form = CohortForm(obj=cohort)
+    actor = current_user._get_current_object()
+    saved = form.validate_on_submit() and apply_service(
+        form,
+        lambda: cohorts.update_cohort(
+            actor,
+            cohort,
+            form.name.data or "",
+            CohortKind(form.kind.data),
+            form.description.data or "",
+        ),
+    )
+    if saved:
+        flash(_("Cohort saved."), "success")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=cohort), (
+        422 if form.errors else 200
+    )
+
+
+def _members(cohort: Cohort) -> WorkList:
+    numbers = list(db.session.scalars(select(Stage.number).distinct().order_by(Stage.number)))
+    return listing.members_list(cohort.id, numbers)
+
+
+def _show(cohort: Cohort, form: AddMembersForm, status: int = 200) -> tuple[str, int]:
+    page = render_template(
+        "cohorts/show.html",
+        cohort=cohort,
+        form=form,
+        counts=pipeline.counts_by_scheme_and_stage(pipeline.cohort_trainees(cohort.id)),
+        members=cohorts.members_of(cohort),
+        unenrolled=cohorts.unenrolled_members(cohort),
+        kind_names=listing.KIND_NAMES,
+        **_list_page(_members(cohort)),
+    )
+    return page, status
+
+
+@bp.get("/<int:cohort_id>")
+@requires(Action.MANAGE_COHORTS)
+def show(cohort_id: int) -> tuple[str, int]:
+    """Per stage, how many of the cohort's trainees are in it; then the trainees themselves."""
+    return _show(_load(cohort_id), AddMembersForm())
+
+
+@bp.get("/<int:cohort_id>/export.csv")
+@requires(Action.EXPORT_LISTS)
+def export_members(cohort_id: int) -> Response:
+    """The cohort's trainees as filtered and sorted, as CSV."""
+    cohort = _load(cohort_id)
+    return _export(_members(cohort), f"cohort-{cohort.id}", cohort.id)
+
+
+@bp.post("/<int:cohort_id>/members")
+@requires(Action.MANAGE_COHORTS)
+def add_members(cohort_id: int) -> tuple[str, int] | Response:
+    """Add trainees by e-mail address (all or none)."""
+    cohort = _load(cohort_id)
+    form = AddMembersForm()
+    actor = current_user._get_current_object()
+    added = form.validate_on_submit() and apply_service(
+        form, lambda: cohorts.add_members(actor, cohort, form.addresses.data or "")
+    )
+    if added is None or added is False:
+        return _show(cohort, form, 422)
+    flash(
+        _("%(num)d trainees added.", num=len(added))
+        if added
+        else _("Everyone named is already in the cohort."),
+        "success",
+    )
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
+@requires(Action.MANAGE_COHORTS)
+def remove_member(cohort_id: int, user_id: int) -> Response:
+    """Take a trainee out of the cohort."""
+    cohort = _load(cohort_id)
+    actor = current_user._get_current_object()
+    if apply_or_flash(lambda: cohorts.remove_member(actor, cohort, user_id)):
+        flash(_("Taken out of the cohort."), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.post("/<int:cohort_id>/delete")
+@requires(Action.MANAGE_COHORTS)
+def delete(cohort_id: int) -> Response:
+    """Delete the cohort (not its trainees)."""
+    cohort = _load(cohort_id)
+    actor = current_user._get_current_object()
+    if apply_or_flash(lambda: cohorts.delete_cohort(actor, cohort)):
+        flash(_("Cohort deleted."), "success")
+        return redirect(url_for("cohorts.index"))
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))

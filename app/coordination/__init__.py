@@ -1,0 +1,1 @@
+"""The coordinators' workspace: the pipeline dashboard and its lists."""

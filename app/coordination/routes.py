@@ -1,0 +1,85 @@
+"""The pipeline dashboard and its lists, for coordinators."""
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.authz import Action, requires
+from app.csv_export import csv_download
+from app.extensions import db
+from app.listing import paginate
+from app.services import audit, pipeline
+from app.worklist import WorkList, args_from_request
+
+from .worklists import LISTS
+
+bp = Blueprint("coordination", __name__, url_prefix="/coordination")
+
+PREVIEW_ROWS = 5
+
+
+def _list_or_404(key: str) -> WorkList:
+    worklist = LISTS.get(key)
+    if worklist is None:
+        abort(404)
+    return worklist
+
+
+@bp.get("")
+@requires(Action.VIEW_PIPELINE)
+def dashboard() -> str:
+    """Counts by scheme and stage, then each list's size and its first rows."""
+    previews = []
+    for worklist in LISTS.values():
+        args = args_from_request(worklist)
+        query = worklist.query(args)
+        rows = db.session.execute(query.limit(PREVIEW_ROWS))
+        items = rows.all() if worklist.tuple_rows else rows.scalars().all()
+        total = pipeline.count_of(query)
+        previews.append((worklist, worklist.columns(args), items, total))
+    return render_template(
+        "coordination/dashboard.html",
+        counts=pipeline.counts_by_scheme_and_stage(),
+        previews=previews,
+    )
+
+
+@bp.get("/<key>")
+@requires(Action.VIEW_PIPELINE)
+def worklist(key: str) -> str:
+    """One list in full: search, filters, sorting and pages."""
+    worklist = _list_or_404(key)
+    args = args_from_request(worklist)
+    page = paginate(
+        worklist.query(args), current_app.config["PAGE_SIZE"], tuple_rows=worklist.tuple_rows
+    )
+    return render_template(
+        "coordination/list.html",
+        worklist=worklist,
+        args=args,
+        columns=worklist.columns(args),
+        choices=worklist.choices(),
+        page=page,
+    )
+
+
+@bp.get("/<key>/export.csv")
+@requires(Action.EXPORT_LISTS)
+def export(key: str) -> Response:
+    """The list as it is searched, filtered and sorted, every page, as a CSV file."""
+    worklist = _list_or_404(key)
+    args = args_from_request(worklist)
+    audit.record(
+        current_user._get_current_object(),
+        "list.exported",
+        "list",
+        None,
+        after={"list": key, **request.args.to_dict()},
+    )
+    db.session.commit()
+    return csv_download(
+        f"{key}-{args.today.isoformat()}.csv",
+        worklist.columns(args),
+        worklist.query(args),
+        tuple_rows=worklist.tuple_rows,
+    )

@@ -1,0 +1,283 @@
+"""The dashboard's lists: what each shows, how it is searched, filtered and sorted. The page, its
+pagination and its CSV download all read the same definition, so the file is what is shown."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, SQLColumnExpression, func, literal_column, select
+from sqlalchemy.orm import selectinload
+
+from app.csv_export import Column
+from app.extensions import db
+from app.i18n import lazy_gettext as _l
+from app.labels import GRADE_NAMES
+from app.models import (
+    Certificate,
+    Cohort,
+    Enrolment,
+    EnrolmentStage,
+    Scheme,
+    StageMeeting,
+    SupervisorAssignment,
+    User,
+)
+from app.services import pipeline
+from app.services.pipeline import RiskReason
+from app.worklist import Choice, ListArgs, WorkList, day_text, days_since
+
+
+def scheme_choice() -> Choice:
+    schemes = db.session.execute(
+        select(Scheme.id, Scheme.title, Scheme.version, Scheme.revision)
+        .where(select(Enrolment.id).where(Enrolment.scheme_id == Scheme.id).exists())
+        .order_by(Scheme.title, Scheme.version, Scheme.revision)
+    ).all()
+    return Choice(
+        "scheme",
+        _l("Scheme"),
+        [(str(s.id), f"{s.title} ({s.version}, rev. {s.revision})") for s in schemes],
+    )
+
+
+def _cohort_choice() -> Choice:
+    cohorts = db.session.execute(select(Cohort.id, Cohort.name).order_by(Cohort.name)).all()
+    return Choice("cohort", _l("Cohort"), [(str(c.id), c.name) for c in cohorts])
+
+
+def id_arg(args: ListArgs, name: str) -> int | None:
+    value = args.choices.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _narrow_enrolments(query: Select[Any], args: ListArgs) -> Select[Any]:
+    scheme_id = id_arg(args, "scheme")
+    if scheme_id is not None:
+        query = query.where(Enrolment.scheme_id == scheme_id)
+    cohort_id = id_arg(args, "cohort")
+    if cohort_id is not None:
+        query = query.where(Enrolment.trainee_id.in_(pipeline.cohort_trainees(cohort_id)))
+    return query
+
+
+def enrolment_link(row: Any) -> tuple[str, dict[str, int]]:
+    enrolment = row.enrolment if isinstance(row, Certificate) else row
+    return "enrolments.show", {"enrolment_id": enrolment.id}
+
+
+def _meeting_link(meeting: StageMeeting) -> tuple[str, dict[str, int]]:
+    return "signoff.show", {"meeting_id": meeting.id}
+
+
+def _meeting_enrolment(meeting: StageMeeting) -> Enrolment:
+    return meeting.enrolment_stage.enrolment
+
+
+_TRAINEE = (func.lower(User.display_name),)
+_SCHEME = (func.lower(Scheme.title), Scheme.version, Scheme.revision)
+
+
+def _meeting_columns(
+    waiting_label: Any, since: str
+) -> Callable[[ListArgs], tuple[Column[Any], ...]]:
+    def columns(args: ListArgs) -> tuple[Column[Any], ...]:
+        def when(m: StageMeeting) -> datetime | None:
+            return m.outcome_at if since == "outcome" else m.requested_at
+
+        return (
+            Column(_l("Trainee"), "trainee", lambda m: _meeting_enrolment(m).trainee.display_name),
+            Column(_l("Scheme"), "scheme", lambda m: _meeting_enrolment(m).scheme.label),
+            Column(_l("Stage"), None, lambda m: m.enrolment_stage.stage.number),
+            Column(waiting_label, "since", lambda m: day_text(when(m))),
+            Column(_l("Days waiting"), None, lambda m: days_since(when(m), args.today)),
+        )
+
+    return columns
+
+
+def stage_of(enrolment: Enrolment) -> str:
+    current = enrolment.current_stage
+    return str(current.stage.number) if current else "—"
+
+
+def supervisor_of(enrolment: Enrolment) -> str:
+    current = enrolment.current_assignment
+    return current.supervisor.display_name if current else "—"
+
+
+def with_stages(query: Select[Any]) -> Select[Any]:
+    return query.options(
+        selectinload(Enrolment.stages).selectinload(EnrolmentStage.stage),
+        selectinload(Enrolment.assignments).selectinload(SupervisorAssignment.supervisor),
+    )
+
+
+def _risk_columns(args: ListArgs) -> tuple[Column[Any], ...]:
+    def reasons(row: Any) -> str:
+        return "; ".join(str(RISK_NAMES[r]) for r in pipeline.reasons_of(row))
+
+    return (
+        Column(_l("Trainee"), "trainee", lambda r: r[0].trainee.display_name),
+        Column(_l("Scheme"), "scheme", lambda r: r[0].scheme.label),
+        Column(_l("Stage"), None, lambda r: stage_of(r[0])),
+        Column(_l("Own supervisor"), None, lambda r: supervisor_of(r[0])),
+        Column(
+            _l("Stage expected to end"), "stage_end", lambda r: day_text(r[0].stage_expected_end)
+        ),
+        Column(_l("Expected to finish"), "finish", lambda r: day_text(r[0].expected_finish)),
+        Column(_l("Why"), None, reasons),
+    )
+
+
+def _risk_base(args: ListArgs) -> Select[Any]:
+    value = args.choices.get("reason", "")
+    reason = RiskReason(value) if value in {r.value for r in RiskReason} else None
+    return with_stages(pipeline.at_risk(args.today, args.thresholds, reason))
+
+
+RISK_NAMES = {
+    RiskReason.LATE: _l("past the expected date"),
+    RiskReason.NO_SUPERVISION: _l("no confirmed supervision recently"),
+    RiskReason.UNCONFIRMED: _l("sessions waiting long for confirmation"),
+}
+
+
+def _load_columns(args: ListArgs) -> tuple[Column[Any], ...]:
+    return (
+        Column(_l("Supervisor"), "name", lambda r: r[0].display_name),
+        Column(
+            _l("Grade"),
+            None,
+            lambda r: GRADE_NAMES[r[0].supervisor_grade.value] if r[0].supervisor_grade else "",
+        ),
+        Column(_l("Supervisees"), "supervisees", lambda r: r.supervisees),
+        Column(_l("Sessions to confirm"), "pending", lambda r: r.sessions_to_confirm),
+        Column(
+            _l("Oldest waiting (days)"), None, lambda r: days_since(r.oldest_waiting, args.today)
+        ),
+        Column(_l("Meetings to assess"), "meetings", lambda r: r.meetings_to_assess),
+    )
+
+
+def _load_sorts() -> dict[str, tuple[SQLColumnExpression[Any], ...]]:
+    return {
+        "name": _TRAINEE,
+        "supervisees": (literal_column("supervisees"),),
+        "pending": (literal_column("sessions_to_confirm"),),
+        "meetings": (literal_column("meetings_to_assess"),),
+    }
+
+
+LISTS: dict[str, WorkList] = {
+    wl.key: wl
+    for wl in (
+        WorkList(
+            key="meetings-to-assign",
+            title=_l("Meetings without an assessor"),
+            intro=_l("Stage meetings requested by trainees, waiting for you to name an assessor."),
+            columns=_meeting_columns(_l("Requested"), "requested"),
+            sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "since": (StageMeeting.requested_at,)},
+            default_sort="since",
+            base=lambda _a: pipeline.meetings_without_assessor(),
+            link=_meeting_link,
+            choices=lambda: (scheme_choice(), _cohort_choice()),
+            narrow=_narrow_enrolments,
+            tiebreak=StageMeeting.id,
+        ),
+        WorkList(
+            key="passes-to-ratify",
+            title=_l("Passes to ratify"),
+            intro=_l("Stage meetings an assessor passed, waiting for your ratification."),
+            columns=_meeting_columns(_l("Passed"), "outcome"),
+            sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "since": (StageMeeting.outcome_at,)},
+            default_sort="since",
+            base=lambda _a: pipeline.passes_to_ratify(),
+            link=_meeting_link,
+            choices=lambda: (scheme_choice(), _cohort_choice()),
+            narrow=_narrow_enrolments,
+            tiebreak=StageMeeting.id,
+        ),
+        WorkList(
+            key="certificates-to-issue",
+            title=_l("Certificates to issue"),
+            intro=_l("Accredited practitioners without a current certificate."),
+            columns=lambda _a: (
+                Column(_l("Practitioner"), "trainee", lambda e: e.trainee.display_name),
+                Column(_l("Scheme"), "scheme", lambda e: e.scheme.label),
+                Column(_l("Started"), "started", lambda e: day_text(e.started_on)),
+            ),
+            sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "started": (Enrolment.started_on,)},
+            default_sort="trainee",
+            base=lambda _a: pipeline.certificates_to_issue(),
+            link=enrolment_link,
+            choices=lambda: (scheme_choice(), _cohort_choice()),
+            narrow=_narrow_enrolments,
+            search_label=_l("Practitioner"),
+        ),
+        WorkList(
+            key="renewals-due",
+            title=_l("Renewals due"),
+            intro=_l(
+                "Current certificates from six months before their expiry to three months after."
+            ),
+            columns=lambda args: (
+                Column(_l("Holder"), "trainee", lambda c: c.enrolment.trainee.display_name),
+                Column(_l("Certificate"), None, lambda c: c.number),
+                Column(_l("Scheme"), "scheme", lambda c: c.enrolment.scheme.label),
+                Column(_l("Expires"), "expires", lambda c: day_text(c.expires_on)),
+                Column(
+                    _l("Days left"),
+                    None,
+                    lambda c: (c.expires_on - args.today).days if c.expires_on else "",
+                ),
+            ),
+            sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "expires": (Certificate.expires_on,)},
+            default_sort="expires",
+            base=lambda args: pipeline.renewals_due(args.today),
+            link=enrolment_link,
+            choices=lambda: (scheme_choice(), _cohort_choice()),
+            narrow=_narrow_enrolments,
+            search_label=_l("Holder"),
+            tiebreak=Certificate.id,
+        ),
+        WorkList(
+            key="at-risk",
+            title=_l("Trainees at risk"),
+            intro=_l(
+                "Active trainees past their expected date (pauses included), without confirmed "
+                "supervision in recent weeks, or whose sessions have waited long for "
+                "confirmation."
+            ),
+            columns=_risk_columns,
+            sorts={
+                "trainee": _TRAINEE,
+                "scheme": _SCHEME,
+                "stage_end": (Enrolment.stage_expected_end,),
+                "finish": (Enrolment.expected_finish,),
+            },
+            default_sort="finish",
+            base=_risk_base,
+            link=lambda row: enrolment_link(row[0]),
+            tuple_rows=True,
+            choices=lambda: (
+                Choice("reason", _l("Why"), [(r.value, RISK_NAMES[r]) for r in RiskReason]),
+                scheme_choice(),
+                _cohort_choice(),
+            ),
+            narrow=_narrow_enrolments,
+        ),
+        WorkList(
+            key="supervisors",
+            title=_l("Supervisors' load"),
+            intro=_l("Active supervisors with their current supervisees and what waits on them."),
+            columns=_load_columns,
+            sorts=_load_sorts(),
+            default_sort="-pending",
+            base=lambda _a: pipeline.supervisor_load(),
+            link=lambda row: ("people.show", {"user_id": row[0].id}),
+            search_label=_l("Supervisor"),
+            tuple_rows=True,
+            tiebreak=User.id,
+        ),
+    )
+}

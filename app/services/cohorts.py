@@ -1,0 +1,166 @@
+"""Cohorts: a coordinator groups trainees (a course, a region, an employer) to follow them
+together. Membership is by person, so a trainee's later enrolments stay in the cohort."""
+
+import re
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Cohort, CohortKind, CohortMember, Enrolment, Role, User, UserRole
+from app.services import audit
+from app.services.errors import RuleViolation
+from app.services.evidence_rules import check_text
+
+MAX_NAME = 120
+MAX_ADDRESSES = 500
+
+
+def _check_name(name: str, cohort_id: int | None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise RuleViolation("Give the cohort a name.", "name")
+    if len(name) > MAX_NAME:
+        raise RuleViolation(f"Keep the name to {MAX_NAME} characters.", "name")
+    taken = db.session.scalar(
+        select(Cohort.id).where(func.lower(Cohort.name) == name.lower(), Cohort.id != cohort_id)
+    )
+    if taken is not None:
+        raise RuleViolation("Another cohort already has this name.", "name")
+    return name
+
+
+def create_cohort(actor: User, name: str, kind: CohortKind, description: str) -> Cohort:
+    """A new, empty cohort."""
+    check_text(description, "description", 2000)
+    cohort = Cohort(
+        name=_check_name(name, None),
+        kind=kind,
+        description=description.strip(),
+        created_by_id=actor.id,
+    )
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record(actor, "cohort.created", "cohort", cohort.id, after={"name": cohort.name})
+    return cohort
+
+
+def update_cohort(
+    actor: User, cohort: Cohort, name: str, kind: CohortKind, description: str
+) -> Cohort:
+    """Rename or re-describe a cohort."""
+    check_text(description, "description", 2000)
+    before = {"name": cohort.name, "kind": cohort.kind}
+    cohort.name, cohort.kind = _check_name(name, cohort.id), kind
+    cohort.description = description.strip()
+    db.session.flush()
+    audit.record(
+        actor, "cohort.updated", "cohort", cohort.id, before, {"name": cohort.name, "kind": kind}
+    )
+    return cohort
+
+
+def parse_addresses(text: str) -> list[str]:
+    """E-mail addresses separated by commas, semicolons, spaces or lines, lower-cased, once."""
+    seen: dict[str, None] = {}
+    for part in re.split(r"[\s,;]+", text):
+        if part:
+            seen.setdefault(part.strip().lower(), None)
+    return list(seen)
+
+
+def add_members(actor: User, cohort: Cohort, addresses_text: str) -> list[User]:
+    """Add the trainees with these e-mail addresses; all or none: an unknown address, or one of
+    someone who is not a trainee, refuses the whole list. Returns who was newly added."""
+    addresses = parse_addresses(addresses_text)
+    if not addresses:
+        raise RuleViolation("Give at least one trainee's e-mail address.", "addresses")
+    if len(addresses) > MAX_ADDRESSES:
+        raise RuleViolation(f"Add at most {MAX_ADDRESSES} people at a time.", "addresses")
+    found = {
+        user.email.lower(): user
+        for user in db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(func.lower(User.email).in_(addresses), UserRole.role == Role.TRAINEE)
+        )
+    }
+    unknown = [a for a in addresses if a not in found]
+    if unknown:
+        raise RuleViolation(
+            "No trainee has these addresses: "
+            + ", ".join(unknown[:10])
+            + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
+            + ". Nobody was added.",
+            "addresses",
+        )
+    present = set(
+        db.session.scalars(
+            select(CohortMember.user_id).where(
+                CohortMember.cohort_id == cohort.id,
+                CohortMember.user_id.in_([u.id for u in found.values()]),
+            )
+        )
+    )
+    added = [user for user in found.values() if user.id not in present]
+    for user in added:
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, added_by_id=actor.id))
+    db.session.flush()
+    if added:
+        audit.record(
+            actor,
+            "cohort.members_added",
+            "cohort",
+            cohort.id,
+            after={"user_ids": sorted(u.id for u in added)},
+        )
+    return added
+
+
+def remove_member(actor: User, cohort: Cohort, user_id: int) -> None:
+    """Take a trainee out of a cohort (their records are untouched)."""
+    member = db.session.scalar(
+        select(CohortMember).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id
+        )
+    )
+    if member is None:
+        raise RuleViolation("This person is not in the cohort.")
+    db.session.delete(member)
+    db.session.flush()
+    audit.record(actor, "cohort.member_removed", "cohort", cohort.id, before={"user_id": user_id})
+
+
+def delete_cohort(actor: User, cohort: Cohort) -> None:
+    """Delete a cohort; its trainees and their records stay as they are."""
+    before = {"name": cohort.name, "members": len(cohort.members)}
+    cohort_id = cohort.id
+    db.session.delete(cohort)
+    db.session.flush()
+    audit.record(actor, "cohort.deleted", "cohort", cohort_id, before=before)
+
+
+def members_of(cohort: Cohort) -> list[User]:
+    """The cohort's trainees, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort.id)
+            .order_by(func.lower(User.display_name), User.id)
+        )
+    )
+
+
+def unenrolled_members(cohort: Cohort) -> list[User]:
+    """Members with no enrolment at all (invited, not yet enrolled), by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(
+                CohortMember.cohort_id == cohort.id,
+                ~select(Enrolment.id).where(Enrolment.trainee_id == User.id).exists(),
+            )
+            .order_by(func.lower(User.display_name), User.id)
+        )
+    )

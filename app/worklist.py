@@ -1,0 +1,106 @@
+"""A list of the coordinators' workspace as one definition: its columns, search, drop-down
+filters and sort orders. The page, its pagination and its CSV download all read the same
+definition, so the CSV file is exactly what the page shows."""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import to_user_timezone
+from sqlalchemy import Select, SQLColumnExpression, func
+
+from app.csv_export import Column
+from app.i18n import lazy_gettext as _l
+from app.i18n import local_today
+from app.models import Enrolment, User
+from app.services.list_queries import SortOrder
+from app.services.pipeline import Thresholds
+
+# Query arguments a list's drop-downs may use.
+CHOICE_NAMES = ("scheme", "cohort", "reason", "stage", "status", "kind")
+
+
+def day_text(moment: datetime | date | None) -> str:
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        return to_user_timezone(moment).date().isoformat()
+    return moment.isoformat()
+
+
+def days_since(moment: datetime | None, today: date) -> str:
+    return "" if moment is None else str((today - to_user_timezone(moment).date()).days)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A drop-down filter: its query argument, label and options (value, label)."""
+
+    name: str
+    label: Any
+    options: Sequence[tuple[str, Any]]
+
+
+@dataclass(frozen=True)
+class ListArgs:
+    """What a list was asked for, read from the query string."""
+
+    search: str
+    choices: Mapping[str, str]
+    order: SortOrder
+    today: date
+    thresholds: Thresholds
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """One list of the coordinators' workspace."""
+
+    key: str
+    title: Any
+    intro: Any
+    columns: Callable[[ListArgs], tuple[Column[Any], ...]]
+    sorts: Mapping[str, tuple[SQLColumnExpression[Any], ...]]
+    default_sort: str
+    base: Callable[[ListArgs], Select[Any]]
+    link: Callable[[Any], tuple[str, dict[str, int]]]
+    choices: Callable[[], tuple[Choice, ...]] = lambda: ()
+    narrow: Callable[[Select[Any], ListArgs], Select[Any]] = lambda q, _a: q
+    search_label: Any = field(default_factory=lambda: _l("Trainee"))
+    tuple_rows: bool = False
+    # Whether the search box matches the person (User) the rows are about; when False, `base`
+    # applies the search itself.
+    searches_people: bool = True
+    tiebreak: SQLColumnExpression[Any] = field(default_factory=lambda: Enrolment.id)
+
+    def query(self, args: ListArgs) -> Select[Any]:
+        """Every matching row, in order."""
+        query = self.narrow(self.base(args), args)
+        if args.search and self.searches_people:
+            query = query.where(func.lower(User.display_name).contains(args.search.lower()))
+        chosen = [*self.sorts[args.order.key], self.tiebreak]
+        return query.order_by(*(c.desc() if args.order.descending else c for c in chosen))
+
+
+def _order(worklist: WorkList) -> SortOrder:
+    """The order asked for, else the list's default (which may be descending, "-key")."""
+    allowed = list(worklist.sorts)
+    asked = SortOrder.parse(request.args.get("sort"), allowed, "")
+    return asked if asked.key else SortOrder.parse(worklist.default_sort, allowed, allowed[0])
+
+
+def args_from_request(worklist: WorkList) -> ListArgs:
+    """The list's search, choices and order from the query string; unknown values ignored."""
+    config = current_app.config
+    return ListArgs(
+        search=request.args.get("q", "")[:100].strip(),
+        choices={name: request.args.get(name, "")[:20] for name in CHOICE_NAMES},
+        order=_order(worklist),
+        today=local_today(),
+        thresholds=Thresholds(
+            supervision_weeks=config["AT_RISK_SUPERVISION_WEEKS"],
+            unconfirmed_days=config["AT_RISK_UNCONFIRMED_DAYS"],
+        ),
+    )

@@ -1,0 +1,249 @@
+"""The pipeline dashboard, its lists and cohorts through the pages: numbers on known data,
+search, filters, sorting, pages, CSV of exactly what is shown, authorization, bad input."""
+
+import csv
+import io
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.extensions import db
+from app.models import AuditEvent, Cohort, CohortKind, CohortMember, Enrolment, User
+from app.services import cohorts
+from tests import pipeline_world
+from tests.conftest import client_as, committed
+from tests.query_counter import count_queries
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _today():
+    # The pages count days in the coordinator's time zone (the default one).
+    return datetime.now(ZoneInfo("Europe/London")).date()
+
+
+@pytest.fixture
+def world(app, schemes):
+    with committed(app):
+        built = pipeline_world.build(_today())
+        built.coordinator.email = "cora@example.org"
+        built.supervisor.email = "sam@example.org"
+        built.late.trainee.email = "lena@example.org"
+        db.session.flush()
+        return {
+            "late": built.late.id,
+            "fine": built.fine.id,
+            "quiet": built.quiet.id,
+            "waiting": built.waiting.id,
+            "late_trainee": built.late.trainee_id,
+            "coordinator": built.coordinator.id,
+        }
+
+
+def _names(page: str) -> list[str]:
+    """The linked first cell of each row of the page's lists (not the counts by stage)."""
+    cells = re.findall(r"<tr>\s*<td><a href=\"[^\"]+\">(.*?)</a></td>", page, re.S)
+    return [cell for cell in cells if not cell.isdigit()]
+
+
+def _csv(client, path):
+    response = client.get(path)
+    try:
+        assert response.status_code == 200
+        assert response.is_streamed and response.mimetype == "text/csv"
+        body = response.get_data()
+    finally:
+        response.close()
+    assert body.startswith(BOM)
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_dashboard_shows_counts_waits_risks_and_load(app, world):
+    client = client_as(app, "cora@example.org")
+    page = client.get("/coordination").get_data(as_text=True)
+    assert "Enrolments by scheme and stage" in page
+    assert re.search(r"Meetings without an assessor <span class=\"count\">\(1\)</span>", page)
+    assert re.search(r"Passes to ratify <span class=\"count\">\(1\)</span>", page)
+    assert re.search(r"Certificates to issue <span class=\"count\">\(1\)</span>", page)
+    assert re.search(r"Renewals due <span class=\"count\">\(1\)</span>", page)
+    assert re.search(r"Trainees at risk <span class=\"count\">\(3\)</span>", page)
+    names = _names(page)
+    for name in ("Lena Late", "Quinn Quiet", "Wren Waiting", "Finn Fine", "Sam Supervisor"):
+        assert name in names
+    # Stage 1 of the current AVIGuk scheme holds the four active trainees.
+    aviguk = page.split("<caption>")[1]
+    assert re.findall(r"<td>(\d+)</td>", aviguk)[:4] == ["0", "4", "0", "0"]
+
+
+def test_at_risk_list_filters_by_reason_and_says_why(app, world):
+    client = client_as(app, "cora@example.org")
+    page = client.get("/coordination/at-risk?reason=no_supervision").get_data(as_text=True)
+    assert _names(page) == ["Quinn Quiet"]
+    assert "no confirmed supervision recently" in page
+    everyone = client.get("/coordination/at-risk?sort=trainee").get_data(as_text=True)
+    assert _names(everyone) == ["Lena Late", "Quinn Quiet", "Wren Waiting"]
+    backwards = client.get("/coordination/at-risk?sort=-trainee").get_data(as_text=True)
+    assert _names(backwards) == ["Wren Waiting", "Quinn Quiet", "Lena Late"]
+    searched = client.get("/coordination/at-risk?q=QUIN").get_data(as_text=True)
+    assert _names(searched) == ["Quinn Quiet"]
+
+
+def test_list_csv_is_exactly_the_filtered_sorted_list(app, world):
+    client = client_as(app, "cora@example.org")
+    page = client.get("/coordination/at-risk?sort=-trainee").get_data(as_text=True)
+    assert 'href="/coordination/at-risk/export.csv?sort=-trainee"' in page
+    rows = _csv(client, "/coordination/at-risk/export.csv?sort=-trainee")
+    headers = re.findall(r"<th scope=\"col\"[^>]*>(?:<a [^>]+>)?([^<]+)", page)
+    assert rows[0] == headers
+    assert [r[0] for r in rows[1:]] == _names(page)
+    assert rows[1][6] == "sessions waiting long for confirmation"
+    with committed(app):
+        exported = db.session.query(AuditEvent).filter_by(action="list.exported").one()
+        assert exported.after == {"list": "at-risk", "sort": "-trainee"}
+
+
+def test_supervisors_load_list_and_its_csv(app, world):
+    client = client_as(app, "cora@example.org")
+    rows = _csv(client, "/coordination/supervisors/export.csv?q=sam")
+    assert rows[0][:4] == ["Supervisor", "Grade", "Supervisees", "Sessions to confirm"]
+    assert rows[1][0] == "Sam Supervisor" and rows[1][2:4] == ["4", "1"]
+    assert rows[1][4] == "16"
+
+
+def test_lists_paginate(app, world):
+    app.config["PAGE_SIZE"] = 2
+    try:
+        client = client_as(app, "cora@example.org")
+        first = client.get("/coordination/at-risk?sort=trainee").get_data(as_text=True)
+        second = client.get("/coordination/at-risk?sort=trainee&page=2").get_data(as_text=True)
+        beyond = client.get("/coordination/at-risk?sort=trainee&page=9")
+    finally:
+        app.config["PAGE_SIZE"] = 25
+    assert _names(first) == ["Lena Late", "Quinn Quiet"] and "Page 1 of 2" in first
+    assert _names(second) == ["Wren Waiting"]
+    assert beyond.status_code == 200 and _names(beyond.get_data(as_text=True)) == []
+
+
+def test_unknown_list_and_bad_arguments(app, world):
+    client = client_as(app, "cora@example.org")
+    assert client.get("/coordination/nothing-such").status_code == 404
+    odd = client.get("/coordination/at-risk?sort=;drop&reason=zzz&scheme=x&cohort=-1&page=abc")
+    assert odd.status_code == 200
+    assert len(_names(odd.get_data(as_text=True))) == 3
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/coordination",
+        "/coordination/at-risk",
+        "/coordination/at-risk/export.csv",
+        "/cohorts",
+        "/cohorts/new",
+        "/cohorts/export.csv",
+    ],
+)
+def test_only_coordinators_reach_the_workspace(app, world, path):
+    for email in ("sam@example.org", "lena@example.org"):
+        assert client_as(app, email).get(path).status_code == 403
+    assert app.test_client().get(path).status_code == 302  # to sign in
+
+
+def test_cohort_journey(app, world):
+    client = client_as(app, "cora@example.org")
+    bad = client.post("/cohorts/new", data={"name": " ", "kind": "course"})
+    assert bad.status_code == 422 and "Give the cohort a name." in bad.get_data(as_text=True)
+    created = client.post(
+        "/cohorts/new", data={"name": "Leeds spring 2026", "kind": "course", "description": ""}
+    )
+    assert created.status_code == 302
+    with committed(app):
+        cohort_id = db.session.query(Cohort).filter_by(name="Leeds spring 2026").one().id
+    duplicate = client.post("/cohorts/new", data={"name": "leeds SPRING 2026", "kind": "region"})
+    assert "Another cohort already has this name." in duplicate.get_data(as_text=True)
+
+    refused = client.post(
+        f"/cohorts/{cohort_id}/members",
+        data={"addresses": "lena@example.org, nobody@example.org, sam@example.org"},
+    )
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "No trainee has these addresses: nobody@example.org, sam@example.org" in text
+    assert "lena@example.org, nobody@example.org" in text  # what was typed is kept
+    with committed(app):
+        assert db.session.query(CohortMember).count() == 0  # all or none
+
+    with committed(app):
+        addresses = [
+            e.trainee.email
+            for e in db.session.query(Enrolment).all()
+            if e.trainee.email != "lena@example.org"
+        ][:2]
+    added = client.post(
+        f"/cohorts/{cohort_id}/members",
+        data={"addresses": "\n".join(["LENA@example.org", *addresses])},
+    )
+    assert added.status_code == 302
+    page = client.get(f"/cohorts/{cohort_id}?sort=trainee").get_data(as_text=True)
+    assert "Who is in which stage" in page
+    members = _names(page)
+    assert "Lena Late" in members and len(members) == 3
+    assert "past the expected date" in page
+
+    rows = _csv(client, f"/cohorts/{cohort_id}/export.csv?sort=trainee")
+    assert rows[0][:4] == ["Trainee", "Scheme", "Stage", "Status"]
+    assert [r[0] for r in rows[1:]] == members
+
+    stage_one = client.get(f"/cohorts/{cohort_id}?stage=1&status=active").get_data(as_text=True)
+    assert len(_names(stage_one)) == sum(1 for r in rows[1:] if r[2] == "1" and r[3] == "Active")
+
+    listing = client.get("/cohorts?q=leeds").get_data(as_text=True)
+    assert "Leeds spring 2026" in listing and "<td>3</td>" in listing
+
+    removed = client.post(f"/cohorts/{cohort_id}/members/{world['late_trainee']}/remove")
+    assert removed.status_code == 302
+    after = client.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
+    assert "Lena Late" not in _names(after)
+    assert client.post(f"/cohorts/{cohort_id}/delete").status_code == 302
+    assert client.get(f"/cohorts/{cohort_id}").status_code == 404
+    with committed(app):
+        actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)]
+    assert actions[-4:] == [
+        "cohort.members_added",
+        "list.exported",
+        "cohort.member_removed",
+        "cohort.deleted",
+    ]
+
+
+def test_cohort_pages_answer_404_for_unknown_ids(app, world):
+    client = client_as(app, "cora@example.org")
+    for path in ("/cohorts/999", "/cohorts/999/edit", "/cohorts/999/export.csv"):
+        assert client.get(path).status_code == 404
+    assert client.post("/cohorts/999/members", data={"addresses": "x@y.z"}).status_code == 404
+
+
+def test_dashboard_and_cohort_page_queries_do_not_grow_with_rows(app, world):
+    with committed(app):
+        coordinator = db.session.get(User, world["coordinator"])
+        cohort = cohorts.create_cohort(coordinator, "Everyone", CohortKind.COURSE, "")
+        cohort_id = cohort.id
+        everyone = [e.trainee.email for e in db.session.query(Enrolment).all()]
+        cohorts.add_members(coordinator, cohort, ",".join(everyone))
+    client = client_as(app, "cora@example.org")
+    counts = {}
+    for path in ("/coordination", f"/cohorts/{cohort_id}", "/coordination/at-risk"):
+        client.get(path)  # warm
+        with count_queries(app) as statements:
+            assert client.get(path).status_code == 200
+        counts[path] = len(statements)
+    with committed(app):
+        pipeline_world.build(_today())  # as many again
+        more = [e.trainee.email for e in db.session.query(Enrolment).all()]
+        cohorts.add_members(coordinator, db.session.get(Cohort, cohort_id), ",".join(more))
+    for path, before in counts.items():
+        with count_queries(app) as statements:
+            assert client.get(path).status_code == 200
+        assert len(statements) == before, path
