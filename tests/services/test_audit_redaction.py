@@ -87,7 +87,11 @@ FORBIDDEN = {
     "redact an entry twice": ("redacted", "redacted_at = CURRENT_TIMESTAMP"),
     "delete a redacted entry": ("redacted", None),
     "change an entry": ("plain", "action = 'test.innocent'"),
-    "redact but keep a state": ("plain", f"{REDACTION}, after = '{{}}', redacted_by_id = :later"),
+    "redact but keep a state": (
+        "plain",
+        "redacted_at = CURRENT_TIMESTAMP, before = NULL, after = '{}', payload_salt = NULL, "
+        "redacted_by_id = :later",
+    ),
     "redact and rewrite": ("plain", f"{REDACTION}, action = 'x', redacted_by_id = :later"),
     "redact without a later entry": ("plain", f"{REDACTION}, redacted_by_id = :id"),
     "redact without saying by whom": ("plain", REDACTION),
