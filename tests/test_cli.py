@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app import create_app, jobs
 from app.extensions import db
-from app.models import Enrolment, Role, Scheme, User
+from app.models import Cohort, CohortMember, Enrolment, Role, Scheme, User
 from app.services import accounts
 from tests.conftest import committed
 
@@ -108,6 +108,10 @@ def test_seed_demo_is_idempotent_and_prints_accounts_and_certificates(app, run):
         # Four demo accounts; three accredited practitioners, one still awaiting a certificate.
         assert db.session.scalar(select(func.count()).select_from(User)) == 7
         assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 4
+        # One cohort with the four trainees, created once.
+        members = db.session.scalars(select(CohortMember)).all()
+        assert db.session.scalar(select(func.count()).select_from(Cohort)) == 1
+        assert len(members) == 4
         for role, email, password in (line.split() for line in people_lines):
             user = accounts.authenticate(email, password)
             assert Role(role) in user.roles

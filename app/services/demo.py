@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Enrolment, Role, Scheme, SupervisorGrade, User
-from app.services import accounts, enrolments, people
+from app.models import Cohort, CohortKind, Enrolment, Role, Scheme, SupervisorGrade, User, UserRole
+from app.services import accounts, cohorts, enrolments, people
 from app.services.demo_certificates import seed_demo_certificates
 from app.services.demo_evidence import DemoPeople, seed_demo_record
 
@@ -109,4 +109,23 @@ def seed_demo(today: date) -> DemoResult:
         principles = {p.code: p for p in scheme.framework.principles}
         seed_demo_record(enrolment, cast, principles, today)
     issued = seed_demo_certificates(scheme, cast.supervisor, cast.assessor, coordinator, today)
+    _seed_cohort(coordinator)
     return DemoResult(list(DEMO_ACCOUNTS), issued)
+
+
+DEMO_COHORT = "Demo course 2025"
+
+
+def _seed_cohort(coordinator: User) -> None:
+    """One cohort holding every demo trainee, for the coordinator's cohort page."""
+    if db.session.scalar(select(Cohort.id).where(Cohort.name == DEMO_COHORT)) is not None:
+        return
+    cohort = cohorts.create_cohort(
+        coordinator, DEMO_COHORT, CohortKind.COURSE, "Everyone trained on the demo course."
+    )
+    emails = db.session.scalars(
+        select(User.email)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.TRAINEE, User.email.like("%@attune.demo"))
+    )
+    cohorts.add_members(coordinator, cohort, ",".join(emails))

@@ -316,8 +316,14 @@ def test_invite_record_confirm_pass_ratify_certify_and_verify(
     expect(assessor.get_by_text("The evidence still matches what was signed.")).to_be_visible()
     journey.step(assessor, "meeting-passed")
 
-    follow_notification(coordinator, f"Stage 2 meeting of {TRAINEE.name}: passed.")
-    coordinator.get_by_role("link", name="Stage 2 meeting: Passed").click()
+    # The coordinator finds the pass on the pipeline dashboard rather than in a notification.
+    coordinator.get_by_role("link", name="Pipeline", exact=True).click()
+    passes = coordinator.locator("section").filter(
+        has=coordinator.get_by_role("heading", name=re.compile("^Passes to ratify"))
+    )
+    expect(passes.get_by_role("heading")).to_have_text("Passes to ratify (1)")
+    journey.step(coordinator, "pipeline")
+    passes.get_by_role("link", name=TRAINEE.name).click()
     coordinator.get_by_role("button", name="Ratify the pass").click()
     expect(coordinator.get_by_text("Ratified.", exact=True)).to_be_visible()
     journey.step(coordinator, "ratified")
@@ -353,3 +359,13 @@ def test_invite_record_confirm_pass_ratify_certify_and_verify(
     trainee.get_by_role("link", name="Home", exact=True).click()
     expect(trainee.get_by_text("Accredited")).to_be_visible()
     journey.step(trainee, "trainee-accredited")
+
+    # The demo's cohort: who is in which stage, and the list searched.
+    coordinator.get_by_role("link", name="Pipeline", exact=True).click()
+    coordinator.get_by_role("link", name="Cohorts", exact=True).first.click()
+    coordinator.get_by_role("link", name="Demo course 2025").click()
+    expect(coordinator.get_by_role("heading", name="Who is in which stage")).to_be_visible()
+    coordinator.get_by_role("searchbox", name="Trainee").fill("Tess")
+    coordinator.get_by_role("button", name="Search").click()
+    expect(coordinator.locator("table").last.locator("tbody tr")).to_have_count(1)
+    journey.step(coordinator, "cohort")
