@@ -7,14 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_babel import to_user_timezone
+from flask_login import current_user
 from sqlalchemy import Select, SQLColumnExpression, func
 
-from app.csv_export import Column
+from app.csv_export import Column, csv_download
+from app.extensions import db
 from app.i18n import lazy_gettext as _l
 from app.i18n import local_today
+from app.listing import paginate
 from app.models import Enrolment, User
+from app.services import audit
 from app.services.list_queries import SortOrder
 from app.services.pipeline import Thresholds
 
@@ -23,6 +27,7 @@ CHOICE_NAMES = ("scheme", "cohort", "reason", "stage", "status", "kind")
 
 
 def day_text(moment: datetime | date | None) -> str:
+    """A date, or a stored (UTC) time's date in the viewer's time zone, as YYYY-MM-DD."""
     if moment is None:
         return ""
     if isinstance(moment, datetime):
@@ -103,4 +108,39 @@ def args_from_request(worklist: WorkList) -> ListArgs:
             supervision_weeks=config["AT_RISK_SUPERVISION_WEEKS"],
             unconfirmed_days=config["AT_RISK_UNCONFIRMED_DAYS"],
         ),
+    )
+
+
+def page_context(worklist: WorkList) -> dict[str, Any]:
+    """What a template needs to show one page of the list as asked (templates/coordination/
+    _table.html `whole_list`)."""
+    args = args_from_request(worklist)
+    page = paginate(worklist.query(args), current_app.config["PAGE_SIZE"], worklist.tuple_rows)
+    return {
+        "worklist": worklist,
+        "args": args,
+        "columns": worklist.columns(args),
+        "choices": worklist.choices(),
+        "page": page,
+    }
+
+
+def csv_response(
+    worklist: WorkList, filename: str, subject_type: str = "list", subject_id: int | None = None
+) -> Response:
+    """The whole list as asked (every page) as CSV, its download audited."""
+    args = args_from_request(worklist)
+    audit.record(
+        current_user._get_current_object(),
+        "list.exported",
+        subject_type,
+        subject_id,
+        after={"list": worklist.key, **request.args.to_dict()},
+    )
+    db.session.commit()
+    return csv_download(
+        f"{filename}-{args.today.isoformat()}.csv",
+        worklist.columns(args),
+        worklist.query(args),
+        tuple_rows=worklist.tuple_rows,
     )

@@ -1,19 +1,17 @@
 """Coordinators create cohorts, add and remove trainees, and see who is in which stage."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.authz import Action, requires
-from app.csv_export import csv_download
 from app.extensions import db
 from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
-from app.listing import paginate
 from app.models import Cohort, CohortKind, Stage
-from app.services import audit, cohorts, pipeline
-from app.worklist import WorkList, args_from_request
+from app.services import cohorts, pipeline
+from app.worklist import WorkList, csv_response, page_context
 
 from . import listing
 from .forms import AddMembersForm, CohortForm
@@ -28,49 +26,18 @@ def _load(cohort_id: int) -> Cohort:
     return cohort
 
 
-def _list_page(worklist: WorkList) -> dict[str, object]:
-    args = args_from_request(worklist)
-    return {
-        "worklist": worklist,
-        "args": args,
-        "columns": worklist.columns(args),
-        "choices": worklist.choices(),
-        "page": paginate(
-            worklist.query(args), current_app.config["PAGE_SIZE"], worklist.tuple_rows
-        ),
-    }
-
-
-def _export(worklist: WorkList, filename: str, subject_id: int | None) -> Response:
-    args = args_from_request(worklist)
-    audit.record(
-        current_user._get_current_object(),
-        "list.exported",
-        "cohort" if subject_id else "list",
-        subject_id,
-        after={"list": worklist.key, **request.args.to_dict()},
-    )
-    db.session.commit()
-    return csv_download(
-        f"{filename}-{args.today.isoformat()}.csv",
-        worklist.columns(args),
-        worklist.query(args),
-        tuple_rows=worklist.tuple_rows,
-    )
-
-
 @bp.get("")
 @requires(Action.MANAGE_COHORTS)
 def index() -> str:
     """Every cohort with its number of trainees; search, filter by kind, sort, download."""
-    return render_template("cohorts/index.html", **_list_page(listing.COHORTS))
+    return render_template("cohorts/index.html", **page_context(listing.COHORTS))
 
 
 @bp.get("/export.csv")
 @requires(Action.EXPORT_LISTS)
 def export() -> Response:
     """The cohort list as filtered and sorted, as CSV."""
-    return _export(listing.COHORTS, "cohorts", None)
+    return csv_response(listing.COHORTS, "cohorts")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -132,7 +99,7 @@ def _show(cohort: Cohort, form: AddMembersForm, status: int = 200) -> tuple[str,
         members=cohorts.members_of(cohort),
         unenrolled=cohorts.unenrolled_members(cohort),
         kind_names=listing.KIND_NAMES,
-        **_list_page(_members(cohort)),
+        **page_context(_members(cohort)),
     )
     return page, status
 
@@ -149,7 +116,7 @@ def show(cohort_id: int) -> tuple[str, int]:
 def export_members(cohort_id: int) -> Response:
     """The cohort's trainees as filtered and sorted, as CSV."""
     cohort = _load(cohort_id)
-    return _export(_members(cohort), f"cohort-{cohort.id}", cohort.id)
+    return csv_response(_members(cohort), f"cohort-{cohort.id}", "cohort", cohort.id)
 
 
 @bp.post("/<int:cohort_id>/members")

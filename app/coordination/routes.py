@@ -1,15 +1,12 @@
 """The pipeline dashboard and its lists, for coordinators."""
 
-from flask import Blueprint, abort, current_app, render_template, request
-from flask_login import current_user
+from flask import Blueprint, abort, render_template
 from werkzeug.wrappers import Response
 
 from app.authz import Action, requires
-from app.csv_export import csv_download
 from app.extensions import db
-from app.listing import paginate
-from app.services import audit, pipeline
-from app.worklist import WorkList, args_from_request
+from app.services import pipeline
+from app.worklist import WorkList, args_from_request, csv_response, page_context
 
 from .worklists import LISTS
 
@@ -48,38 +45,11 @@ def dashboard() -> str:
 @requires(Action.VIEW_PIPELINE)
 def worklist(key: str) -> str:
     """One list in full: search, filters, sorting and pages."""
-    worklist = _list_or_404(key)
-    args = args_from_request(worklist)
-    page = paginate(
-        worklist.query(args), current_app.config["PAGE_SIZE"], tuple_rows=worklist.tuple_rows
-    )
-    return render_template(
-        "coordination/list.html",
-        worklist=worklist,
-        args=args,
-        columns=worklist.columns(args),
-        choices=worklist.choices(),
-        page=page,
-    )
+    return render_template("coordination/list.html", **page_context(_list_or_404(key)))
 
 
 @bp.get("/<key>/export.csv")
 @requires(Action.EXPORT_LISTS)
 def export(key: str) -> Response:
     """The list as it is searched, filtered and sorted, every page, as a CSV file."""
-    worklist = _list_or_404(key)
-    args = args_from_request(worklist)
-    audit.record(
-        current_user._get_current_object(),
-        "list.exported",
-        "list",
-        None,
-        after={"list": key, **request.args.to_dict()},
-    )
-    db.session.commit()
-    return csv_download(
-        f"{key}-{args.today.isoformat()}.csv",
-        worklist.columns(args),
-        worklist.query(args),
-        tuple_rows=worklist.tuple_rows,
-    )
+    return csv_response(_list_or_404(key), key)

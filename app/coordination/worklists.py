@@ -28,16 +28,13 @@ from app.worklist import Choice, ListArgs, WorkList, day_text, days_since
 
 
 def scheme_choice() -> Choice:
-    schemes = db.session.execute(
-        select(Scheme.id, Scheme.title, Scheme.version, Scheme.revision)
+    """A drop-down of the scheme revisions someone is enrolled on."""
+    schemes = db.session.scalars(
+        select(Scheme)
         .where(select(Enrolment.id).where(Enrolment.scheme_id == Scheme.id).exists())
         .order_by(Scheme.title, Scheme.version, Scheme.revision)
-    ).all()
-    return Choice(
-        "scheme",
-        _l("Scheme"),
-        [(str(s.id), f"{s.title} ({s.version}, rev. {s.revision})") for s in schemes],
     )
+    return Choice("scheme", _l("Scheme"), [(str(s.id), s.label) for s in schemes])
 
 
 def _cohort_choice() -> Choice:
@@ -77,22 +74,38 @@ _TRAINEE = (func.lower(User.display_name),)
 _SCHEME = (func.lower(Scheme.title), Scheme.version, Scheme.revision)
 
 
-def _meeting_columns(
-    waiting_label: Any, since: str
-) -> Callable[[ListArgs], tuple[Column[Any], ...]]:
+def _meeting_list(
+    key: str, title: Any, intro: Any, query: Callable[[], Select[Any]], since: Any, when: Any
+) -> WorkList:
+    """A list of stage meetings in one state, oldest first by `when` (a StageMeeting time)."""
+
     def columns(args: ListArgs) -> tuple[Column[Any], ...]:
-        def when(m: StageMeeting) -> datetime | None:
-            return m.outcome_at if since == "outcome" else m.requested_at
+        def at(m: StageMeeting) -> datetime | None:
+            return getattr(m, when.key)
 
         return (
             Column(_l("Trainee"), "trainee", lambda m: _meeting_enrolment(m).trainee.display_name),
             Column(_l("Scheme"), "scheme", lambda m: _meeting_enrolment(m).scheme.label),
             Column(_l("Stage"), None, lambda m: m.enrolment_stage.stage.number),
-            Column(waiting_label, "since", lambda m: day_text(when(m))),
-            Column(_l("Days waiting"), None, lambda m: days_since(when(m), args.today)),
+            Column(since, "since", lambda m: day_text(getattr(m, when.key))),
+            Column(
+                _l("Days waiting"), None, lambda m: days_since(getattr(m, when.key), args.today)
+            ),
         )
 
-    return columns
+    return WorkList(
+        key=key,
+        title=title,
+        intro=intro,
+        columns=columns,
+        sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "since": (when,)},
+        default_sort="since",
+        base=lambda _a: query(),
+        link=_meeting_link,
+        choices=lambda: (scheme_choice(), _cohort_choice()),
+        narrow=_narrow_enrolments,
+        tiebreak=StageMeeting.id,
+    )
 
 
 def stage_of(enrolment: Enrolment) -> str:
@@ -171,31 +184,21 @@ def _load_sorts() -> dict[str, tuple[SQLColumnExpression[Any], ...]]:
 LISTS: dict[str, WorkList] = {
     wl.key: wl
     for wl in (
-        WorkList(
-            key="meetings-to-assign",
-            title=_l("Meetings without an assessor"),
-            intro=_l("Stage meetings requested by trainees, waiting for you to name an assessor."),
-            columns=_meeting_columns(_l("Requested"), "requested"),
-            sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "since": (StageMeeting.requested_at,)},
-            default_sort="since",
-            base=lambda _a: pipeline.meetings_without_assessor(),
-            link=_meeting_link,
-            choices=lambda: (scheme_choice(), _cohort_choice()),
-            narrow=_narrow_enrolments,
-            tiebreak=StageMeeting.id,
+        _meeting_list(
+            "meetings-to-assign",
+            _l("Meetings without an assessor"),
+            _l("Stage meetings requested by trainees, waiting for you to name an assessor."),
+            pipeline.meetings_without_assessor,
+            _l("Requested"),
+            StageMeeting.requested_at,
         ),
-        WorkList(
-            key="passes-to-ratify",
-            title=_l("Passes to ratify"),
-            intro=_l("Stage meetings an assessor passed, waiting for your ratification."),
-            columns=_meeting_columns(_l("Passed"), "outcome"),
-            sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "since": (StageMeeting.outcome_at,)},
-            default_sort="since",
-            base=lambda _a: pipeline.passes_to_ratify(),
-            link=_meeting_link,
-            choices=lambda: (scheme_choice(), _cohort_choice()),
-            narrow=_narrow_enrolments,
-            tiebreak=StageMeeting.id,
+        _meeting_list(
+            "passes-to-ratify",
+            _l("Passes to ratify"),
+            _l("Stage meetings an assessor passed, waiting for your ratification."),
+            pipeline.passes_to_ratify,
+            _l("Passed"),
+            StageMeeting.outcome_at,
         ),
         WorkList(
             key="certificates-to-issue",

@@ -1,10 +1,8 @@
 """The people list's filters, order and columns, shared by the page and its CSV download."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import request
-from flask_babel import to_user_timezone
 from sqlalchemy import Select
 
 from app.csv_export import Column
@@ -19,6 +17,7 @@ from app.services.list_queries import (
     SortOrder,
     people_list,
 )
+from app.worklist import day_text
 
 
 def account_label(user: User) -> str:
@@ -28,11 +27,6 @@ def account_label(user: User) -> str:
     return _("active") if user.has_password else _("invited")
 
 
-def local_day(moment: datetime) -> str:
-    """The date of a stored (UTC) time in the viewer's time zone, as YYYY-MM-DD."""
-    return to_user_timezone(moment).date().isoformat()
-
-
 COLUMNS: tuple[Column[User], ...] = (
     Column(_l("Name"), "name", lambda u: u.display_name),
     Column(_l("E-mail"), "email", lambda u: u.email),
@@ -40,7 +34,7 @@ COLUMNS: tuple[Column[User], ...] = (
         _l("Roles"), None, lambda u: ", ".join(str(ROLE_NAMES[r.value]) for r in sorted(u.roles))
     ),
     Column(_l("Account"), None, account_label),
-    Column(_l("Since"), "created", lambda u: local_day(u.created_at)),
+    Column(_l("Since"), "created", lambda u: day_text(u.created_at)),
 )
 
 

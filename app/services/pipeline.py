@@ -106,29 +106,30 @@ def counts_by_scheme_and_stage(trainee_ids: Select[Any] | None = None) -> list[S
     if not statuses:
         return []
     stages = db.session.execute(
-        select(Scheme.id, Scheme.title, Scheme.version, Scheme.revision, Stage)
+        select(Scheme, Stage)
         .join(Stage, Stage.scheme_id == Scheme.id)
         .where(Scheme.id.in_(list(statuses)))
         .order_by(Scheme.title, Scheme.version, Scheme.revision, Stage.number)
     ).all()
-    result: dict[int, SchemeCounts] = {}
-    for scheme_id, title, version, revision, stage in stages:
-        label = f"{title} ({version}, rev. {revision})"
-        counts = result.get(scheme_id) or SchemeCounts(
+    per_scheme: dict[int, list[StageCount]] = {}
+    schemes: dict[int, Scheme] = {}
+    for scheme, stage in stages:
+        schemes[scheme.id] = scheme
+        per_scheme.setdefault(scheme.id, []).append(
+            StageCount(
+                scheme.id, scheme.label, stage.number, stage.title, per_stage.get(stage.id, 0)
+            )
+        )
+    result = {
+        scheme_id: SchemeCounts(
             scheme_id,
-            label,
-            (),
+            schemes[scheme_id].label,
+            tuple(counts),
             statuses[scheme_id].get(EnrolmentStatus.ACCREDITED, 0),
             statuses[scheme_id].get(EnrolmentStatus.WITHDRAWN, 0),
         )
-        entry = StageCount(scheme_id, label, stage.number, stage.title, per_stage.get(stage.id, 0))
-        result[scheme_id] = SchemeCounts(
-            counts.scheme_id,
-            counts.label,
-            (*counts.stages, entry),
-            counts.accredited,
-            counts.withdrawn,
-        )
+        for scheme_id, counts in per_scheme.items()
+    }
     return list(result.values())
 
 
