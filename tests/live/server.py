@@ -1,0 +1,156 @@
+"""Serve the app with gunicorn in its own process, configured as in production, on a database of
+its own that the real migrations built and `seed-demo` filled."""
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+# Signs of a server error in the log or a page, whatever the handler made of it.
+TRACE_MARKERS = ("Traceback (most recent call last)", "Unhandled error on")
+
+
+@dataclass
+class LiveServer:
+    """A running server: its address, the demo accounts and certificates, its log."""
+
+    url: str
+    database_url: str
+    log: Path
+    accounts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    certificates: list[tuple[str, str]] = field(default_factory=list)
+
+    def log_text(self) -> str:
+        """Everything the server wrote so far."""
+        return self.log.read_text(errors="replace")
+
+    def errors_logged(self) -> list[str]:
+        """Lines of the log that show an unhandled error."""
+        return [line for line in self.log_text().splitlines() if _is_trace(line)]
+
+
+def _is_trace(line: str) -> bool:
+    return any(marker in line for marker in TRACE_MARKERS)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _environment(folder: Path, database_url: str, url: str, smtp_port: int) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "ATTUNE_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": database_url,
+        "BASE_URL": url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+        "ISSUER_KEY_FILE": str(folder / "issuer-key.pem"),
+        "ISSUER_CERT_FILE": str(folder / "issuer-cert.pem"),
+        "CLIP_STORAGE_DIR": str(folder / "clips"),
+        "JOBS_BACKEND": "thread",
+        # Counters shared by every worker, as production requires; a prefix of this server's own.
+        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_LIMITS_URI", "redis://127.0.0.1:6379/0"),
+        "RATELIMIT_KEY_PREFIX": f"live-{secrets.token_hex(6)}",
+        # The crawls sign in many times from one address; the limits have tests of their own.
+        "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
+        "LOGIN_LIMIT_PER_ACCOUNT": "10000 per minute",
+        "RESET_LIMIT_PER_ADDRESS": "10000 per minute",
+        "PYTHONUNBUFFERED": "1",
+    }
+    for name in ("FLASK_APP", "FLASK_DEBUG", "REDIS_URL", "TEST_DATABASE_URL"):
+        env.pop(name, None)
+    return env
+
+
+def _flask(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"flask {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def _seed(env: dict[str, str], folder: Path, server: LiveServer) -> None:
+    _flask(env, "db", "upgrade")
+    _flask(env, "certificates", "create-issuer-key", "--dir", str(folder), "--if-missing")
+    for line in _flask(env, "seed-demo", "--force").splitlines():
+        parts = line.split()
+        if parts and parts[0] == "CERTIFICATE":
+            server.certificates.append((parts[1], parts[2]))
+        elif len(parts) == 3 and "@" in parts[1]:
+            # The first account of each role is the one a crawl signs in as.
+            server.accounts.setdefault(parts[0], (parts[1], parts[2]))
+            server.accounts.setdefault(parts[1], (parts[1], parts[2]))
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"gunicorn exited:\n{log.read_text(errors='replace')}")
+        try:
+            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"gunicorn did not answer:\n{log.read_text(errors='replace')}")
+
+
+@contextmanager
+def serve(
+    folder: Path, database_url: str, smtp_port: int, workers: int = 2, threads: int = 2
+) -> Iterator[LiveServer]:
+    """gunicorn with `workers` processes of `threads` threads on a freshly seeded database."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = _environment(folder, database_url, url, smtp_port)
+    server = LiveServer(url=url, database_url=database_url, log=folder / "server.log")
+    _seed(env, folder, server)
+    command = [
+        str(BIN / "gunicorn"),
+        f"--workers={workers}",
+        f"--threads={threads}",
+        f"--bind=127.0.0.1:{port}",
+        "--timeout=120",
+        "--access-logfile=-",
+        "wsgi:app",
+    ]
+    with server.log.open("wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        _wait_until_up(url, process, server.log)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def text_has_trace(body: str) -> bool:
+    """Whether a page shows a stack trace."""
+    return bool(re.search(r"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line", body))
