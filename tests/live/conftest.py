@@ -17,7 +17,7 @@ from tests.smtp_server import Inbox
 def live_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, smtp: Inbox
 ) -> Iterator[LiveServer]:
-    """The app under gunicorn (2 workers × 2 threads), seeded with the demo, for this module.
+    """The app under gunicorn (2 workers, 2 threads each), seeded with the demo, for this module.
     The module fails if the server logged an unhandled error, whatever the tests saw."""
     name = re.sub(r"\W+", "_", f"live_{worker_id()}_{request.module.__name__.split('.')[-1]}")
     folder = tmp_path_factory.mktemp(name)
