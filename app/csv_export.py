@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import Response, stream_with_context
+from flask_babel import get_locale, get_timezone
 from sqlalchemy import Select
 
 from app.extensions import db
@@ -49,7 +50,14 @@ class _Echo:
 def csv_chunks(columns: Sequence[Column[T]], items: Iterable[T]) -> Iterator[str]:
     """The CSV text in chunks: the byte-order mark and header, then rows in batches."""
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
-    yield BOM + writer.writerow([neutralise(column.label) for column in columns])
+    header = [neutralise(column.label) for column in columns]
+    return _chunks(writer, header, columns, items)
+
+
+def _chunks(
+    writer: Any, header: list[str], columns: Sequence[Column[T]], items: Iterable[T]
+) -> Iterator[str]:
+    yield BOM + writer.writerow(header)
     lines: list[str] = []
     for item in items:
         lines.append(writer.writerow([neutralise(column.value(item)) for column in columns]))
@@ -71,6 +79,11 @@ def csv_download(
 ) -> Response:
     """Stream every row of `query` (its first entity, or whole rows with `tuple_rows`) as a CSV
     attachment named `filename`."""
+    # The body is written after the view has returned, when the request's database session is
+    # closed and the signed-in user detached from it: settle now what depends on that user (the
+    # locale and time zone every translated header and cell uses), and the headers themselves.
+    get_locale()
+    get_timezone()
     body = stream_with_context(csv_chunks(columns, _rows(query, tuple_rows)))
     return Response(
         body,
