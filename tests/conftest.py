@@ -4,7 +4,6 @@ per test, a real SMTP server, and signed-in clients."""
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,24 +15,21 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
 from app.extensions import db
+from tests.databases import fresh_database, worker_id
 from tests.factories import DEFAULT_PASSWORD
 from tests.smtp_server import Inbox, start_smtp_server
 
 
-def _database_url(tmp_dir: Path) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'attune-test.db'}"
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An empty database upgraded to head by the real migrations."""
-    url = _database_url(tmp_path_factory.mktemp("db"))
+    """An empty database of this worker's own, upgraded to head by the real migrations: a
+    SQLite file, or a PostgreSQL database beside TEST_DATABASE_URL's (so workers run in
+    parallel on both)."""
+    url = fresh_database(
+        os.environ.get("TEST_DATABASE_URL"), f"suite_{worker_id()}", tmp_path_factory.mktemp("db")
+    )
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
         upgrade()
         db.engine.dispose()
     return url

@@ -90,8 +90,9 @@ def _everything_as_text() -> dict[str, str]:
 
 
 def _tables_mentioning(*needles: str) -> set[str]:
-    """Tables holding any of `needles` as a whole word ("Person 12" is not in "Person 123")."""
-    patterns = [re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.IGNORECASE) for n in needles]
+    """Tables holding any of `needles` as a whole word ("Person 12" is not in "Person 123"), in
+    the same case: the anonymised "Erased person 12" is not the factory's "Person 12"."""
+    patterns = [re.compile(rf"(?<!\w){re.escape(n)}(?!\w)") for n in needles]
     return {
         name
         for name, content in _everything_as_text().items()
