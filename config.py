@@ -22,6 +22,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'attune.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # On SQLite, how long a write waits for another's to finish before "busy, try again".
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     SESSION_COOKIE_HTTPONLY = True

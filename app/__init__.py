@@ -42,6 +42,11 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
     from app.models import User
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        app.config["SQLITE_BUSY_TIMEOUT_MS"],
+    )
     db.init_app(app)
     database.register_engine_settings()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

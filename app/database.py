@@ -1,12 +1,19 @@
-"""Engine-level settings: SQLite enforces foreign keys and honours savepoints like PostgreSQL."""
+"""Engine-level settings. SQLite, the embedded default, is made fit for a server that serves
+several requests at once: write-ahead logging (readers never block the writer, nor it them),
+foreign keys enforced, savepoints honoured like PostgreSQL's, and a bounded wait for the one
+writer's lock; a database still busy after that wait is answered "try again" (app/errors.py)."""
 
 import sqlite3
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 _registered = False
+# What SQLite says when the writer's lock was not free within the wait (SQLITE_BUSY, and
+# SQLITE_BUSY_SNAPSHOT: a transaction that read an older state may not write over a newer one).
+_BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -15,7 +22,9 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # Kept in the file: every later connection, and `flask` commands, use the log too.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 
@@ -32,3 +41,16 @@ def register_engine_settings() -> None:
     event.listen(Engine, "connect", _on_connect)
     event.listen(Engine, "begin", _on_begin)
     _registered = True
+
+
+def engine_options(uri: str, options: dict[str, Any], busy_timeout_ms: int) -> dict[str, Any]:
+    """The engine options for `uri`: on SQLite, how long a writer waits for the lock."""
+    if not uri.startswith("sqlite"):
+        return options
+    connect_args = {**options.get("connect_args", {}), "timeout": busy_timeout_ms / 1000}
+    return {**options, "connect_args": connect_args}
+
+
+def is_busy(error: OperationalError) -> bool:
+    """Whether a database error means "busy, try again" rather than a fault."""
+    return any(message in str(error.orig).lower() for message in _BUSY_MESSAGES)

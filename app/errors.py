@@ -2,9 +2,11 @@
 
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from app.database import is_busy
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
 
@@ -21,6 +23,10 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("That action cannot be done this way.")),
     413: (_l("Too large"), _l("What you sent is larger than Attune accepts. Nothing was saved.")),
     429: (_l("Too many attempts"), _l("Please wait a few minutes before trying again.")),
+    503: (
+        _l("Busy, please try again"),
+        _l("Attune was too busy to save this just now. Nothing was saved; please send it again."),
+    ),
     500: (
         _l("Something went wrong"),
         _l("The error has been logged. Nothing was saved; please try again."),
@@ -47,6 +53,15 @@ def _csrf_error(_error: CSRFError) -> tuple[str, int]:
     )
 
 
+def _database_error(error: OperationalError) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+    if not is_busy(error):
+        return _unexpected(error)
+    db.session.rollback()
+    current_app.logger.warning("Database busy on %s %s", request.method, request.path)
+    page, code = render_error(503)
+    return page, code, {"Retry-After": "2"}
+
+
 def _unexpected(_error: Exception) -> tuple[str, int]:
     db.session.rollback()
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
@@ -57,4 +72,5 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_error)
     app.register_error_handler(Exception, _unexpected)

@@ -49,8 +49,11 @@ def build_portfolio(document_id: int) -> None:
         return
     try:
         data = gather(document.enrolment, local_today())
-        digest = digest_of(data)
-        pdf, pages = html_to_pdf(portfolio_html(data, digest, document.requested_at))
+        digest, requested_at = digest_of(data), document.requested_at
+        # Rendering takes seconds: no transaction stays open meanwhile (on SQLite it would keep
+        # its snapshot, and a later write from it could be refused as stale).
+        db.session.rollback()
+        pdf, pages = html_to_pdf(portfolio_html(data, digest, requested_at))
     except Exception as error:
         db.session.rollback()
         document = db.session.get(PortfolioDocument, document_id)
@@ -58,5 +61,7 @@ def build_portfolio(document_id: int) -> None:
             portfolios.record_failure(document, f"{type(error).__name__}: {error}")
             db.session.commit()
         raise
-    portfolios.record_rendered(document, pdf, pages, digest)
-    db.session.commit()
+    document = db.session.get(PortfolioDocument, document_id)
+    if document is not None and document.status is PortfolioStatus.PREPARING:
+        portfolios.record_rendered(document, pdf, pages, digest)
+        db.session.commit()

@@ -12,15 +12,18 @@ from app.i18n import local_today
 from app.models import User
 from app.services import subject_access
 
-from .archive import build_archive
+from .archive import gather_archive, render_archive
 
 bp = Blueprint("subject_access", __name__)
 
 
 def _send(actor: User, person: User) -> Response:
     today = local_today()
-    content, portfolios = build_archive(person, today)
-    subject_access.record_export(actor, person, portfolios)
+    archive = gather_archive(person, today)
+    # No transaction stays open while the portfolios render; the export is recorded after.
+    db.session.rollback()
+    content = render_archive(archive)
+    subject_access.record_export(actor, person, len(archive.portfolios))
     db.session.commit()
     response = send_file(
         io.BytesIO(content),

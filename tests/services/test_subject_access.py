@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import CaseSetting, Enrolment, PortfolioDocument, PortfolioStatus, User
 from app.services import accounts, cases, reflections, subject_access
 from app.services.portfolio_data import digest_of, gather
-from app.subject_access.archive import portfolio_pdf
+from app.subject_access.archive import gather_archive
 from tests.factories import enrolled_trainee
 from tests.portfolio_world import HOLDER, LABEL, PRIVATE, SHARED, build_portfolio_world
 from tests.signoff_world import TODAY
@@ -110,4 +110,4 @@ def test_a_ready_cached_portfolio_is_reused(world):
     )
     db.session.add(document)
     db.session.flush()
-    assert portfolio_pdf(enrolment, TODAY) == b"%PDF-1.7 cached"
+    assert list(gather_archive(trainee, TODAY).portfolios.values()) == [b"%PDF-1.7 cached"]
