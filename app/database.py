@@ -4,8 +4,11 @@ foreign keys enforced, savepoints honoured like PostgreSQL's, and a bounded wait
 writer's lock; a database still busy after that wait is answered "try again" (app/errors.py)."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
@@ -30,7 +33,29 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _on_begin(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+
+
+def _reads_only() -> bool:
+    """Whether this transaction belongs to a GET or HEAD request, which reads. Anything else (a
+    form, a job, a command) takes the writer's lock when it begins, waiting for it if need be:
+    SQLite refuses at once, without waiting, a write from a transaction that began reading
+    before another's commit. (The few GETs that record an audit entry may be told to retry.)"""
+    if has_app_context() and g.get("database_reads_only"):
+        return True
+    return has_request_context() and request.method in ("GET", "HEAD")
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Transactions begun inside only read, so they never wait for, nor take, the writer's
+    lock (while a PDF renders, or while the "busy" page is shown)."""
+    before = g.get("database_reads_only", False)
+    g.database_reads_only = True
+    try:
+        yield
+    finally:
+        g.database_reads_only = before
 
 
 def register_engine_settings() -> None:

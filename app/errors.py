@@ -6,7 +6,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from app.database import is_busy
+from app.database import is_busy, reading_only
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
 
@@ -58,7 +58,9 @@ def _database_error(error: OperationalError) -> tuple[str, int] | tuple[str, int
         return _unexpected(error)
     db.session.rollback()
     current_app.logger.warning("Database busy on %s %s", request.method, request.path)
-    page, code = render_error(503)
+    # The page reads the signed-in person again; that must not wait for the busy writer.
+    with reading_only():
+        page, code = render_error(503)
     return page, code, {"Retry-After": "2"}
 
 

@@ -26,11 +26,16 @@ def test_a_long_reader_does_not_block_a_writer(tmp_path):
         with db.engine.begin() as setup:
             setup.execute(text("CREATE TABLE notes (body TEXT)"))
             setup.execute(text("INSERT INTO notes VALUES ('before')"))
-        with db.engine.connect() as reader, db.engine.connect() as writer:
+        # A page being read (GET) while a form is saved (POST).
+        with (
+            db.engine.connect() as reader,
+            db.engine.connect() as writer,
+            app.test_request_context("/", method="GET"),
+        ):
             # The reader's transaction stays open (a portfolio rendering, a CSV streaming).
             reader.begin()
             assert reader.execute(text("SELECT count(*) FROM notes")).scalar() == 1
-            with writer.begin():
+            with app.test_request_context("/", method="POST"), writer.begin():
                 writer.execute(text("INSERT INTO notes VALUES ('while reading')"))
             # The reader keeps its snapshot; a new transaction sees the write.
             assert reader.execute(text("SELECT count(*) FROM notes")).scalar() == 1

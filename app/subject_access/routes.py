@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import Action, requires
+from app.database import reading_only
 from app.extensions import db
 from app.i18n import local_today
 from app.models import User
@@ -20,9 +21,11 @@ bp = Blueprint("subject_access", __name__)
 def _send(actor: User, person: User) -> Response:
     today = local_today()
     archive = gather_archive(person, today)
-    # No transaction stays open while the portfolios render; the export is recorded after.
+    # No write lock is held while the portfolios render; the export is recorded after.
     db.session.rollback()
-    content = render_archive(archive)
+    with reading_only():
+        content = render_archive(archive)
+        db.session.rollback()
     subject_access.record_export(actor, person, len(archive.portfolios))
     db.session.commit()
     response = send_file(

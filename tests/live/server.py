@@ -104,14 +104,14 @@ def _seed(env: dict[str, str], folder: Path, server: LiveServer) -> None:
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"gunicorn exited:\n{log.read_text(errors='replace')}")
         try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+            if requests.get(f"{url}/healthz", timeout=10).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.2)
     raise AssertionError(f"gunicorn did not answer:\n{log.read_text(errors='replace')}")
