@@ -215,14 +215,16 @@ def upload_clip(film_id: int) -> tuple[str, int] | Response:
 @bp.get("/films/<int:film_id>/clip")
 @requires(Action.VIEW_CLIP)
 def clip(film_id: int) -> Response:
-    """Serve the clip with range requests; each viewing (not each range) is audited."""
+    """Serve the clip with range requests; each viewing (not each range request) is audited."""
     film = load_or_404(Film, film_id, Action.VIEW_EVIDENCE)
     # Outside the consent's scopes a clip answers as if it did not exist.
     if not film.has_clip or film.clip_key is None or not can_current(Action.VIEW_CLIP, film):
         abort(404)
-    range_header = request.headers.get("Range", "")
-    if not range_header or range_header.replace(" ", "").startswith("bytes=0-"):
-        clips.record_view(current_user._get_current_object(), film)
+    # Every delivery of the bytes is covered by a viewing in the audit log, however ranged.
+    byte_range = request.headers.get("Range", "")
+    if request.method == "GET" and clips.record_view(
+        current_user._get_current_object(), film, byte_range
+    ):
         db.session.commit()
     response = send_file(
         clip_storage().path(film.clip_key),

@@ -1,11 +1,13 @@
 """Short clips uploaded to a film: stored by stream, checked by their bytes, viewed on record."""
 
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
 import filetype
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Film, User
+from app.models import AuditEvent, Film, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import RuleViolation
@@ -55,6 +57,27 @@ def remove_clip(actor: User, film: Film, storage: ClipStorage, rule: str = "by h
     audit.record(actor, "clip.deleted", "film", film.id, after={"rule": rule})
 
 
-def record_view(actor: User, film: Film) -> None:
-    """Every view of a clip is in the audit log."""
-    audit.record(actor, "clip.viewed", "film", film.id)
+# A player fetches a clip in many ranged requests (from the start, the end, or a byte it seeks
+# to); one viewing is a person's deliveries of one clip until this long passes unrecorded.
+VIEWING = timedelta(minutes=30)
+
+
+def record_view(actor: User, film: Film, byte_range: str = "", now: datetime | None = None) -> bool:
+    """Audit a delivery of a clip's bytes, whatever range it asks for: once per viewing. True
+    when this delivery began a new viewing (and was recorded)."""
+    since = (now or utcnow()) - VIEWING
+    recorded = db.session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.action == "clip.viewed",
+            AuditEvent.subject_type == "film",
+            AuditEvent.subject_id == film.id,
+            AuditEvent.actor_id == actor.id,
+            AuditEvent.occurred_at >= since,
+        )
+        .limit(1)
+    )
+    if recorded is not None:
+        return False
+    audit.record(actor, "clip.viewed", "film", film.id, after={"range": byte_range[:100] or None})
+    return True

@@ -156,6 +156,36 @@ def test_clip_is_served_with_ranges_and_each_viewing_audited(app, client, world)
     assert views == 1
 
 
+def _views_by(app, email):
+    with committed(app):
+        return db.session.scalars(
+            select(AuditEvent)
+            .join(AuditEvent.actor)
+            .where(AuditEvent.action == "clip.viewed", AuditEvent.actor.has(email=email))
+        ).all()
+
+
+@pytest.mark.parametrize("first_range", ["bytes=-100", "bytes=00-", "bytes=1-", "bytes=5000-5999"])
+def test_a_viewing_that_begins_anywhere_in_the_clip_is_audited_once(
+    app, client, world, first_range
+):
+    trainee = app.test_client()
+    sign_in(trainee, world.trainee)
+    data = mp4_bytes(150_000)
+    assert _upload(trainee, world, data).status_code == 302
+    sign_in(client, world.supervisor)
+
+    first = _clip(client, world, headers={"Range": first_range})
+    assert first.status_code == 206 and len(first.data) > 0
+    for later in ("bytes=0-", "bytes=70000-", "bytes=-10", None):
+        _clip(client, world, headers={"Range": later} if later else {})
+
+    views = _views_by(app, world.supervisor)
+    assert len(views) == 1
+    assert views[0].after == {"range": first_range}
+    assert views[0].subject_id == world.film_id
+
+
 def test_clip_follows_consent_scopes(app, client, world):
     trainee = app.test_client()
     sign_in(trainee, world.trainee)
