@@ -38,9 +38,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this application."""
-    from app import database, i18n, storage
+    from app import database, i18n, signed_in, storage
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
-    from app.models import User
 
     db.init_app(app)
     database.register_engine_settings()
@@ -55,11 +54,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = i18n.lazy_gettext("Please sign in to see this page.")
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    login_manager.user_loader(signed_in.load_user)
+    signed_in.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

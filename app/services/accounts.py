@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models import AuthToken, TokenPurpose, User
+from app.models import AuthToken, LoginSession, TokenPurpose, User
 from app.models.base import utcnow
-from app.services import audit
+from app.services import audit, login_sessions
 from app.services.errors import RuleViolation
 
 MIN_PASSWORD_LENGTH = 10
@@ -69,20 +69,34 @@ def check_password_rules(password: str, email: str) -> None:
         raise RuleViolation("Your password cannot be your e-mail address.", "password")
 
 
-def set_password(actor: User | None, user: User, password: str) -> None:
-    """Hash and store a new password; audited without the secret."""
+def set_password(
+    actor: User | None, user: User, password: str, keep: LoginSession | None = None
+) -> None:
+    """Hash and store a new password and end every session of the person but `keep` (whoever
+    knew the old password may be signed in elsewhere); audited without the secret."""
     check_password_rules(password, user.email)
     had_password = user.password_hash is not None
     user.password_hash = generate_password_hash(password)
     db.session.flush()
-    audit.record(actor, "user.password_set", "user", user.id, {"had_password": had_password})
+    ended = login_sessions.end_all(user, keep)
+    audit.record(
+        actor,
+        "user.password_set",
+        "user",
+        user.id,
+        {"had_password": had_password},
+        {"sessions_ended": ended},
+    )
 
 
-def change_own_password(user: User, current: str, new: str) -> User:
-    """A signed-in person changes their password, proving they know the current one."""
+def change_own_password(
+    user: User, current: str, new: str, keep: LoginSession | None = None
+) -> User:
+    """A signed-in person changes their password, proving they know the current one; their
+    other sessions end, the one they did it from (`keep`) stays signed in."""
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise RuleViolation("That is not your current password.", "current_password")
-    set_password(user, user, new)
+    set_password(user, user, new, keep)
     return user
 
 
