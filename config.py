@@ -28,6 +28,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # HSTS is sent (over HTTPS) in production only; redirecting plain HTTP is left to the TLS
+    # proxy unless FORCE_HTTPS asks the app to do it.
+    HSTS_ENABLED = False
+    FORCE_HTTPS = _env_bool("FORCE_HTTPS", False)
     WTF_CSRF_ENABLED = True
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
@@ -113,6 +117,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_ENABLED = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
 
     @staticmethod

@@ -122,9 +122,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """After each successful change, e-mail the notifications it created."""
-    from app import notify_mail
+    """Security headers on every response; after each successful change, e-mail the
+    notifications it created."""
+    from app import notify_mail, security_headers
 
+    security_headers.init_app(app)
     notify_mail.init_app(app)
 
 
