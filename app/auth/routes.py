@@ -15,29 +15,15 @@ from app.models import TokenPurpose
 from app.services import accounts
 from app.signed_in import sign_in, sign_out
 
+from .devices import remember_device
 from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm
+from .limits import sign_in_limits
 
 bp = Blueprint("auth", __name__)
 
 
-def _account_key() -> str:
-    return "account:" + accounts.normalise_email(request.form.get("email", ""))
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
+@sign_in_limits
 @public
 def login() -> tuple[str, int] | Response:
     """Sign in with e-mail and password."""
@@ -49,7 +35,8 @@ def login() -> tuple[str, int] | Response:
         if user is not None:
             sign_in(user)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+            target = safe_next(request.args.get("next")) or url_for("home.index")
+            return remember_device(redirect(target), user.email)
         form.form_errors.append(_("That e-mail address and password do not match an account."))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -102,7 +89,7 @@ def _choose_password(raw: str, purpose: TokenPurpose, template: str) -> tuple[st
         sign_in(user)
         db.session.commit()
         flash(_("Your password is set. Welcome to Attune."), "success")
-        return redirect(url_for("home.index"))
+        return remember_device(redirect(url_for("home.index")), user.email)
     page = render_template(template, form=form, user=check.token.user if check.token else None)
     return page, 422 if form.errors else 200
 
