@@ -4,12 +4,14 @@ import uuid
 
 import pytest
 import redis
+import requests
 
 from app import create_app
 from app.extensions import db
 from app.models import Role
 from tests.conftest import committed, sign_in
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.live_server import served
 from tests.redis_available import redis_available
 
 
@@ -189,3 +191,17 @@ def test_limits_are_shared_between_app_servers_through_redis(app_settings, app):
         for server in (first, second):
             with server.app_context():
                 db.engine.dispose()
+
+
+def test_over_http_the_owners_browser_gets_in_while_a_stranger_gets_429(app, person):
+    with served(app) as base:
+        owner = requests.Session()
+        form = {"email": "tess@example.org", "password": DEFAULT_PASSWORD}
+        assert owner.post(f"{base}/login", data=form, allow_redirects=False).status_code == 302
+        owner.post(f"{base}/logout", allow_redirects=False)
+        stranger = requests.Session()
+        wrong = {**form, "password": "wrong password"}
+        codes = [stranger.post(f"{base}/login", data=wrong).status_code for _ in range(4)]
+        assert codes == [422, 422, 422, 429]
+        assert stranger.post(f"{base}/login", data=form).status_code == 429
+        assert owner.post(f"{base}/login", data=form, allow_redirects=False).status_code == 302
