@@ -14,7 +14,11 @@ _NO_PERSON = frozenset({"static", "health.healthz"})
 
 
 def sign_in(user: User) -> None:
-    """Start a server-side session for `user` in this browser (the caller commits)."""
+    """Start a server-side session for `user` in this browser, ending the one it had (say,
+    someone else's, before following an invitation); the caller commits."""
+    previous = current_login()
+    if previous is not None:
+        login_sessions.end(previous)
     raw = login_sessions.start(user, request.headers.get("User-Agent", ""))
     login_user(user)
     session[SESSION_KEY] = raw

@@ -141,3 +141,22 @@ def test_a_remember_me_cookie_alone_signs_nobody_in(app, person):
     browser = app.test_client()
     browser.set_cookie("remember_token", forged)
     assert browser.get("/account").headers["Location"].startswith("/login")
+
+
+def test_following_a_link_while_signed_in_ends_the_earlier_session(app, client, person, mailbox):
+    from sqlalchemy import func, select
+
+    from app.models import LoginSession
+
+    sign_in(client, "tess@example.org")
+    captured = client.get_cookie("session").value
+    with committed(app):
+        make_user(Role.COORDINATOR, email="cleo@example.org", name="Cleo")
+    client.post("/password/forgot", data={"email": "cleo@example.org"})
+    [message] = mailbox.to("cleo@example.org")
+    path = re.search(r"http://attune\.test(/password/reset/\S+)", mailbox.body(message)).group(1)
+    client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert "Cleo" in client.get("/account").get_data(as_text=True)
+    assert not _signed_in(_replay(app, captured))
+    with committed(app):
+        assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 1
