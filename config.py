@@ -30,15 +30,29 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # HSTS is sent (over HTTPS) in production only; redirecting plain HTTP is left to the TLS
+    # proxy unless FORCE_HTTPS asks the app to do it.
+    HSTS_ENABLED = False
+    FORCE_HTTPS = _env_bool("FORCE_HTTPS", False)
     WTF_CSRF_ENABLED = True
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    # memory:// counts in each process: fine for one, useless across several (see limit_storage).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "attune")
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # How many processes serve the app (gunicorn reads the same variable for its workers).
+    WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "1"))
+    # Failed sign-ins only. A browser that has signed in to the account before (its device
+    # cookie) is held only by the per-device limit, so strangers cannot lock the owner out.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = os.environ.get(
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "5 per 15 minutes"
+    )
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "20 per hour")
+    LOGIN_LIMIT_PER_DEVICE = os.environ.get("LOGIN_LIMIT_PER_DEVICE", "10 per 15 minutes")
+    DEVICE_COOKIE_DAYS = int(os.environ.get("DEVICE_COOKIE_DAYS", "365"))
     RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "10 per hour")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -116,6 +130,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_ENABLED = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
 
     @staticmethod
@@ -128,6 +143,21 @@ class ProductionConfig(Config):
             )
         if not settings.get("SQLALCHEMY_DATABASE_URI"):
             raise RuntimeError("Production needs DATABASE_URL, e.g. postgresql+psycopg://...")
+        problem = limit_storage_problem(settings, int(settings.get("WEB_CONCURRENCY") or 1))
+        if problem:
+            raise RuntimeError(problem)
+
+
+def limit_storage_problem(settings: dict, processes: int) -> str | None:
+    """Why the rate-limit storage cannot work for this many server processes, or None."""
+    uri = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if processes > 1 and settings.get("RATELIMIT_ENABLED", True) and uri.startswith("memory://"):
+        return (
+            f"{processes} server processes with RATELIMIT_STORAGE_URI={uri}: each process would "
+            "count sign-in attempts on its own, multiplying every limit. Set "
+            "RATELIMIT_STORAGE_URI=redis://HOST:6379 (shared by every process), or run one worker."
+        )
+    return None
 
 
 CONFIGS = {

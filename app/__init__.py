@@ -38,9 +38,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this application."""
-    from app import database, i18n, storage
+    from app import database, i18n, signed_in, storage
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
-    from app.models import User
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"],
@@ -60,11 +59,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = i18n.lazy_gettext("Please sign in to see this page.")
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    login_manager.user_loader(signed_in.load_user)
+    signed_in.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -131,9 +127,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """After each successful change, e-mail the notifications it created."""
-    from app import notify_mail
+    """Security headers on every response; after each successful change, e-mail the
+    notifications it created."""
+    from app import notify_mail, security_headers
 
+    security_headers.init_app(app)
     notify_mail.init_app(app)
 
 

@@ -74,6 +74,7 @@ def test_create_user_without_password_sends_an_invitation(app, run, mailbox):
     [
         (["taken@example.org", "--role", "trainee"], "already uses this e-mail"),
         (["x@example.org", "--role", "trainee", "--password", "short"], "at least 10"),
+        (["x@example.org", "--role", "trainee", "--password", "password123"], "easy to guess"),
         (["x@example.org", "--role", "king"], "Invalid value for '--role'"),
         (["x@example.org"], "Missing option '--role'"),
     ],

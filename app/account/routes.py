@@ -8,6 +8,7 @@ from app.authz import Action, requires
 from app.forms import apply_service
 from app.i18n import gettext as _
 from app.services import accounts, people
+from app.signed_in import current_login
 
 from .forms import ChangePasswordForm, ProfileForm
 
@@ -39,13 +40,13 @@ def profile() -> tuple[str, int] | Response:
 @bp.post("/password")
 @requires(Action.EDIT_OWN_ACCOUNT)
 def change_password() -> tuple[str, int] | Response:
-    """Change one's password."""
+    """Change one's password; one's other sessions end, this one stays signed in."""
     user = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit() and apply_service(
         form,
         lambda: accounts.change_own_password(
-            user, form.current_password.data or "", form.password.data or ""
+            user, form.current_password.data or "", form.password.data or "", current_login()
         ),
     ):
         flash(_("Your password is changed."), "success")

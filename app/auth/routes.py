@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import public
@@ -13,30 +13,17 @@ from app.forms import apply_service, safe_next
 from app.i18n import gettext as _
 from app.models import TokenPurpose
 from app.services import accounts
+from app.signed_in import sign_in, sign_out
 
+from .devices import remember_device
 from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm
+from .limits import sign_in_limits
 
 bp = Blueprint("auth", __name__)
 
 
-def _account_key() -> str:
-    return "account:" + accounts.normalise_email(request.form.get("email", ""))
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
+@sign_in_limits
 @public
 def login() -> tuple[str, int] | Response:
     """Sign in with e-mail and password."""
@@ -46,8 +33,10 @@ def login() -> tuple[str, int] | Response:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            login_user(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+            sign_in(user)
+            db.session.commit()
+            target = safe_next(request.args.get("next")) or url_for("home.index")
+            return remember_device(redirect(target), user.email)
         form.form_errors.append(_("That e-mail address and password do not match an account."))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -55,8 +44,9 @@ def login() -> tuple[str, int] | Response:
 @bp.post("/logout")
 @public
 def logout() -> Response:
-    """Sign out."""
-    logout_user()
+    """Sign out: the session ends on the server too, so a copy of the cookie is worthless."""
+    sign_out()
+    db.session.commit()
     flash(_("You are signed out."), "success")
     return redirect(url_for("auth.login"))
 
@@ -96,9 +86,10 @@ def _choose_password(raw: str, purpose: TokenPurpose, template: str) -> tuple[st
         form, lambda: accounts.use_link(raw, purpose, form.password.data or "")
     )
     if user:
-        login_user(user)
+        sign_in(user)
+        db.session.commit()
         flash(_("Your password is set. Welcome to Attune."), "success")
-        return redirect(url_for("home.index"))
+        return remember_device(redirect(url_for("home.index")), user.email)
     page = render_template(template, form=form, user=check.token.user if check.token else None)
     return page, 422 if form.errors else 200
 

@@ -23,6 +23,7 @@ from app.models.enums import (
     TokenPurpose,
 )
 from app.models.film import Cycle, Film, Moment
+from app.models.login_session import LoginSession
 from app.models.milestone import Milestone, Pause
 from app.models.portfolio import PortfolioDocument
 from app.models.scheme import Element, Framework, Principle, Requirement, Scheme, Stage
@@ -52,6 +53,7 @@ __all__ = [
     "Film",
     "FilmKind",
     "Framework",
+    "LoginSession",
     "MeetingStatus",
     "Milestone",
     "MilestoneKind",

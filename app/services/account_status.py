@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, AuthToken, Enrolment, Role, User, UserRole
 from app.models.base import utcnow
-from app.services import audit
+from app.services import audit, login_sessions
 from app.services.dashboards import current_supervisees
 from app.services.errors import RuleViolation
 
@@ -68,6 +68,7 @@ def deactivate_person(actor: User, person: User, reason: str) -> list[Enrolment]
     person.active = False
     cancelled = cancel_links(person)
     db.session.flush()
+    ended = login_sessions.end_all(person)
     audit.record(
         actor,
         "user.deactivated",
@@ -78,6 +79,7 @@ def deactivate_person(actor: User, person: User, reason: str) -> list[Enrolment]
             "active": False,
             "reason": reason,
             "links_cancelled": cancelled,
+            "sessions_ended": ended,
             "supervising_enrolment_ids": [e.id for e in supervisees],
         },
     )

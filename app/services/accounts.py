@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models import AuthToken, TokenPurpose, User
+from app.models import AuthToken, LoginSession, TokenPurpose, User
 from app.models.base import utcnow
-from app.services import audit
+from app.services import audit, login_sessions, password_strength
 from app.services.errors import RuleViolation
 
 MIN_PASSWORD_LENGTH = 10
@@ -59,30 +59,48 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def check_password_rules(password: str, email: str) -> None:
-    """Refuse passwords that are too short, too long or the e-mail address itself."""
+def check_password_rules(password: str, email: str, name: str = "") -> None:
+    """Refuse passwords that are too short, too long, the e-mail address itself, or easy to
+    guess (common, repetitive, or built from the person's name or address)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise RuleViolation(f"Use at least {MIN_PASSWORD_LENGTH} characters.", "password")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise RuleViolation(f"Use at most {MAX_PASSWORD_LENGTH} characters.", "password")
     if password.strip().lower() == normalise_email(email):
         raise RuleViolation("Your password cannot be your e-mail address.", "password")
+    weakness = password_strength.weakness(password, email, name)
+    if weakness is not None:
+        raise RuleViolation(weakness, "password")
 
 
-def set_password(actor: User | None, user: User, password: str) -> None:
-    """Hash and store a new password; audited without the secret."""
-    check_password_rules(password, user.email)
+def set_password(
+    actor: User | None, user: User, password: str, keep: LoginSession | None = None
+) -> None:
+    """Hash and store a new password and end every session of the person but `keep` (whoever
+    knew the old password may be signed in elsewhere); audited without the secret."""
+    check_password_rules(password, user.email, user.display_name)
     had_password = user.password_hash is not None
     user.password_hash = generate_password_hash(password)
     db.session.flush()
-    audit.record(actor, "user.password_set", "user", user.id, {"had_password": had_password})
+    ended = login_sessions.end_all(user, keep)
+    audit.record(
+        actor,
+        "user.password_set",
+        "user",
+        user.id,
+        {"had_password": had_password},
+        {"sessions_ended": ended},
+    )
 
 
-def change_own_password(user: User, current: str, new: str) -> User:
-    """A signed-in person changes their password, proving they know the current one."""
+def change_own_password(
+    user: User, current: str, new: str, keep: LoginSession | None = None
+) -> User:
+    """A signed-in person changes their password, proving they know the current one; their
+    other sessions end, the one they did it from (`keep`) stays signed in."""
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise RuleViolation("That is not your current password.", "current_password")
-    set_password(user, user, new)
+    set_password(user, user, new, keep)
     return user
 
 
@@ -137,7 +155,7 @@ def use_link(raw: str, purpose: TokenPurpose, password: str) -> User:
     result = check_link(raw, purpose)
     if result.state is not LinkState.VALID or result.token is None:
         raise RuleViolation(f"This link is {result.state.value}.")
-    check_password_rules(password, result.token.user.email)
+    check_password_rules(password, result.token.user.email, result.token.user.display_name)
     # Claim the link atomically: of two simultaneous submissions only one gets it.
     claimed = db.session.execute(
         update(AuthToken)

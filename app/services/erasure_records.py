@@ -32,6 +32,7 @@ from app.models import (
     EnrolmentStage,
     EvidenceLock,
     Film,
+    LoginSession,
     Milestone,
     Moment,
     Notification,
@@ -69,6 +70,7 @@ ADDRESSED_TO: tuple[InstrumentedAttribute[Any], ...] = (
     Notification.user_id,
     DigestSent.user_id,
     AuthToken.user_id,
+    LoginSession.user_id,
     UserRole.user_id,
     CohortMember.user_id,
 )

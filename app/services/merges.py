@@ -25,6 +25,7 @@ from app.models import (
     Enrolment,
     EnrolmentStage,
     Film,
+    LoginSession,
     Milestone,
     Moment,
     Notification,
@@ -40,7 +41,7 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services import accounts, audit, evidence_locks
+from app.services import accounts, audit, evidence_locks, login_sessions
 from app.services.account_status import (
     MERGED,
     cancel_links,
@@ -74,6 +75,8 @@ KEPT: tuple[InstrumentedAttribute[Any], ...] = (
     UserRole.user_id,
     AuthToken.user_id,
     DigestSent.user_id,
+    # Ended at the merge (the duplicate is deactivated), never moved to the kept account.
+    LoginSession.user_id,
 )
 # Where each kind of evidence a sign-off covers belongs to an enrolment.
 _ENROLMENT_OF: dict[str, Any] = {
@@ -256,6 +259,7 @@ def merge_people(actor: User, keep: User, duplicate: User, note: str) -> MergeRe
     duplicate.active = False
     cancel_links(duplicate)
     db.session.flush()
+    sessions_ended = login_sessions.end_all(duplicate)
     result = _move(keep, duplicate)
     # The bulk updates bypassed the objects in the session: read them afresh.
     db.session.expire_all()
@@ -274,6 +278,7 @@ def merge_people(actor: User, keep: User, duplicate: User, note: str) -> MergeRe
             "duplicate_active": False,
             "moved": result.moved,
             "kept_sealed": result.kept_sealed,
+            "duplicate_sessions_ended": sessions_ended,
             "note": note,
         },
     )

@@ -63,7 +63,7 @@ def create_person(
     email = accounts.normalise_email(email)
     _check(email, display_name, role_set, grade)
     if password is not None:
-        accounts.check_password_rules(password, email)
+        accounts.check_password_rules(password, email, display_name)
     user = User(
         email=email,
         display_name=display_name.strip(),

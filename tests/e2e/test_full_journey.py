@@ -47,16 +47,28 @@ class Journey:
 
     def __init__(self, live: LiveApp, browser: Browser, steps: Steps, axe: Axe) -> None:
         self.live, self.browser, self.steps, self.axe = live, browser, steps, axe
+        self.blocked: list[str] = []
 
     def step(self, page: Page, label: str, check: bool = True) -> None:
-        """Check the page with axe-core (unless it was, as another step), keep its screenshot."""
+        """Check the page with axe-core (unless it was, as another step) and that the browser
+        blocked nothing under the Content-Security-Policy; keep its screenshot."""
         if check:
             self.axe.check(page, label)
+        assert self.blocked == [], f"blocked by the CSP on {label}: {self.blocked}"
         self.steps.shot(page, label)
 
     def new_page(self) -> Page:
         """A page in a browser context of its own (its own cookies)."""
-        return self.browser.new_context().new_page()
+        page = self.browser.new_context().new_page()
+        page.on(
+            "console",
+            lambda message: (
+                self.blocked.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
 
 
 def day(today: date, days_ago: int) -> str:

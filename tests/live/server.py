@@ -69,6 +69,8 @@ def _environment(folder: Path, database_url: str, url: str, smtp_port: int) -> d
         # The crawls sign in many times from one address; the limits have tests of their own.
         "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
         "LOGIN_LIMIT_PER_ACCOUNT": "10000 per minute",
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS": "10000 per minute",
+        "LOGIN_LIMIT_PER_DEVICE": "10000 per minute",
         "RESET_LIMIT_PER_ADDRESS": "10000 per minute",
         "PYTHONUNBUFFERED": "1",
     }

@@ -1,0 +1,71 @@
+"""Signed-in browsers kept on the server: one starts at sign-in and ends at sign-out, and the
+others end when the password changes or the account is deactivated, so a session cookie
+captured earlier stops working."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import LoginSession, User
+from app.models.base import utcnow
+from app.services import audit
+
+MAX_USER_AGENT = 255
+# last_seen_at is written at most this often, not on every request.
+SEEN_EVERY = timedelta(minutes=5)
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def start(user: User, user_agent: str) -> str:
+    """Record a new signed-in browser for `user`; returns the secret its cookie carries."""
+    raw = secrets.token_urlsafe(32)
+    login = LoginSession(
+        user_id=user.id, token_hash=_digest(raw), user_agent=user_agent[:MAX_USER_AGENT]
+    )
+    db.session.add(login)
+    db.session.flush()
+    audit.record(user, "user.signed_in", "user", user.id, after={"session_id": login.id})
+    return raw
+
+
+def find(raw: str) -> LoginSession | None:
+    """The live session with this secret, with its person (one query), or None."""
+    return db.session.scalar(
+        select(LoginSession)
+        .options(joinedload(LoginSession.user))
+        .where(LoginSession.token_hash == _digest(raw))
+    )
+
+
+def touch(login: LoginSession) -> bool:
+    """Note that the session is in use (at most every few minutes); True when it was written."""
+    now = utcnow()
+    if now - login.last_seen_at < SEEN_EVERY:
+        return False
+    login.last_seen_at = now
+    db.session.flush()
+    return True
+
+
+def end(login: LoginSession) -> None:
+    """Sign one browser out: its cookie no longer signs anyone in."""
+    user, session_id = login.user, login.id
+    db.session.delete(login)
+    db.session.flush()
+    audit.record(user, "user.signed_out", "user", user.id, before={"session_id": session_id})
+
+
+def end_all(user: User, keep: LoginSession | None = None) -> int:
+    """End every session of `user` except `keep`; how many ended (the caller audits why)."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep is not None:
+        query = query.where(LoginSession.id != keep.id)
+    ended = db.session.execute(query, execution_options={"synchronize_session": "fetch"})
+    return int(ended.rowcount)  # type: ignore[attr-defined]
