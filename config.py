@@ -41,7 +41,8 @@ class Config:
     # memory:// counts in each process: fine for one, useless across several (see limit_storage).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "attune")
+    # Several installations may share one Redis (the live test servers do).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     # How many processes serve the app (gunicorn reads the same variable for its workers).
     WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "1"))
     # Failed sign-ins only. A browser that has signed in to the account before (its device

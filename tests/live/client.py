@@ -35,6 +35,9 @@ class Browser:
         kwargs.setdefault("allow_redirects", False)
         kwargs.setdefault("timeout", 60)
         headers = dict(kwargs.pop("headers", None) or {})
+        # A new connection each time: a kept-alive one that the server closes just as a POST
+        # is sent is reset, which browsers retry and requests does not.
+        headers.setdefault("Connection", "close")
         cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
         if cookies:
             headers["Cookie"] = cookies
