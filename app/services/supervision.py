@@ -13,6 +13,13 @@ from app.services.evidence_locks import ensure_unlocked
 from app.services.evidence_rules import check_not_future, check_text
 
 MAX_MINUTES = 24 * 60
+# What a session's notifications ask for: its supervisor to decide, its trainee to correct it.
+TASKS = ("session_to_confirm", "session_returned")
+
+
+def page_link(session: SupervisionSession) -> str:
+    """The session's page, as its notifications link to it."""
+    return notifications.link_to("supervision.show", session_id=session.id)
 
 
 @dataclass(frozen=True)
@@ -100,12 +107,14 @@ def save_session(
         audit.record(actor, "session.logged", "session", session.id, after=_snapshot(session))
     else:
         audit.record(actor, "session.updated", "session", session.id, before, _snapshot(session))
+        # The returned session is corrected, and the request to confirm it is replaced below.
+        notifications.resolve(TASKS, page_link(session))
     notifications.notify(
         [details.supervisor],
         "session_to_confirm",
         f"{enrolment.trainee.display_name} logged a session of {details.held_on.isoformat()} "
         "for you to confirm.",
-        notifications.link_to("supervision.show", session_id=session.id),
+        page_link(session),
     )
     return session
 
@@ -147,6 +156,7 @@ def confirm_session(
         _write_notes(actor, session, notes)
     session.status, session.decided_at = SessionStatus.CONFIRMED, utcnow()
     db.session.flush()
+    notifications.resolve(["session_to_confirm"], page_link(session))
     audit.record(
         actor,
         "session.confirmed",
@@ -172,6 +182,7 @@ def return_session(
     session.status, session.decided_at = SessionStatus.RETURNED, utcnow()
     session.return_reason = reason.strip()
     db.session.flush()
+    notifications.resolve(["session_to_confirm"], page_link(session))
     audit.record(
         actor,
         "session.returned",
@@ -184,7 +195,7 @@ def return_session(
         [session.enrolment.trainee],
         "session_returned",
         f"Your session of {session.held_on.isoformat()} was returned: {session.return_reason}",
-        notifications.link_to("supervision.show", session_id=session.id),
+        page_link(session),
     )
     return session
 

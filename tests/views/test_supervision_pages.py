@@ -314,3 +314,15 @@ def test_list_page_uses_the_same_queries_for_1_and_30_sessions(app, client, worl
         page = client.get(path).get_data(as_text=True)
     assert "Page 1 of 2" in page
     assert one and len(one) == len(thirty)
+
+
+def test_the_request_to_confirm_stops_being_new_once_the_session_is_confirmed(app, client, world):
+    session_id = _log(app, world)
+    sign_in(client, world.second.email)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Notifications (1)" in page and page.count('class="badge">New<') == 1
+    assert client.post(f"/sessions/{session_id}/decide", data=CONFIRM).status_code == 302
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Notifications (" not in page and 'class="badge">New<' not in page
+    assert '<span class="badge badge-done">Done</span>' in page
+    assert f'<a href="/sessions/{session_id}">' in page
