@@ -207,7 +207,9 @@ def show(session_id: int) -> str:
 @requires(Action.DECIDE_SESSION)
 def decide(session_id: int) -> tuple[str, int] | Response:
     """The supervisor confirms or returns the session, saving their notes in the same step."""
-    session = load_or_404(SupervisionSession, session_id, Action.DECIDE_SESSION)
+    # The session's supervisor gets an answer even when it was decided meanwhile (another tab, a
+    # second press): the service's refusal says so, and what they typed is kept.
+    session = load_or_404(SupervisionSession, session_id, Action.WRITE_SESSION_NOTES)
     form = DecisionForm()
     actor = current_user._get_current_object()
     notes = SupervisorNotes(form.reflection.data or "", form.feedback.data or "")
@@ -224,7 +226,10 @@ def decide(session_id: int) -> tuple[str, int] | Response:
         if done:
             flash(message, "success")
             return redirect(url_for("supervision.show", session_id=session_id))
-    return _show_page(session_id, decision_form=form), 422
+    # Decided meanwhile (a second tab, say)? The notes form then keeps what was typed.
+    typed = {"reflection": notes.reflection, "feedback": notes.feedback}
+    notes_form = NotesForm(formdata=None, data=typed)
+    return _show_page(session_id, decision_form=form, notes_form=notes_form), 422
 
 
 @bp.post("/sessions/<int:session_id>/notes")

@@ -91,7 +91,8 @@ def test_log_then_confirm_through_the_pages(app, client, world):
     assert "Confirm the session" in page and "Change this session" not in page
     assert client.post(f"{path}/decide", data=CONFIRM).status_code == 302
     assert "Session confirmed." in client.get(path).get_data(as_text=True)
-    assert client.post(f"{path}/decide", data=CONFIRM).status_code == 403  # decided once
+    again = client.post(f"{path}/decide", data=CONFIRM)  # decided once
+    assert again.status_code == 422 and "already confirmed" in again.get_data(as_text=True)
     listing = client.get(f"/enrolments/{world.enrolment}/sessions").get_data(as_text=True)
     assert "Confirmed supervision: 1 h 30 min" in listing
 
@@ -326,3 +327,19 @@ def test_the_request_to_confirm_stops_being_new_once_the_session_is_confirmed(ap
     assert "Notifications (" not in page and 'class="badge">New<' not in page
     assert '<span class="badge badge-done">Done</span>' in page
     assert f'<a href="/sessions/{session_id}">' in page
+
+
+def test_a_decision_made_meanwhile_is_said_and_the_typed_notes_stay(app, client, world):
+    """Two tabs (or a second press): the session was confirmed in one; deciding in the other is
+    refused with the reason, and the notes typed there stay in the notes form."""
+    session_id = _log(app, world)
+    sign_in(client, world.second.email)
+    assert client.post(f"/sessions/{session_id}/decide", data=CONFIRM).status_code == 302
+    typed = {"feedback": "Typed in the other tab", "reason": "Wrong date"}
+    response = client.post(f"/sessions/{session_id}/decide", data=RETURN | typed)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This session is already confirmed." in page
+    assert f'action="/sessions/{session_id}/notes"' in page and "Typed in the other tab" in page
+    saved = _session(app, session_id)
+    assert saved.status is SessionStatus.CONFIRMED and saved.supervisor_feedback == ""
