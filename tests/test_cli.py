@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app import create_app, jobs
 from app.extensions import db
 from app.models import Cohort, CohortMember, Enrolment, Role, Scheme, User
-from app.services import accounts
+from app.services import accounts, pipeline
 from tests.conftest import committed
 
 
@@ -121,6 +121,11 @@ def test_seed_demo_is_idempotent_and_prints_accounts_and_certificates(app, run):
     number = certificate_lines[1].split()[1]
     record = app.test_client().get(f"/verify/{number}.json").get_json()
     assert record["status"] == "revoked"
+    # Rob Revoked's accreditation itself was withdrawn: no new certificate is due for him.
+    assert record["revocation_scope"] == "accreditation"
+    with committed(app):
+        to_issue = db.session.scalars(pipeline.certificates_to_issue()).all()
+        assert [e.trainee.display_name for e in to_issue] == ["Amara Awaiting"]
 
 
 def test_seed_demo_refuses_production_without_force(app_settings):

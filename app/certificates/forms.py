@@ -1,10 +1,12 @@
 """Certificate forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from app.forms import choices
 from app.i18n import lazy_gettext as _l
+from app.models import RevocationScope
 
 
 class IssueForm(FlaskForm):
@@ -18,8 +20,24 @@ class IssueForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    """Revoking needs a reason."""
+    """Revoking needs a reason, and says whether the accreditation itself is withdrawn."""
 
+    scope = RadioField(
+        _l("What is withdrawn?"),
+        choices=choices(
+            [
+                (
+                    RevocationScope.DOCUMENT.value,
+                    _l("Only this document: the accreditation stands and a new certificate is due"),
+                ),
+                (
+                    RevocationScope.ACCREDITATION.value,
+                    _l("The accreditation itself: the holder is no longer accredited"),
+                ),
+            ]
+        ),
+        validators=[InputRequired(_l("Choose whether the accreditation itself is withdrawn."))],
+    )
     reason = TextAreaField(
         _l("Reason"),
         validators=[InputRequired(_l("Give the reason for revoking.")), Length(max=2000)],

@@ -25,7 +25,7 @@ from app.forms import apply_or_flash, apply_service, flash_form_errors
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.links import external_url
-from app.models import Certificate, Enrolment
+from app.models import Certificate, Enrolment, RevocationScope
 from app.pdf import qr_data_uri, render_pdf
 from app.services import certificates, renewals
 from app.signing import sign_pdf
@@ -57,20 +57,24 @@ def issue(enrolment_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
 
 
+def _show_page(certificate: Certificate, revoke_form: RevokeForm | None = None) -> str:
+    """The certificate page; a refused revocation is shown again with what was typed."""
+    return render_template(
+        "certificates/show.html",
+        certificate=certificate,
+        record=certificates.public_record(certificate, local_today()),
+        revoke_form=revoke_form or RevokeForm(formdata=None),
+        reissue_form=IssueForm(formdata=None, holder_name=certificate.holder_name),
+        renewal=renewals.renewal_progress(certificate, local_today()),
+    )
+
+
 @bp.get("/certificates/<int:certificate_id>")
 @requires(Action.VIEW_EVIDENCE)
 def show(certificate_id: int) -> str:
     """The certificate as issued, its status, and (for coordinators) revoke and re-issue."""
     certificate = load_or_404(Certificate, certificate_id, Action.VIEW_EVIDENCE)
-    record = certificates.public_record(certificate, local_today())
-    return render_template(
-        "certificates/show.html",
-        certificate=certificate,
-        record=record,
-        revoke_form=RevokeForm(formdata=None),
-        reissue_form=IssueForm(formdata=None, holder_name=certificate.holder_name),
-        renewal=renewals.renewal_progress(certificate, local_today()),
-    )
+    return _show_page(certificate)
 
 
 @bp.post("/certificates/<int:certificate_id>/renew")
@@ -97,19 +101,28 @@ def renew(certificate_id: int) -> Response:
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
 @requires(Action.MANAGE_CERTIFICATES)
-def revoke(certificate_id: int) -> Response:
-    """Revoke with a reason."""
+def revoke(certificate_id: int) -> Response | tuple[str, int]:
+    """Revoke with a reason, saying whether the accreditation itself is withdrawn."""
     certificate = load_or_404(Certificate, certificate_id, Action.MANAGE_CERTIFICATES)
     form = RevokeForm()
     if form.validate_on_submit() and apply_service(
         form,
         lambda: certificates.revoke(
-            current_user._get_current_object(), certificate, form.reason.data or ""
+            current_user._get_current_object(),
+            certificate,
+            form.reason.data or "",
+            RevocationScope(form.scope.data),
         ),
     ):
-        flash(_("The certificate is revoked; its holder has been told."), "warning")
-    flash_form_errors(form)
-    return redirect(url_for("certificates.show", certificate_id=certificate.id))
+        if certificate.revocation_scope is RevocationScope.ACCREDITATION:
+            flash(_("The accreditation is withdrawn; its holder has been told."), "warning")
+        else:
+            flash(
+                _("The certificate is revoked; a new one is due. Its holder has been told."),
+                "warning",
+            )
+        return redirect(url_for("certificates.show", certificate_id=certificate.id))
+    return _show_page(certificate, form), 422
 
 
 @bp.post("/certificates/<int:certificate_id>/reissue")

@@ -36,7 +36,12 @@ class MomentForm(FlaskForm):
     start = TimecodeField(_l("From"), validators=[InputRequired(_l("Give the start, e.g. 0:45."))])
     end = TimecodeField(_l("To"), validators=[InputRequired(_l("Give the end, e.g. 0:52."))])
     principle = SelectField(_l("Principle"), coerce=int)
-    element = SelectField(_l("Element (optional)"), coerce=int, validators=[Optional()])
+    element = SelectField(
+        _l("Element (optional)"),
+        description=_l("One of the chosen principle's elements."),
+        coerce=int,
+        validators=[Optional()],
+    )
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 
 

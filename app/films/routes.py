@@ -103,10 +103,12 @@ def _moment_form(film: Film, formdata: bool = True) -> MomentForm | None:
     form = MomentForm() if formdata else MomentForm(formdata=None)
     framework = film.cycle.case.enrolment.scheme.framework
     form.principle.choices = choices((p.id, f"{p.number}. {p.name}") for p in framework.principles)
+    # Each element names its principle, so static/moments.js can offer only the chosen
+    # principle's elements; the service still refuses an element of another principle.
     form.element.choices = choices([(0, _("— none —"))]) + [
-        option
+        SelectChoice(e.id, e.text, render_kw={"data-principle": p.id}, optgroup=p.name)
         for p in framework.principles
-        for option in choices(((e.id, e.text) for e in p.elements), group=p.name)
+        for e in p.elements
     ]
     return form
 

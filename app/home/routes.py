@@ -28,4 +28,5 @@ def index() -> str:
         progress=progress_for_many(shown, local_today()),
         waiting=waiting_by_enrolment([e.id for e in shown]),
         summary=dashboards.coordinator_summary() if user.has_role(Role.COORDINATOR) else None,
+        assessing=dashboards.meetings_assessed_by(user) if user.has_role(Role.SUPERVISOR) else None,
     )

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.enrolment import Enrolment
+from app.models.enums import RevocationScope, str_enum
 from app.models.user import User
 
 
@@ -33,6 +34,8 @@ class Certificate(Base):
     listed: Mapped[bool] = mapped_column(default=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    # Set with revoked_at: whether only this document or the accreditation itself is withdrawn.
+    revocation_scope: Mapped[RevocationScope | None] = mapped_column(str_enum(RevocationScope))
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
 
     enrolment: Mapped[Enrolment] = relationship()

@@ -36,6 +36,14 @@ class EnrolmentStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class RevocationScope(StrEnum):
+    """What a certificate's revocation withdraws: only the document (a new one is then due), or
+    the accreditation itself."""
+
+    DOCUMENT = "document"
+    ACCREDITATION = "accreditation"
+
+
 class PortfolioStatus(StrEnum):
     """Where a portfolio's generation stands."""
 

@@ -19,13 +19,14 @@ from app.models import (
     EnrolmentStage,
     EnrolmentStatus,
     MeetingStatus,
+    RevocationScope,
     Role,
     StageMeeting,
     User,
 )
 from app.models.base import utcnow
 from app.services import audit, notifications
-from app.services.enrolments import supervisor_on
+from app.services.enrolments import supervisor_on, withdraw_accreditation
 from app.services.errors import RuleViolation
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
@@ -154,26 +155,37 @@ def issue(actor: User, enrolment: Enrolment, holder_name: str, listed: bool) -> 
     return certificate
 
 
-def revoke(actor: User, certificate: Certificate, reason: str) -> Certificate:
-    """Revoke a certificate with a reason; the record stays and verification says so."""
+def revoke(
+    actor: User,
+    certificate: Certificate,
+    reason: str,
+    scope: RevocationScope = RevocationScope.DOCUMENT,
+) -> Certificate:
+    """Revoke a certificate with a reason; the record stays and verification says so. `scope`
+    says whether only this document is revoked (a new one is then due) or the accreditation
+    itself is withdrawn (the enrolment is then no longer accredited)."""
     _coordinator(actor)
     if certificate.revoked_at is not None:
         raise RuleViolation("This certificate is already revoked.")
     if not reason.strip():
         raise RuleViolation("Give the reason for revoking.", "reason")
     certificate.revoked_at, certificate.revoke_reason = utcnow(), reason.strip()
+    certificate.revocation_scope = scope = RevocationScope(scope)
     db.session.flush()
     audit.record(
         actor,
         "certificate.revoked",
         "certificate",
         certificate.id,
-        after={"reason": certificate.revoke_reason},
+        after={"reason": certificate.revoke_reason, "scope": scope},
     )
+    if scope is RevocationScope.ACCREDITATION:
+        withdraw_accreditation(actor, certificate.enrolment, certificate.number)
     notifications.notify(
         [certificate.enrolment.trainee],
         "certificate_revoked",
-        f"Your certificate {certificate.number} was revoked: {certificate.revoke_reason}",
+        f"Your certificate {certificate.number} was revoked: {certificate.revoke_reason}"
+        + (" Your accreditation is withdrawn." if scope is RevocationScope.ACCREDITATION else ""),
         notifications.link_to("certificates.show", certificate_id=certificate.id),
     )
     return certificate
@@ -233,12 +245,16 @@ class Status:
     on: date | None = None
     reason: str = ""
     superseded_by: str = ""
+    scope: str = ""  # of a revocation: document | accreditation
 
 
 def status_of(certificate: Certificate, today: date) -> Status:
     """Valid, expired, revoked (with date and reason) or superseded (with the new number)."""
     if certificate.revoked_at is not None:
-        return Status("revoked", certificate.revoked_at.date(), certificate.revoke_reason)
+        scope = certificate.revocation_scope.value if certificate.revocation_scope else ""
+        return Status(
+            "revoked", certificate.revoked_at.date(), certificate.revoke_reason, scope=scope
+        )
     if certificate.superseded_by is not None:
         return Status(
             "superseded",
@@ -251,8 +267,12 @@ def status_of(certificate: Certificate, today: date) -> Status:
 
 
 def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
-    """Every field printed on the certificate, and its status: what verification shows."""
+    """Every field printed on the certificate, and its status: what verification shows (for a
+    revoked document whose accreditation stands, the certificate now issued in its place)."""
     status = status_of(certificate, today)
+    replaced = None
+    if status.scope == RevocationScope.DOCUMENT:
+        replaced = current_certificate(certificate.enrolment)
     return {
         "number": certificate.number,
         "holder_name": certificate.holder_name,
@@ -267,6 +287,8 @@ def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
         "status": status.code,
         "status_since": status.on.isoformat() if status.on else None,
         "revocation_reason": status.reason or None,
+        "revocation_scope": status.scope or None,
+        "replaced_by": replaced.number if replaced else None,
         "superseded_by": status.superseded_by or None,
     }
 

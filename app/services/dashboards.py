@@ -1,6 +1,7 @@
 """What each person's home page shows, loaded in a fixed number of queries."""
 
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -11,6 +12,8 @@ from app.models import (
     Enrolment,
     EnrolmentStage,
     EnrolmentStatus,
+    MeetingStatus,
+    StageMeeting,
     SupervisorAssignment,
     TokenPurpose,
     User,
@@ -49,6 +52,56 @@ def current_supervisees(user: User) -> list[Enrolment]:
         .order_by(func.lower(User.display_name), Enrolment.id)
     )
     return list(db.session.scalars(query).unique())
+
+
+# How many meetings an assessor sees that no longer wait for anyone (the latest first).
+RECENTLY_DONE = 10
+WaitsFor = Literal["assessor", "coordinator", "nobody"]
+
+
+@dataclass(frozen=True)
+class MeetingToAssess:
+    """A stage meeting naming the person as its assessor, and whom it waits for now."""
+
+    meeting: StageMeeting
+    waits_for: WaitsFor
+
+
+def _waits_for(meeting: StageMeeting) -> WaitsFor:
+    if meeting.status is MeetingStatus.ASSESSOR_NAMED:
+        return "assessor"  # to hold the meeting and record its outcome (again, if sent back)
+    if meeting.status is MeetingStatus.PASSED:
+        return "coordinator"  # to ratify the pass or send it back
+    return "nobody"
+
+
+def meetings_assessed_by(user: User) -> list[MeetingToAssess]:
+    """The stage meetings naming `user` as assessor (not those since reopened): every one still
+    waiting, theirs first, then the latest that wait for nobody; in two queries and their loads."""
+    query = (
+        select(StageMeeting)
+        .where(StageMeeting.assessor_id == user.id)
+        .options(
+            selectinload(StageMeeting.enrolment_stage).selectinload(EnrolmentStage.stage),
+            selectinload(StageMeeting.enrolment_stage)
+            .selectinload(EnrolmentStage.enrolment)
+            .options(selectinload(Enrolment.trainee), selectinload(Enrolment.scheme)),
+        )
+    )
+    waiting_statuses = (MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
+    waiting = db.session.scalars(
+        query.where(StageMeeting.status.in_(waiting_statuses)).order_by(StageMeeting.requested_at)
+    ).all()
+    done = db.session.scalars(
+        query.where(StageMeeting.status.not_in([*waiting_statuses, MeetingStatus.VOIDED]))
+        .order_by(StageMeeting.requested_at.desc(), StageMeeting.id.desc())
+        .limit(RECENTLY_DONE)
+    ).all()
+    found = [MeetingToAssess(m, _waits_for(m)) for m in (*waiting, *done)]
+    # Theirs first: stable, so each group keeps its order.
+    return sorted(
+        found, key=lambda item: ("assessor", "coordinator", "nobody").index(item.waits_for)
+    )
 
 
 @dataclass(frozen=True)

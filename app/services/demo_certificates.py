@@ -1,12 +1,13 @@
 """Accredited practitioners for the demo: one with a valid certificate, one whose certificate was
-revoked, and one whose certificate a coordinator has yet to issue."""
+revoked with the accreditation itself withdrawn, and one whose certificate a coordinator has yet
+to issue."""
 
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Enrolment, MeetingStatus, Role, Scheme, User
+from app.models import Enrolment, MeetingStatus, RevocationScope, Role, Scheme, User
 from app.services import accounts, certificates, enrolments, people, signoff
 from app.services import signoff_decisions as decide
 from app.services.progress_data import progress_for
@@ -64,7 +65,7 @@ def seed_demo_certificates(
             continue
         issued = certificates.issue(coordinator, person_enrolment(person), name, listed=True)
         if revoke_reason:
-            certificates.revoke(coordinator, issued, revoke_reason)
+            certificates.revoke(coordinator, issued, revoke_reason, RevocationScope.ACCREDITATION)
     found = []
     for email, _name, _reason in PRACTITIONERS:
         holder = accounts.find_user_by_email(email)

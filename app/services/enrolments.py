@@ -151,3 +151,20 @@ def advance_stage(actor: User, enrolment: Enrolment, on: date) -> EnrolmentStage
         {"stage": following[0].number, "on": on},
     )
     return opened
+
+
+def withdraw_accreditation(actor: User, enrolment: Enrolment, certificate_number: str) -> None:
+    """The accreditation itself is withdrawn (by revoking its certificate with that scope): the
+    enrolment is no longer accredited, and no new certificate is due."""
+    if enrolment.status is not EnrolmentStatus.ACCREDITED:
+        raise RuleViolation("Only an accredited enrolment can have its accreditation withdrawn.")
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    db.session.flush()
+    audit.record(
+        actor,
+        "enrolment.accreditation_withdrawn",
+        "enrolment",
+        enrolment.id,
+        {"status": EnrolmentStatus.ACCREDITED},
+        {"status": EnrolmentStatus.WITHDRAWN, "certificate": certificate_number},
+    )

@@ -1,8 +1,11 @@
 """Notifications: what waits for a person, with a link to where they act, and its e-mail state.
 
-A notification is "due" for e-mail while it is neither e-mailed nor read: once the person has
-read it on the site, an e-mail about it would only be noise. Creating, reading and e-mailing
-notifications is bookkeeping about other, audited changes, so none of it is audited itself.
+A notification "waits" while it is neither read nor resolved: the service that completes its
+task (confirming the session it asks to confirm, say) resolves it, so "New" and the unread count
+mean something still waits. It is "due" for e-mail while it waits and was not e-mailed: once the
+person has read it on the site, or the task is done, an e-mail about it would only be noise.
+Creating, reading, resolving and e-mailing notifications is bookkeeping about other, audited
+changes, so none of it is audited itself.
 """
 
 from collections.abc import Iterable, Sequence
@@ -79,6 +82,26 @@ def notify(recipients: Iterable[User], kind: str, message: str, link: str) -> li
     return made
 
 
+def resolve(kinds: Iterable[str], link: str) -> int:
+    """The task behind these notifications (of these kinds, about the subject `link` names) is
+    done: they stop waiting, whoever they were for. Returns how many were still unresolved."""
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.link == link,
+            Notification.kind.in_(list(kinds)),
+            Notification.resolved_at.is_(None),
+        )
+        .values(resolved_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _waiting() -> ColumnElement[bool]:
+    return and_(Notification.read_at.is_(None), Notification.resolved_at.is_(None))
+
+
 def notifications_for(user: User) -> Select[Notification]:
     """All of a person's notifications, newest first."""
     return (
@@ -89,16 +112,17 @@ def notifications_for(user: User) -> Select[Notification]:
 
 
 def unread_for(user: User) -> Select[Notification]:
-    """A person's unread notifications, newest first."""
-    return notifications_for(user).where(Notification.read_at.is_(None))
+    """A person's notifications that still wait (unread, task not done), newest first."""
+    return notifications_for(user).where(_waiting())
 
 
 def unread_count(user: User) -> int:
-    """How many notifications the person has not read (one query)."""
+    """How many of the person's notifications still wait: unread, and their task not done
+    (one query)."""
     query = (
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.user_id == user.id, _waiting())
     )
     return db.session.scalar(query) or 0
 
@@ -125,7 +149,7 @@ def mark_all_read(actor: User) -> int:
 
 
 def _due() -> ColumnElement[bool]:
-    return and_(Notification.emailed_at.is_(None), Notification.read_at.is_(None))
+    return and_(Notification.emailed_at.is_(None), _waiting())
 
 
 def _wants(notify_by: NotifyBy) -> ColumnElement[bool]:

@@ -188,7 +188,8 @@ def _enrolments() -> Select[Enrolment]:
 
 
 def certificates_to_issue() -> Select[Enrolment]:
-    """Accredited enrolments without a current certificate (never issued, or revoked)."""
+    """Accredited enrolments without a current certificate (never issued, or only the document
+    revoked: a withdrawn accreditation leaves the enrolment withdrawn, so it is not listed)."""
     return _enrolments().where(
         Enrolment.status == EnrolmentStatus.ACCREDITED,
         ~_current_certificate_of_enrolment(),

@@ -97,11 +97,13 @@ class SchemeFacts:
 
 @dataclass(frozen=True)
 class StagePeriod:
-    """A stage the enrolment has opened."""
+    """A stage the enrolment has opened; exception_reason when it was signed off by exception
+    (its meeting requested with requirements unmet, and ratified)."""
 
     stage_id: int
     opened_on: date
     closed_on: date | None
+    exception_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ class StageProgress:
     closed_on: date | None
     expected_end: date | None
     requirements: tuple[RequirementProgress, ...]
+    # Signed off by exception: what was unmet was not required of this trainee, for this reason.
+    exception_reason: str = ""
 
     @property
     def all_met(self) -> bool:
@@ -250,6 +254,7 @@ def evaluate(snapshot: Snapshot) -> EnrolmentProgress:
                 closed_on=period.closed_on if period else None,
                 expected_end=expected,
                 requirements=requirements,
+                exception_reason=period.exception_reason if period else "",
             )
         )
     paused = total_pause_days(snapshot.pauses)

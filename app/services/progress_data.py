@@ -20,6 +20,7 @@ from app.models import (
     Cycle,
     Enrolment,
     EnrolmentStage,
+    MeetingStatus,
     Milestone,
     Pause,
     Principle,
@@ -29,6 +30,7 @@ from app.models import (
     Scheme,
     SessionStatus,
     Stage,
+    StageMeeting,
     SupervisionSession,
     SupervisorAssignment,
 )
@@ -124,19 +126,33 @@ def _add_ratings(facts: dict[int, _Facts]) -> None:
 
 
 def _add_periods_and_pauses(facts: dict[int, _Facts]) -> None:
-    """Stages opened (in order of opening) and pauses."""
+    """Stages opened (in order of opening, each with the reason it was signed off by exception,
+    if it was) and pauses."""
+    by_exception = (
+        select(StageMeeting.exception_reason)
+        .where(
+            StageMeeting.enrolment_stage_id == EnrolmentStage.id,
+            StageMeeting.status == MeetingStatus.RATIFIED,
+            StageMeeting.exception_reason != "",
+        )
+        .order_by(StageMeeting.id.desc())
+        .limit(1)
+        .correlate(EnrolmentStage)
+        .scalar_subquery()
+    )
     for row in db.session.execute(
         select(
             EnrolmentStage.enrolment_id,
             EnrolmentStage.stage_id,
             EnrolmentStage.opened_on,
             EnrolmentStage.closed_on,
+            by_exception.label("exception_reason"),
         )
         .where(EnrolmentStage.enrolment_id.in_(list(facts)))
         .order_by(EnrolmentStage.opened_on, EnrolmentStage.id)
     ):
         facts[row.enrolment_id].periods.append(
-            StagePeriod(row.stage_id, row.opened_on, row.closed_on)
+            StagePeriod(row.stage_id, row.opened_on, row.closed_on, row.exception_reason or "")
         )
     for pause in db.session.execute(
         select(Pause.enrolment_id, Pause.starts_on, Pause.ends_on)

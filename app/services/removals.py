@@ -6,7 +6,7 @@ from sqlalchemy import exists, update
 
 from app.extensions import db
 from app.models import Case, Cycle, Film, Reflection, SessionStatus, SupervisionSession, User
-from app.services import audit
+from app.services import audit, notifications, supervision
 from app.services.errors import RuleViolation
 from app.services.evidence_locks import ensure_unlocked
 from app.storage import ClipStorage
@@ -77,6 +77,8 @@ def delete_session(actor: User, session: SupervisionSession) -> None:
         raise RuleViolation("A confirmed session cannot be deleted.")
     before = {"held_on": session.held_on, "minutes": session.minutes, "status": session.status}
     session_id = session.id
+    # Nothing about a deleted session waits any more (its link leads to the list instead).
+    notifications.resolve(supervision.TASKS, supervision.page_link(session))
     _unlink_reflections(session_id=session_id)
     db.session.delete(session)
     db.session.flush()

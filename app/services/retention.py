@@ -191,6 +191,9 @@ def confirm_footage_deleted(actor: User, film: Film, today: date) -> Film:
         raise RuleViolation("This film's footage is not due for deletion yet.")
     film.footage_deleted_confirmed_at = utcnow()
     db.session.flush()
+    notifications.resolve(
+        ["footage_to_delete"], notifications.link_to("films.show", film_id=film.id)
+    )
     audit.record(
         actor,
         "footage.deletion_confirmed",

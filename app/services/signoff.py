@@ -5,6 +5,7 @@ is locked (SELECT ... FOR UPDATE) while a decision is made, so two people decidi
 with one decision and a clear refusal for the other.
 """
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -120,6 +121,13 @@ def tell(people: list[User], kind: str, message: str, enrolment: Enrolment) -> N
     )
 
 
+def resolve_told(kinds: Sequence[str], enrolment: Enrolment) -> None:
+    """What notifications of these kinds about the enrolment's meeting asked for is done."""
+    notifications.resolve(
+        kinds, notifications.link_to("enrolments.show", enrolment_id=enrolment.id)
+    )
+
+
 def meeting_snapshot(meeting: StageMeeting) -> dict[str, object]:
     """What the audit log keeps of a meeting before and after a change."""
     return {"status": meeting.status, "assessor_id": meeting.assessor_id, "digest": meeting.digest}
@@ -209,6 +217,8 @@ def name_assessor(actor: User, meeting_id: int, assessor: User, today: date) -> 
         actor, "meeting.assessor_named", "meeting", meeting.id, before, meeting_snapshot(meeting)
     )
     enrolment = enrolment_of_meeting(meeting)
+    # Naming again replaces the earlier assessor's request with the one below.
+    resolve_told(["meeting_requested", "assessor_named"], enrolment)
     tell(
         involved_in(meeting),
         "assessor_named",

@@ -34,6 +34,7 @@ from app.services.signoff import (
     lock_meeting,
     meeting_snapshot,
     require_status,
+    resolve_told,
     tell,
 )
 
@@ -138,6 +139,7 @@ def record_outcome(
             "new_target_on": meeting.new_target_on,
         },
     )
+    resolve_told(["assessor_named", "sent_back"], enrolment)
     tell(
         [*involved_in(meeting), *coordinators()],
         "outcome_recorded",
@@ -216,6 +218,7 @@ def ratify(actor: User, meeting_id: int, today: date) -> StageMeeting:
         if not later
         else f"Stage {stage.stage.number} of {enrolment.trainee.display_name} is ratified."
     )
+    resolve_told(["outcome_recorded"], enrolment)
     tell(involved_in(meeting), "ratified", message, enrolment)
     return meeting
 
@@ -249,6 +252,7 @@ def send_back(actor: User, meeting_id: int, reason: str) -> StageMeeting:
         {**meeting_snapshot(meeting), "reason": meeting.sent_back_reason},
     )
     enrolment = enrolment_of_meeting(meeting)
+    resolve_told(["outcome_recorded"], enrolment)
     tell(
         involved_in(meeting),
         "sent_back",

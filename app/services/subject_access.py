@@ -129,6 +129,7 @@ def _certificates(enrolment: Enrolment) -> list[dict[str, Any]]:
             "listed_publicly": c.listed,
             "revoked_at": c.revoked_at,
             "revoke_reason": c.revoke_reason,
+            "revocation_scope": c.revocation_scope,
             "superseded": c.superseded_by_id is not None,
         }
         for c in certificate_list(enrolment)
@@ -178,6 +179,7 @@ def _notifications(user: User) -> list[dict[str, Any]]:
             "created_at": n.created_at,
             "read_at": n.read_at,
             "emailed_at": n.emailed_at,
+            "resolved_at": n.resolved_at,
         }
         for n in db.session.scalars(notifications.notifications_for(user))
     ]

@@ -13,6 +13,13 @@ from app.services.evidence_locks import ensure_unlocked
 from app.services.evidence_rules import check_not_future, check_text
 
 MAX_MINUTES = 24 * 60
+# What a session's notifications ask for: its supervisor to decide, its trainee to correct it.
+TASKS = ("session_to_confirm", "session_returned")
+
+
+def page_link(session: SupervisionSession) -> str:
+    """The session's page, as its notifications link to it."""
+    return notifications.link_to("supervision.show", session_id=session.id)
 
 
 @dataclass(frozen=True)
@@ -100,14 +107,24 @@ def save_session(
         audit.record(actor, "session.logged", "session", session.id, after=_snapshot(session))
     else:
         audit.record(actor, "session.updated", "session", session.id, before, _snapshot(session))
+        # The returned session is corrected, and the request to confirm it is replaced below.
+        notifications.resolve(TASKS, page_link(session))
     notifications.notify(
         [details.supervisor],
         "session_to_confirm",
         f"{enrolment.trainee.display_name} logged a session of {details.held_on.isoformat()} "
         "for you to confirm.",
-        notifications.link_to("supervision.show", session_id=session.id),
+        page_link(session),
     )
     return session
+
+
+@dataclass(frozen=True)
+class SupervisorNotes:
+    """The supervisor's own reflection on a session and their feedback for the trainee."""
+
+    reflection: str = ""
+    feedback: str = ""
 
 
 def _decide(actor: User, session: SupervisionSession) -> None:
@@ -117,11 +134,29 @@ def _decide(actor: User, session: SupervisionSession) -> None:
         raise RuleViolation(f"This session is already {session.status.value}.")
 
 
-def confirm_session(actor: User, session: SupervisionSession) -> SupervisionSession:
-    """The supervisor confirms the session happened as logged; from now on it counts."""
+def _write_notes(actor: User, session: SupervisionSession, notes: SupervisorNotes) -> None:
+    check_text(notes.reflection, "reflection")
+    check_text(notes.feedback, "feedback")
+    before = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}
+    session.supervisor_reflection = notes.reflection.strip()
+    session.supervisor_feedback = notes.feedback.strip()
+    db.session.flush()
+    after = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}
+    if after != before:
+        audit.record(actor, "session.feedback_written", "session", session.id, before, after)
+
+
+def confirm_session(
+    actor: User, session: SupervisionSession, notes: SupervisorNotes | None = None
+) -> SupervisionSession:
+    """The supervisor confirms the session happened as logged (saving their notes with it, when
+    given); from now on it counts."""
     _decide(actor, session)
+    if notes is not None:
+        _write_notes(actor, session, notes)
     session.status, session.decided_at = SessionStatus.CONFIRMED, utcnow()
     db.session.flush()
+    notifications.resolve(["session_to_confirm"], page_link(session))
     audit.record(
         actor,
         "session.confirmed",
@@ -133,15 +168,21 @@ def confirm_session(actor: User, session: SupervisionSession) -> SupervisionSess
     return session
 
 
-def return_session(actor: User, session: SupervisionSession, reason: str) -> SupervisionSession:
-    """The supervisor sends the session back to the trainee with a reason."""
+def return_session(
+    actor: User, session: SupervisionSession, reason: str, notes: SupervisorNotes | None = None
+) -> SupervisionSession:
+    """The supervisor sends the session back to the trainee with a reason (saving their notes
+    with it, when given)."""
     _decide(actor, session)
     if not reason.strip():
         raise RuleViolation("Say why the session goes back to the trainee.", "reason")
     check_text(reason, "reason", 2000)
+    if notes is not None:
+        _write_notes(actor, session, notes)
     session.status, session.decided_at = SessionStatus.RETURNED, utcnow()
     session.return_reason = reason.strip()
     db.session.flush()
+    notifications.resolve(["session_to_confirm"], page_link(session))
     audit.record(
         actor,
         "session.returned",
@@ -154,7 +195,7 @@ def return_session(actor: User, session: SupervisionSession, reason: str) -> Sup
         [session.enrolment.trainee],
         "session_returned",
         f"Your session of {session.held_on.isoformat()} was returned: {session.return_reason}",
-        notifications.link_to("supervision.show", session_id=session.id),
+        page_link(session),
     )
     return session
 
@@ -162,19 +203,9 @@ def return_session(actor: User, session: SupervisionSession, reason: str) -> Sup
 def write_supervisor_notes(
     actor: User, session: SupervisionSession, reflection: str, feedback: str
 ) -> SupervisionSession:
-    """The supervisor's own reflection and feedback on a session."""
+    """The supervisor's own reflection and feedback on a session (after their decision)."""
     ensure_unlocked(session)
     if actor.id != session.supervisor_id:
         raise RuleViolation("Only the session's supervisor can write its feedback.")
-    check_text(reflection, "reflection")
-    check_text(feedback, "feedback")
-    before = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}
-    session.supervisor_reflection, session.supervisor_feedback = (
-        reflection.strip(),
-        feedback.strip(),
-    )
-    db.session.flush()
-    after = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}
-    if after != before:
-        audit.record(actor, "session.feedback_written", "session", session.id, before, after)
+    _write_notes(actor, session, SupervisorNotes(reflection, feedback))
     return session

@@ -1,10 +1,21 @@
 """Forms for logging supervision sessions and for the supervisor's decisions and notes."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.forms import IdentifyingTextCheck, MultiCheckboxField
+from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
@@ -46,21 +57,31 @@ class SessionForm(IdentifyingTextCheck):
     )
 
 
-class ReturnForm(FlaskForm):
-    """Send a session back to the trainee, saying why."""
-
-    reason = TextAreaField(
-        _l("Why does it go back?"),
-        description=_l("The trainee sees this and can change the session."),
-        validators=[
-            InputRequired(_l("Say why the session goes back to the trainee.")),
-            Length(max=2000),
-        ],
-    )
-
-
 class NotesForm(FlaskForm):
     """The supervisor's own reflection and feedback on a session."""
 
     reflection = TextAreaField(_l("Your reflection"), validators=[Length(max=5000)])
     feedback = TextAreaField(_l("Feedback for the trainee"), validators=[Length(max=5000)])
+
+
+class DecisionForm(NotesForm):
+    """The supervisor's notes and decision in one form: confirming or returning saves the
+    notes too, so nothing typed is lost."""
+
+    reason = TextAreaField(
+        _l("Why does it go back?"),
+        description=_l(
+            "Only when you return it. The trainee sees this and can change the session."
+        ),
+        validators=[Length(max=2000)],
+    )
+    confirm = SubmitField(_l("Confirm the session"))
+    send_back = SubmitField(_l("Return to the trainee"))
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Valid fields, and one of the two buttons pressed."""
+        valid = super().validate(extra_validators)
+        if not (self.confirm.data or self.send_back.data):
+            self.form_errors.append(_("Choose: confirm the session, or return it."))
+            return False
+        return valid

@@ -14,9 +14,9 @@ from app.i18n import local_today
 from app.labels_evidence import FILM_KIND_NAMES
 from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
 from app.services import removals, supervision, supervision_queries
-from app.services.supervision import SessionDetails
+from app.services.supervision import SessionDetails, SupervisorNotes
 
-from .forms import NotesForm, ReturnForm, SessionForm
+from .forms import DecisionForm, NotesForm, SessionForm
 
 bp = Blueprint("supervision", __name__)
 
@@ -181,7 +181,7 @@ def _show_page(session_id: int, **forms: FlaskForm) -> str:
     """The session page; forms not being re-shown start from the saved values."""
     session = supervision_queries.session_for_page(session_id) or abort(404)
     notes = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}
-    forms.setdefault("return_form", ReturnForm(formdata=None))
+    forms.setdefault("decision_form", DecisionForm(formdata=None, data=notes))
     forms.setdefault("notes_form", NotesForm(formdata=None, data=notes))
     user = current_user._get_current_object()
     return render_template(
@@ -203,30 +203,33 @@ def show(session_id: int) -> str:
     return _show_page(session.id)
 
 
-@bp.post("/sessions/<int:session_id>/confirm")
+@bp.post("/sessions/<int:session_id>/decide")
 @requires(Action.DECIDE_SESSION)
-def confirm(session_id: int) -> Response:
-    """The supervisor confirms the session; from now on it counts."""
-    session = load_or_404(SupervisionSession, session_id, Action.DECIDE_SESSION)
+def decide(session_id: int) -> tuple[str, int] | Response:
+    """The supervisor confirms or returns the session, saving their notes in the same step."""
+    # The session's supervisor gets an answer even when it was decided meanwhile (another tab, a
+    # second press): the service's refusal says so, and what they typed is kept.
+    session = load_or_404(SupervisionSession, session_id, Action.WRITE_SESSION_NOTES)
+    form = DecisionForm()
     actor = current_user._get_current_object()
-    if apply_or_flash(lambda: supervision.confirm_session(actor, session)):
-        flash(_("Session confirmed."), "success")
-    return redirect(url_for("supervision.show", session_id=session_id))
-
-
-@bp.post("/sessions/<int:session_id>/return")
-@requires(Action.DECIDE_SESSION)
-def send_back(session_id: int) -> tuple[str, int] | Response:
-    """The supervisor sends the session back to the trainee with a reason."""
-    session = load_or_404(SupervisionSession, session_id, Action.DECIDE_SESSION)
-    form = ReturnForm()
-    actor = current_user._get_current_object()
-    if form.validate_on_submit() and apply_service(
-        form, lambda: supervision.return_session(actor, session, form.reason.data or "")
-    ):
-        flash(_("The session went back to the trainee."), "success")
-        return redirect(url_for("supervision.show", session_id=session_id))
-    return _show_page(session_id, return_form=form), 422
+    notes = SupervisorNotes(form.reflection.data or "", form.feedback.data or "")
+    if form.validate_on_submit():
+        if form.confirm.data:
+            done = apply_service(form, lambda: supervision.confirm_session(actor, session, notes))
+            message = _("Session confirmed.")
+        else:
+            reason = form.reason.data or ""
+            done = apply_service(
+                form, lambda: supervision.return_session(actor, session, reason, notes)
+            )
+            message = _("The session went back to the trainee.")
+        if done:
+            flash(message, "success")
+            return redirect(url_for("supervision.show", session_id=session_id))
+    # Decided meanwhile (a second tab, say)? The notes form then keeps what was typed.
+    typed = {"reflection": notes.reflection, "feedback": notes.feedback}
+    notes_form = NotesForm(formdata=None, data=typed)
+    return _show_page(session_id, decision_form=form, notes_form=notes_form), 422
 
 
 @bp.post("/sessions/<int:session_id>/notes")

@@ -62,6 +62,7 @@ def test_issue_download_verify_and_revoke(live: LiveApp, browser: Browser, steps
     expect(private.get_by_text("Amara Ngozi Awaiting")).to_be_visible()
     steps.shot(private, "verified-valid")
 
+    coordinator.get_by_label("Only this document").check()
     coordinator.get_by_label("Reason").fill(REASON)
     coordinator.get_by_role("button", name="Revoke this certificate").click()
     expect(coordinator.get_by_text("The certificate is revoked")).to_be_visible()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, ConsentScope, Film, FilmKind, Notification
 from app.portfolios.build import portfolio_html
-from app.services import cases, clips, films, retention
+from app.services import cases, clips, films, notifications, retention
 from app.services.errors import RuleViolation
 from app.services.portfolio_data import digest_of, gather
 from app.storage import LocalFolderStorage
@@ -194,9 +194,12 @@ def test_the_trainee_confirms_the_footage_is_deleted_on_record(world, storage):
     retention.delete_due(TODAY, storage)
     assert [d.film.id for d in retention.awaiting_confirmation(TODAY)] == [film.id]
     trainee = film.cycle.case.enrolment.trainee
+    assert notifications.unread_count(trainee) == 1
     retention.confirm_footage_deleted(trainee, film, TODAY)
     assert film.footage_deleted_confirmed_at is not None
     assert retention.awaiting_confirmation(TODAY) == []
+    # The request to delete the footage no longer waits for the trainee.
+    assert notifications.unread_count(trainee) == 0
     [event] = _audit("footage.deletion_confirmed")
     assert event.actor_id == trainee.id
     assert event.after["kept_at"] == "employer's secure drive"

@@ -111,3 +111,10 @@ def test_a_ready_cached_portfolio_is_reused(world):
     db.session.add(document)
     db.session.flush()
     assert list(gather_archive(trainee, TODAY).portfolios.values()) == [b"%PDF-1.7 cached"]
+
+
+def test_the_export_says_when_a_notification_was_resolved(world):
+    data, _ = _export(world.supervisor)
+    confirmations = [n for n in data["notifications"] if n["kind"] == "session_to_confirm"]
+    # The world's sessions were confirmed: the requests to confirm them are resolved.
+    assert confirmations and all(n["resolved_at"] for n in confirmations)

@@ -154,6 +154,36 @@ def test_supervisor_notes_are_audited(enrolment):
         supervision.write_supervisor_notes(enrolment.trainee, session, "", "")
 
 
+def test_confirming_with_notes_saves_both_in_one_call(enrolment):
+    supervisor = enrolment.current_assignment.supervisor
+    session = supervision.save_session(enrolment.trainee, enrolment, _details(enrolment), TODAY)
+    notes = supervision.SupervisorNotes(" Noticed warmth ", "Try waiting")
+    supervision.confirm_session(supervisor, session, notes)
+    assert session.status is SessionStatus.CONFIRMED
+    assert (session.supervisor_reflection, session.supervisor_feedback) == (
+        "Noticed warmth",
+        "Try waiting",
+    )
+    assert _actions()[-2:] == ["session.feedback_written", "session.confirmed"]
+
+
+def test_returning_with_notes_saves_the_reason_and_the_notes(enrolment):
+    supervisor = enrolment.current_assignment.supervisor
+    session = supervision.save_session(enrolment.trainee, enrolment, _details(enrolment), TODAY)
+    with pytest.raises(RuleViolation) as raised:
+        supervision.return_session(supervisor, session, "", supervision.SupervisorNotes("", "x"))
+    assert raised.value.field == "reason" and session.supervisor_feedback == ""
+    supervision.return_session(
+        supervisor, session, "Check the minutes", supervision.SupervisorNotes("", "Good start")
+    )
+    assert session.status is SessionStatus.RETURNED
+    assert (session.return_reason, session.supervisor_feedback) == (
+        "Check the minutes",
+        "Good start",
+    )
+    assert _actions()[-2:] == ["session.feedback_written", "session.returned"]
+
+
 def test_reflections_are_private_until_shared_by_their_author(enrolment):
     reflection = reflections.write_reflection(
         enrolment.trainee, enrolment, date(2026, 3, 2), "After session", "I noticed...", True, TODAY

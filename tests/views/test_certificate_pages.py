@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import timedelta
 
 import pypdf
@@ -21,6 +22,8 @@ from app.services import certificates
 from app.signing import create_issuer_key
 from tests.conftest import client_as, committed
 from tests.signoff_world import TODAY, accredited_world
+
+DOCUMENT = {"scope": "document"}
 
 
 @pytest.fixture
@@ -80,11 +83,11 @@ def test_revocation_needs_a_reason_and_shows_publicly(app, world):
     _issue(app, world)
     certificate = _certificate(app)
     coordinator = client_as(app, world["coordinator"])
-    coordinator.post(f"/certificates/{certificate.id}/revoke", data={"reason": ""})
+    coordinator.post(f"/certificates/{certificate.id}/revoke", data=DOCUMENT | {"reason": ""})
     assert _certificate(app).revoked_at is None
     coordinator.post(
         f"/certificates/{certificate.id}/revoke",
-        data={"reason": "Accreditation obtained by mistake"},
+        data=DOCUMENT | {"reason": "Accreditation obtained by mistake"},
     )
     record = json.loads(app.test_client().get(f"/verify/{certificate.number}.json").data)
     assert record["status"] == "revoked"
@@ -235,6 +238,82 @@ def test_a_refused_revocation_says_why_once(app, world):
     _issue(app, world)
     coordinator = client_as(app, world["coordinator"])
     page = coordinator.post(
-        f"/certificates/{_certificate(app).id}/revoke", data={"reason": ""}, follow_redirects=True
+        f"/certificates/{_certificate(app).id}/revoke",
+        data=DOCUMENT | {"reason": ""},
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert page.count("Give the reason for revoking.") == 1
+
+
+def test_revoking_asks_what_is_withdrawn_and_keeps_the_reason_typed(app, world):
+    _issue(app, world)
+    certificate = _certificate(app)
+    coordinator = client_as(app, world["coordinator"])
+    page = coordinator.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "<legend>What is withdrawn?</legend>" in page
+    response = coordinator.post(
+        f"/certificates/{certificate.id}/revoke", data={"reason": "A complaint was upheld"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="scope-error"' in page and "Choose whether the accreditation itself" in page
+    assert "A complaint was upheld</textarea>" in page
+    assert _certificate(app).revoked_at is None
+
+
+def _to_issue(page: str) -> str:
+    found = re.search(r"Certificates to issue <span class=\"count\">\((\d+)\)</span>", page)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("scope", "status", "to_issue", "verify_says"),
+    [
+        (
+            "accreditation",
+            "Withdrawn",
+            "0",
+            "The accreditation itself is withdrawn: the holder is no longer accredited.",
+        ),
+        (
+            "document",
+            "Accredited",
+            "1",
+            "Only this document is revoked; the accreditation stands. A new certificate is due.",
+        ),
+    ],
+)
+def test_a_revocation_says_whether_the_accreditation_stands(
+    app, world, scope, status, to_issue, verify_says
+):
+    _issue(app, world)
+    certificate = _certificate(app)
+    coordinator = client_as(app, world["coordinator"])
+    assert _to_issue(coordinator.get("/coordination").get_data(as_text=True)) == "0"
+    response = coordinator.post(
+        f"/certificates/{certificate.id}/revoke", data={"scope": scope, "reason": "Complaint"}
+    )
+    assert response.status_code == 302
+    assert _to_issue(coordinator.get("/coordination").get_data(as_text=True)) == to_issue
+    enrolment = coordinator.get(f"/enrolments/{world['enrolment']}").get_data(as_text=True)
+    assert f"<dt>Status</dt><dd>{status}" in enrolment
+    assert ("Issue the certificate" in enrolment) == (scope == "document")
+    public = app.test_client()
+    page = " ".join(public.get(f"/verify/{certificate.number}").get_data(as_text=True).split())
+    assert verify_says in page
+    assert public.get(f"/verify/{certificate.number}.json").get_json()["revocation_scope"] == scope
+
+
+def test_a_revoked_document_points_to_the_certificate_issued_in_its_place(app, world):
+    _issue(app, world)
+    old = _certificate(app)
+    coordinator = client_as(app, world["coordinator"])
+    coordinator.post(f"/certificates/{old.id}/revoke", data=DOCUMENT | {"reason": "Misprint"})
+    assert _issue(app, world).status_code == 302
+    new = _certificate(app)
+    page = app.test_client().get(f"/verify/{old.number}").get_data(as_text=True)
+    assert f"Certificate {new.number} was issued in its place." in page
+    assert app.test_client().get(f"/verify/{old.number}.json").get_json()["replaced_by"] == (
+        new.number
+    )

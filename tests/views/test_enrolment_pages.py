@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Enrolment, Role, SupervisorAssignment
 from tests.conftest import committed, sign_in
 from tests.factories import current_scheme, make_user, stage_of
+from tests.signoff_world import accredited_world
 
 
 @pytest.fixture
@@ -113,3 +114,19 @@ def test_people_list_is_searchable_and_paginated(app, client, cast):
     assert "Paged 25" in second and "Paged 29" in second
     supervisors = client.get("/people?role=supervisor").get_data(as_text=True)
     assert "Sam First" in supervisors and "Tess Trainee" not in supervisors
+
+
+def test_an_enrolment_accredited_by_exception_says_so_instead_of_listing_work_to_do(app, schemes):
+    with committed(app):
+        world = accredited_world()  # the final stage ratified by exception: "test: final stage"
+    client = app.test_client()
+    sign_in(client, world["trainee"])
+    page = client.get(f"/enrolments/{world['enrolment']}").get_data(as_text=True)
+    assert "<dt>Status</dt><dd>Accredited by exception: test: final stage</dd>" in page
+    final = page.split('id="stage-3"')[1]
+    assert "Signed off by exception.</strong> Reason: test: final stage" in final
+    assert 'class="req-missing"' not in final and "still to do" not in final
+    assert final.count("Not required: signed off by exception.") >= 1
+    # The stages signed off on their evidence say nothing of an exception.
+    assert "Signed off by exception" not in page.split('id="stage-3"')[0]
+    assert "Expected to finish by" not in page  # the pathway is finished

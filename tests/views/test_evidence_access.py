@@ -80,20 +80,9 @@ ROUTES = [
     ("get", "/sessions/{session}", VIEW),
     ("get", "/sessions/{session}/edit", RECORD),
     (
+        # Posted without a button pressed: the session's supervisor is asked to choose (422).
         "post",
-        "/sessions/{session}/confirm",
-        expect(
-            trainee=403,
-            supervisor=302,
-            past_supervisor=403,
-            coordinator=403,
-            other_trainee=403,
-            other_supervisor=404,
-        ),
-    ),
-    (
-        "post",
-        "/sessions/{session}/return",
+        "/sessions/{session}/decide",
         expect(
             trainee=403,
             supervisor=422,

@@ -1,10 +1,12 @@
 """Cycles, films, moments and clips through the pages: rules, uploads, ranges and consent."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, Cycle, Film, Moment, Principle
+from app.models import AuditEvent, Cycle, Element, Film, Moment, Principle
 from tests.conftest import committed, sign_in
 from tests.evidence_world import build_world, mp4_bytes
 
@@ -241,4 +243,47 @@ def test_deleting_a_film_removes_it_and_its_moments(app, client, world):
     assert response.headers["Location"] == f"/cases/{world.case_id}"
     assert "Film deleted." in client.get(response.headers["Location"]).get_data(as_text=True)
     assert client.get(f"/films/{world.film_id}").status_code == 404
+    assert _count(app, Moment) == 0
+
+
+def test_each_element_option_names_its_principle_for_the_script_that_filters_them(
+    app, client, world
+):
+    sign_in(client, world.trainee)
+    page = client.get(f"/films/{world.film_id}").get_data(as_text=True)
+    with committed(app):
+        framework_id = db.session.get(Film, world.film_id).cycle.case.enrolment.scheme.framework_id
+        elements = db.session.scalars(
+            select(Element).join(Principle).where(Principle.framework_id == framework_id)
+        ).all()
+        expected = {(e.id, e.principle_id) for e in elements}
+    form = re.search(r'<select[^>]* id="element"[^>]*>(.*?)</select>', page, re.S).group(1)
+    options = re.findall(r'<option data-principle="(\d+)" value="(\d+)"', form)
+    assert {(int(e), int(p)) for p, e in options} == expected
+    assert '<option value="0">— none —</option>' in form
+    # The filtering is a static file (no inline script or handler, for the CSP).
+    assert '<script src="/static/moments.js" defer></script>' in page
+    assert "<script>" not in page and not re.search(r"\son\w+=", page)
+
+
+def test_an_element_of_another_principle_is_refused_beside_the_field(app, client, world):
+    sign_in(client, world.trainee)
+    with committed(app):
+        framework_id = db.session.get(Film, world.film_id).cycle.case.enrolment.scheme.framework_id
+        first, second = db.session.scalars(
+            select(Principle).where(Principle.framework_id == framework_id).limit(2)
+        ).all()
+        principle_id, other_element_id = first.id, second.elements[0].id
+    response = client.post(
+        f"/films/{world.film_id}/moments",
+        data={
+            "start": "0:10",
+            "end": "0:20",
+            "principle": principle_id,
+            "element": other_element_id,
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="element-error"' in page and "Choose an element of the chosen principle." in page
     assert _count(app, Moment) == 0

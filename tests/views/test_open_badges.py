@@ -128,7 +128,9 @@ def test_the_revocation_list_names_the_credential_once_a_coordinator_revokes_it(
     before = json.loads(_public(app, badge["credentialStatus"]["id"]).data)
     assert before["revokedCredentials"] == []
     coordinator = client_as(app, world["coordinator"])
-    coordinator.post(f"/certificates/{certificate.id}/revoke", data={"reason": REASON})
+    coordinator.post(
+        f"/certificates/{certificate.id}/revoke", data={"reason": REASON, "scope": "document"}
+    )
     assert _certificate(app).revoked_at is not None
     after = _public(app, badge["credentialStatus"]["id"])
     assert json.loads(after.data)["revokedCredentials"] == [

@@ -131,7 +131,8 @@ def test_an_accredited_dutch_practitioner_records_renewal_evidence(app, schemes)
             select(SupervisionSession).order_by(SupervisionSession.id.desc())
         ).first()
     supervisor = client_as(app, world["supervisor"])
-    assert supervisor.post(f"/sessions/{session.id}/confirm").status_code == 302
+    confirmed = supervisor.post(f"/sessions/{session.id}/decide", data={"confirm": "y"})
+    assert confirmed.status_code == 302
     page = _page(client_as(app, world["trainee"]), world)
     assert "1 of 10" in page  # the case, with its complete cycle
     assert "4 of 3" in page  # three supervisions from the world, one logged here

@@ -15,6 +15,8 @@ from tests.factories import enrolled_trainee, make_user
 from tests.query_counter import count_queries
 
 TODAY = date(2026, 11, 24)
+CONFIRM = {"confirm": "y"}
+RETURN = {"send_back": "y"}
 
 
 @pytest.fixture
@@ -87,9 +89,10 @@ def test_log_then_confirm_through_the_pages(app, client, world):
     sign_in(client, world.second.email)
     page = client.get(path).get_data(as_text=True)
     assert "Confirm the session" in page and "Change this session" not in page
-    assert client.post(f"{path}/confirm").status_code == 302
+    assert client.post(f"{path}/decide", data=CONFIRM).status_code == 302
     assert "Session confirmed." in client.get(path).get_data(as_text=True)
-    assert client.post(f"{path}/confirm").status_code == 403  # decided once
+    again = client.post(f"{path}/decide", data=CONFIRM)  # decided once
+    assert again.status_code == 422 and "already confirmed" in again.get_data(as_text=True)
     listing = client.get(f"/enrolments/{world.enrolment}/sessions").get_data(as_text=True)
     assert "Confirmed supervision: 1 h 30 min" in listing
 
@@ -112,7 +115,7 @@ def test_supervisor_sees_confirm_only_for_their_own_sessions(app, client, world)
     sign_in(client, world.second.email)
     page = client.get(f"/sessions/{earlier}").get_data(as_text=True)
     assert "Confirm the session" not in page and "Save your notes" not in page
-    assert client.post(f"/sessions/{earlier}/confirm").status_code == 403
+    assert client.post(f"/sessions/{earlier}/decide", data=CONFIRM).status_code == 403
     client.post("/logout")
     sign_in(client, world.first.email)
     assert "Confirm the session" in client.get(f"/sessions/{earlier}").get_data(as_text=True)
@@ -122,12 +125,14 @@ def test_return_needs_a_reason_and_the_trainee_then_changes_it(app, client, worl
     session_id = _log(app, world)
     sign_in(client, world.second.email)
     for blank in ("", "   "):
-        response = client.post(f"/sessions/{session_id}/return", data={"reason": blank})
+        response = client.post(f"/sessions/{session_id}/decide", data=RETURN | {"reason": blank})
         assert response.status_code == 422
         page = response.get_data(as_text=True)
         assert 'id="reason-error"' in page and "Say why the session goes back" in page
         assert _session(app, session_id).status is SessionStatus.LOGGED
-    response = client.post(f"/sessions/{session_id}/return", data={"reason": "It was 45 min."})
+    response = client.post(
+        f"/sessions/{session_id}/decide", data=RETURN | {"reason": "It was 45 min."}
+    )
     assert response.status_code == 302
     assert _session(app, session_id).status is SessionStatus.RETURNED
 
@@ -152,6 +157,64 @@ def test_supervisor_writes_notes_the_trainee_reads(app, client, world):
     sign_in(client, world.trainee)
     page = client.get(f"/sessions/{session_id}").get_data(as_text=True)
     assert "Noticed warm pauses." in page and "Keep waiting." in page
+
+
+def test_confirming_saves_the_feedback_typed_with_it(app, client, world):
+    """One form, one press: the session is confirmed and the notes typed above are kept."""
+    session_id = _log(app, world)
+    sign_in(client, world.second.email)
+    page = client.get(f"/sessions/{session_id}").get_data(as_text=True)
+    assert page.count(f'action="/sessions/{session_id}/decide"') == 1
+    assert f'action="/sessions/{session_id}/notes"' not in page
+    notes = {"reflection": "I noticed my own pace.", "feedback": "Lovely long pauses."}
+    response = client.post(f"/sessions/{session_id}/decide", data=notes | CONFIRM)
+    assert response.status_code == 302
+    saved = _session(app, session_id)
+    assert saved.status is SessionStatus.CONFIRMED
+    assert (saved.supervisor_reflection, saved.supervisor_feedback) == (
+        "I noticed my own pace.",
+        "Lovely long pauses.",
+    )
+    page = client.get(f"/sessions/{session_id}").get_data(as_text=True)
+    assert "Lovely long pauses." in page and "Save your notes" in page  # notes stay editable
+
+
+def test_returning_saves_its_reason_and_the_feedback(app, client, world):
+    session_id = _log(app, world)
+    sign_in(client, world.second.email)
+    data = {"feedback": "Good start.", "reason": "It was 45 min."} | RETURN
+    assert client.post(f"/sessions/{session_id}/decide", data=data).status_code == 302
+    saved = _session(app, session_id)
+    assert saved.status is SessionStatus.RETURNED
+    assert (saved.return_reason, saved.supervisor_feedback) == ("It was 45 min.", "Good start.")
+    client.post("/logout")
+    sign_in(client, world.trainee)
+    response = client.post(f"/sessions/{session_id}/edit", data=_form(world, minutes="45"))
+    assert response.status_code == 302
+    client.post("/logout")
+    sign_in(client, world.second.email)
+    page = client.get(f"/sessions/{session_id}").get_data(as_text=True)
+    assert "Returned earlier because" in page and "It was 45 min." in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (RETURN | {"reason": " "}, "Say why the session goes back"),
+        (CONFIRM | {"reason": "x" * 2001}, "Field cannot be longer than 2000"),
+        ({}, "Choose: confirm the session, or return it."),
+    ],
+)
+def test_a_refused_decision_keeps_everything_typed(app, client, world, data, message):
+    session_id = _log(app, world)
+    sign_in(client, world.second.email)
+    typed = {"reflection": "My own reflection", "feedback": "Feedback to keep"}
+    response = client.post(f"/sessions/{session_id}/decide", data=typed | data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page and "My own reflection" in page and "Feedback to keep" in page
+    saved = _session(app, session_id)
+    assert saved.status is SessionStatus.LOGGED and saved.supervisor_feedback == ""
 
 
 @pytest.mark.parametrize(
@@ -194,12 +257,11 @@ ROUTES = [
     ("get", "/sessions/{session}"),
     ("get", "/sessions/{session}/edit"),
     ("post", "/sessions/{session}/edit"),
-    ("post", "/sessions/{session}/confirm"),
-    ("post", "/sessions/{session}/return"),
+    ("post", "/sessions/{session}/decide"),
     ("post", "/sessions/{session}/notes"),
 ]
 RECORDING = {1, 2, 4, 5}
-DECIDING = {6, 7, 8}
+DECIDING = {6, 7}
 
 
 @pytest.mark.parametrize("who", ["trainee_b", "other_supervisor"])
@@ -253,3 +315,31 @@ def test_list_page_uses_the_same_queries_for_1_and_30_sessions(app, client, worl
         page = client.get(path).get_data(as_text=True)
     assert "Page 1 of 2" in page
     assert one and len(one) == len(thirty)
+
+
+def test_the_request_to_confirm_stops_being_new_once_the_session_is_confirmed(app, client, world):
+    session_id = _log(app, world)
+    sign_in(client, world.second.email)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Notifications (1)" in page and page.count('class="badge">New<') == 1
+    assert client.post(f"/sessions/{session_id}/decide", data=CONFIRM).status_code == 302
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Notifications (" not in page and 'class="badge">New<' not in page
+    assert '<span class="badge badge-done">Done</span>' in page
+    assert f'<a href="/sessions/{session_id}">' in page
+
+
+def test_a_decision_made_meanwhile_is_said_and_the_typed_notes_stay(app, client, world):
+    """Two tabs (or a second press): the session was confirmed in one; deciding in the other is
+    refused with the reason, and the notes typed there stay in the notes form."""
+    session_id = _log(app, world)
+    sign_in(client, world.second.email)
+    assert client.post(f"/sessions/{session_id}/decide", data=CONFIRM).status_code == 302
+    typed = {"feedback": "Typed in the other tab", "reason": "Wrong date"}
+    response = client.post(f"/sessions/{session_id}/decide", data=RETURN | typed)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This session is already confirmed." in page
+    assert f'action="/sessions/{session_id}/notes"' in page and "Typed in the other tab" in page
+    saved = _session(app, session_id)
+    assert saved.status is SessionStatus.CONFIRMED and saved.supervisor_feedback == ""

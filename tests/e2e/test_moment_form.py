@@ -1,0 +1,70 @@
+"""In Chromium: the moment form's element list follows the chosen principle (static/moments.js),
+and without JavaScript every element is still offered, grouped by principle."""
+
+from playwright.sync_api import Browser, expect
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Case, Cycle, Enrolment, Film, Principle, User
+from tests.e2e.conftest import LiveApp, Steps, sign_in
+
+TRAINEE = ("trainee@attune.demo", "demo-trainee-pass")
+
+
+def _film_and_principles(live: LiveApp) -> tuple[int, list[tuple[str, list[str]]]]:
+    """A film of the demo trainee, and each principle of its framework with its elements."""
+    with live.app.app_context():
+        film = db.session.scalars(
+            select(Film)
+            .join(Cycle)
+            .join(Case)
+            .join(Enrolment)
+            .join(User, Enrolment.trainee)
+            .where(User.email == TRAINEE[0])
+            .order_by(Film.id)
+        ).first()
+        assert film is not None
+        framework_id = film.cycle.case.enrolment.scheme.framework_id
+        principles = db.session.scalars(
+            select(Principle)
+            .where(Principle.framework_id == framework_id)
+            .order_by(Principle.number)
+        ).all()
+        found = [(f"{p.number}. {p.name}", [e.text for e in p.elements]) for p in principles]
+        film_id = film.id
+        db.session.remove()
+    return film_id, found
+
+
+def test_the_element_list_follows_the_principle(live: LiveApp, browser: Browser, steps: Steps):
+    film_id, principles = _film_and_principles(live)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, live, *TRAINEE)
+    page.goto(f"{live.url}/films/{film_id}")
+    element = page.get_by_label("Element (optional)")
+    options = element.locator("option")
+    first_label, first_elements = principles[0]
+    expect(options).to_have_text(["— none —", *first_elements])
+    second_label, second_elements = principles[1]
+    page.get_by_label("Principle").select_option(label=second_label)
+    expect(options).to_have_text(["— none —", *second_elements])
+    element.select_option(label=second_elements[0])
+    steps.shot(page, "element-of-the-second-principle")
+    page.get_by_label("Principle").select_option(label=first_label)
+    # The chosen element belonged to the other principle: "none" is chosen instead.
+    expect(element).to_have_value("0")
+    expect(options).to_have_text(["— none —", *first_elements])
+    assert errors == []
+
+
+def test_without_javascript_every_element_is_offered(live: LiveApp, browser: Browser):
+    film_id, principles = _film_and_principles(live)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live, *TRAINEE)
+    page.goto(f"{live.url}/films/{film_id}")
+    every = [text for _label, elements in principles for text in elements]
+    expect(page.get_by_label("Element (optional)").locator("option")).to_have_count(1 + len(every))
+    context.close()

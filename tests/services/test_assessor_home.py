@@ -1,0 +1,45 @@
+"""What an assessor's home lists: the stage meetings naming them, and whom each waits for."""
+
+import pytest
+
+from app.models import Role, SupervisorGrade
+from app.services import dashboards
+from app.services import signoff_decisions as decide
+from app.services.scheme_files import default_schemes_dir
+from app.services.scheme_loader import load_definitions
+from tests.assessor_world import TODAY, named_meeting, record_pass
+from tests.factories import make_user
+
+
+@pytest.fixture
+def ada(ctx):
+    load_definitions(None, default_schemes_dir())
+    return make_user(Role.SUPERVISOR, grade=SupervisorGrade.ADVANCED, name="Ada Assessor")
+
+
+def test_each_meeting_says_whom_it_waits_for_theirs_first(ada):
+    ratified, coordinator = named_meeting(ada)
+    record_pass(ada, ratified)
+    decide.ratify(coordinator, ratified.id, TODAY)
+    passed, _ = named_meeting(ada)
+    record_pass(ada, passed)
+    to_hold, _ = named_meeting(ada)
+    named_meeting(make_user(Role.SUPERVISOR, grade=SupervisorGrade.ADVANCED))  # someone else's
+    listed = [(item.meeting.id, item.waits_for) for item in dashboards.meetings_assessed_by(ada)]
+    assert listed == [
+        (to_hold.id, "assessor"),
+        (passed.id, "coordinator"),
+        (ratified.id, "nobody"),
+    ]
+
+
+def test_a_meeting_sent_back_waits_for_the_assessor_again_and_a_reopened_one_is_gone(ada):
+    meeting, coordinator = named_meeting(ada)
+    record_pass(ada, meeting)
+    decide.send_back(coordinator, meeting.id, "The statement is missing")
+    [item] = dashboards.meetings_assessed_by(ada)
+    assert item.waits_for == "assessor" and item.meeting.sent_back_reason
+    record_pass(ada, meeting)
+    decide.ratify(coordinator, meeting.id, TODAY)
+    decide.reopen(coordinator, meeting.id, "Ratified by mistake")
+    assert dashboards.meetings_assessed_by(ada) == []

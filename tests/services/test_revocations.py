@@ -1,0 +1,73 @@
+"""Revoking a certificate says what is withdrawn: only the document, or the accreditation."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent, EnrolmentStatus, Notification, RevocationScope
+from app.services import certificates, pipeline
+from app.services.errors import RuleViolation
+from app.services.scheme_files import default_schemes_dir
+from app.services.scheme_loader import load_definitions
+from tests.renewal_world import NO_RENEWAL, accredited
+
+TODAY = date(2026, 12, 1)
+
+
+@pytest.fixture
+def practitioner(ctx):
+    load_definitions(None, default_schemes_dir())
+    return accredited(NO_RENEWAL, accredited_on=date(2026, 11, 24))
+
+
+def _to_issue() -> set[int]:
+    return {e.id for e in db.session.scalars(pipeline.certificates_to_issue())}
+
+
+def _audit(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_withdrawing_the_accreditation_ends_it_and_no_certificate_is_due(practitioner):
+    p = practitioner
+    certificates.revoke(
+        p.coordinator, p.certificate, "Complaint upheld", RevocationScope.ACCREDITATION
+    )
+    assert p.certificate.revocation_scope is RevocationScope.ACCREDITATION
+    assert p.enrolment.status is EnrolmentStatus.WITHDRAWN
+    assert p.enrolment.id not in _to_issue()
+    [revoked] = _audit("certificate.revoked")
+    assert revoked.after == {"reason": "Complaint upheld", "scope": "accreditation"}
+    [withdrawn] = _audit("enrolment.accreditation_withdrawn")
+    assert (withdrawn.subject_id, withdrawn.before, withdrawn.after) == (
+        p.enrolment.id,
+        {"status": "accredited"},
+        {"status": "withdrawn", "certificate": p.certificate.number},
+    )
+    told = db.session.scalars(select(Notification.message)).all()
+    assert any("Your accreditation is withdrawn." in m for m in told)
+    record = certificates.public_record(p.certificate, TODAY)
+    assert (record["status"], record["revocation_scope"], record["replaced_by"]) == (
+        "revoked",
+        "accreditation",
+        None,
+    )
+    with pytest.raises(RuleViolation, match="Certificates are issued once"):
+        certificates.issue(p.coordinator, p.enrolment, "Pat Practitioner", listed=False)
+
+
+def test_revoking_only_the_document_keeps_the_accreditation_and_a_new_one_is_due(practitioner):
+    p = practitioner
+    certificates.revoke(p.coordinator, p.certificate, "Wrong name", RevocationScope.DOCUMENT)
+    assert p.certificate.revocation_scope is RevocationScope.DOCUMENT
+    assert p.enrolment.status is EnrolmentStatus.ACCREDITED
+    assert p.enrolment.id in _to_issue()
+    assert _audit("certificate.revoked")[0].after == {"reason": "Wrong name", "scope": "document"}
+    assert _audit("enrolment.accreditation_withdrawn") == []
+    record = certificates.public_record(p.certificate, TODAY)
+    assert (record["revocation_scope"], record["replaced_by"]) == ("document", None)
+    new = certificates.issue(p.coordinator, p.enrolment, "Pat Right-Name", listed=False)
+    assert p.enrolment.id not in _to_issue()
+    assert certificates.public_record(p.certificate, TODAY)["replaced_by"] == new.number
