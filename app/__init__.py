@@ -126,9 +126,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """After each successful change, e-mail the notifications it created."""
-    from app import notify_mail
+    """Refuse addresses holding control characters; after each successful change, e-mail the
+    notifications it created."""
+    from app import notify_mail, request_guard
 
+    request_guard.init_app(app)
     notify_mail.init_app(app)
 
 

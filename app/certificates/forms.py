@@ -1,13 +1,13 @@
 """Certificate forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from app.forms import Form
 from app.i18n import lazy_gettext as _l
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     """The name as it should be printed, and whether to list it in the public register."""
 
     holder_name = StringField(
@@ -17,7 +17,7 @@ class IssueForm(FlaskForm):
     listed = BooleanField(_l("List in the public register (the holder agreed)"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """Revoking needs a reason."""
 
     reason = TextAreaField(

@@ -27,6 +27,7 @@ from app.models.base import utcnow
 from app.services import audit, notifications
 from app.services.enrolments import supervisor_on
 from app.services.errors import RuleViolation
+from app.services.plain_text import printable
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
 MAX_NAME = 120
@@ -253,7 +254,7 @@ def status_of(certificate: Certificate, today: date) -> Status:
 def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
     """Every field printed on the certificate, and its status: what verification shows."""
     status = status_of(certificate, today)
-    return {
+    record = {
         "number": certificate.number,
         "holder_name": certificate.holder_name,
         "awarding_body": certificate.body,
@@ -269,6 +270,8 @@ def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
         "revocation_reason": status.reason or None,
         "superseded_by": status.superseded_by or None,
     }
+    # Names stored before forms dropped direction controls must not print reversed.
+    return {name: printable(value) for name, value in record.items()}
 
 
 def register_query(search: str = "") -> Any:

@@ -1,10 +1,9 @@
 """Forms for logging supervision sessions and for the supervisor's decisions and notes."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import IdentifyingTextCheck, MultiCheckboxField
+from app.forms import Form, IdentifyingTextCheck, MultiCheckboxField
 from app.i18n import lazy_gettext as _l
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
@@ -46,7 +45,7 @@ class SessionForm(IdentifyingTextCheck):
     )
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     """Send a session back to the trainee, saying why."""
 
     reason = TextAreaField(
@@ -59,7 +58,7 @@ class ReturnForm(FlaskForm):
     )
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     """The supervisor's own reflection and feedback on a session."""
 
     reflection = TextAreaField(_l("Your reflection"), validators=[Length(max=5000)])
