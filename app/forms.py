@@ -18,7 +18,14 @@ from wtforms import (
     widgets,
 )
 from wtforms.meta import DefaultMeta
-from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from app.extensions import db
 from app.i18n import gettext
@@ -36,19 +43,31 @@ DEFAULT_MAX_LINE = 255
 DEFAULT_MAX_TEXT = 20000
 
 
+def _sent_text(field: Field) -> list[str]:
+    """What was typed into a field (and its value, when that is text)."""
+    sent = [value for value in field.raw_data or [] if isinstance(value, str)]
+    return [*sent, field.data] if isinstance(field.data, str) else sent
+
+
 def _refuse_control_characters(_form: object, field: Field) -> None:
     """Stop at a control character before any other check (some query the database)."""
     multiline = isinstance(field, TextAreaField)
-    sent = [value for value in field.raw_data or [] if isinstance(value, str)]
-    if isinstance(field.data, str):
-        sent.append(field.data)
-    if any(has_control_characters(value, multiline) for value in sent):
+    if any(has_control_characters(text, multiline) for text in _sent_text(field)):
         raise StopValidation(
             gettext(
                 "This contains an invisible control character (such as NUL), which Attune "
                 "cannot keep. Please type it again."
             )
         )
+
+
+class TypedLength(Length):
+    """A ceiling on what was typed, for any text field (a time or number field included)."""
+
+    def __call__(self, form: object, field: Field) -> None:
+        """Refuse typed text longer than the ceiling."""
+        if any(len(text) > self.max for text in _sent_text(field)):
+            raise ValidationError(self.message % {"max": self.max})
 
 
 def max_length(field: Field) -> int | None:
@@ -62,7 +81,7 @@ def _guard_text(field: Field) -> None:
     validators: list[Any] = [_refuse_control_characters, *field.validators]
     if max_length(field) is None:
         limit = DEFAULT_MAX_TEXT if isinstance(field, TextAreaField) else DEFAULT_MAX_LINE
-        validators.append(Length(max=limit, message=_l("Use at most %(max)d characters.")))
+        validators.append(TypedLength(max=limit, message=_l("Use at most %(max)d characters.")))
     field.validators = validators
     if not isinstance(field, TextAreaField | PasswordField):
         # Single lines (names above all) are printed: direction controls are dropped.
