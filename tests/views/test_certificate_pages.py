@@ -16,7 +16,7 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Certificate, Notification
+from app.models import Certificate, Enrolment, Notification, User
 from app.services import certificates
 from app.signing import create_issuer_key
 from tests.conftest import client_as, committed
@@ -238,3 +238,28 @@ def test_a_refused_revocation_says_why_once(app, world):
         f"/certificates/{_certificate(app).id}/revoke", data={"reason": ""}, follow_redirects=True
     ).get_data(as_text=True)
     assert page.count("Give the reason for revoking.") == 1
+
+
+OVERRIDE = "rtl \u202egnp.exe"
+
+
+def test_a_direction_override_in_a_stored_name_is_never_printed(app, world):
+    # Stored before forms dropped direction controls (or by another route than a form).
+    with committed(app):
+        enrolment = db.session.get(Enrolment, world["enrolment"])
+        coordinator = db.session.scalar(select(User).where(User.email == world["coordinator"]))
+        certificate = certificates.issue(coordinator, enrolment, OVERRIDE, True)
+        certificate_id, number = certificate.id, certificate.number
+    response = client_as(app, world["trainee"]).get(f"/certificates/{certificate_id}/pdf")
+    text = " ".join(pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
+    assert "\u202e" not in text
+    assert "rtl gnp.exe" in text
+    page = app.test_client().get(f"/verify/{number}").get_data(as_text=True)
+    assert "\u202e" not in page and "rtl gnp.exe" in page
+    record = json.loads(app.test_client().get(f"/verify/{number}.json").data)
+    assert record["holder_name"] == "rtl gnp.exe"
+
+
+def test_a_name_typed_with_a_direction_override_is_issued_without_it(app, world):
+    assert _issue(app, world, name=OVERRIDE).status_code == 302
+    assert _certificate(app).holder_name == "rtl gnp.exe"
