@@ -249,8 +249,8 @@ def test_a_direction_override_in_a_stored_name_is_never_printed(app, world):
         enrolment = db.session.get(Enrolment, world["enrolment"])
         coordinator = db.session.scalar(select(User).where(User.email == world["coordinator"]))
         certificate = certificates.issue(coordinator, enrolment, OVERRIDE, True)
-        certificate_id, number = certificate.id, certificate.number
-    response = client_as(app, world["trainee"]).get(f"/certificates/{certificate_id}/pdf")
+    number, public_id = certificate.number, certificate.public_id
+    response = client_as(app, world["trainee"]).get(f"/certificates/{certificate.id}/pdf")
     text = " ".join(pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
     assert "\u202e" not in text
     assert "rtl gnp.exe" in text
@@ -258,6 +258,9 @@ def test_a_direction_override_in_a_stored_name_is_never_printed(app, world):
     assert "\u202e" not in page and "rtl gnp.exe" in page
     record = json.loads(app.test_client().get(f"/verify/{number}.json").data)
     assert record["holder_name"] == "rtl gnp.exe"
+    badge = app.test_client().get(f"/open-badges/credentials/{public_id}").get_data(as_text=True)
+    assert "\u202e" not in json.dumps(json.loads(badge), ensure_ascii=False)
+    assert "rtl gnp.exe is accredited" in badge
 
 
 def test_a_name_typed_with_a_direction_override_is_issued_without_it(app, world):
