@@ -126,8 +126,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Refuse addresses holding control characters; after each successful change, e-mail the
-    notifications it created."""
+    """Refuse addresses no link could hold (control characters, impossible numbers); after each
+    successful change, e-mail the notifications it created."""
     from app import notify_mail, request_guard
 
     request_guard.init_app(app)

@@ -246,6 +246,33 @@ def test_a_control_character_in_a_query_argument_name_is_a_bad_request(app):
 
 
 @pytest.mark.parametrize(
+    "address",
+    [
+        "/films/99999999999999999999",
+        "/films/2147483648",
+        "/people/2147483648",
+        "/cohorts/2147483648/edit",
+        "/certificates/2147483648/pdf",
+        "/?page=2147483648",
+        "/people?page=99999999999999999999",
+        "/cohorts?page=2147483648",
+        "/enrolments?page=2147483648",
+        "/coordination/at-risk?page=2147483648",
+    ],
+)
+def test_a_number_beyond_any_the_database_holds_is_not_found(app, world, address):
+    response = client_as(app, world["coordinator"]).get(address)
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in response.get_data(as_text=True)
+
+
+def test_the_largest_number_is_still_looked_up(app, world):
+    client = client_as(app, world["coordinator"])
+    assert client.get("/films/2147483647").status_code == 404
+    assert client.get("/people?page=2147483647").status_code == 200
+
+
+@pytest.mark.parametrize(
     ("who", "address"),
     [
         ("coordinator", "/people?q={}"),
