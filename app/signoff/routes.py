@@ -1,6 +1,7 @@
 """The end-of-stage workflow through the pages; every decision goes through one service call."""
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -20,6 +21,7 @@ from app.services.progress_data import progress_for
 from .forms import AssessorForm, ExceptionRequestForm, OutcomeForm, ReasonForm, StatementForm
 
 bp = Blueprint("signoff", __name__)
+M = TypeVar("M")
 
 
 def _actor() -> User:
@@ -51,6 +53,11 @@ def request_meeting(enrolment_id: int) -> Response:
             _("The meeting is requested; a coordinator will name the assessor."), made[0].id
         )
     return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+
+
+def _chosen(model: type[M], object_id: int | None) -> M:
+    """An object chosen from a validated form's options (404 if it went since)."""
+    return db.session.get(model, object_id or 0) or abort(404)
 
 
 def _assessor_choices(meeting: StageMeeting) -> list:
@@ -118,11 +125,13 @@ def name_assessor(meeting_id: int) -> tuple[str, int] | Response:
     meeting = load_or_404(StageMeeting, meeting_id, Action.NAME_ASSESSOR)
     form = AssessorForm()
     form.assessor.choices = _assessor_choices(meeting)
-    assessor = db.session.get(User, form.assessor.data or 0)
     return _decision(
         meeting,
         form,
-        lambda: signoff.name_assessor(_actor(), meeting_id, assessor or abort(404), local_today()),
+        # Loaded once the form is valid: only an offered id reaches the database.
+        lambda: signoff.name_assessor(
+            _actor(), meeting_id, _chosen(User, form.assessor.data), local_today()
+        ),
         _("The assessor is named."),
         "assessor_form",
     )
@@ -135,7 +144,6 @@ def record_outcome(meeting_id: int) -> tuple[str, int] | Response:
     meeting = load_or_404(StageMeeting, meeting_id, Action.RECORD_OUTCOME)
     form = OutcomeForm()
     form.clips.choices = _clip_choices(meeting)
-    clips = [db.session.get(Film, i) for i in form.clips.data or []]
     return _decision(
         meeting,
         form,
@@ -145,7 +153,7 @@ def record_outcome(meeting_id: int) -> tuple[str, int] | Response:
             MeetingStatus(form.outcome.data),
             form.held_on.data,
             form.minutes.data or 0,
-            [c for c in clips if c is not None],
+            [_chosen(Film, i) for i in form.clips.data or []],
             form.documents_read.data or "",
             form.actions.data or "",
             form.new_target_on.data,

@@ -315,3 +315,26 @@ def test_ids_on_the_film_page_are_unique(app, people, tmp_path):
     assert "<video" in page and 'type="file"' in page
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def test_impossible_choices_in_sign_off_forms_are_refused_beside_the_field(app, people):
+    big = "99999999999999999999"  # beyond any id; PostgreSQL cannot even compare it
+    with committed(app):
+        enrolment = db.session.get(Enrolment, people["enrolment"])
+        meeting = signoff.request_meeting(
+            enrolment.trainee, enrolment, progress_for(enrolment, TODAY)
+        )
+    coordinator = client_as(app, people["coordinator"])
+    named = coordinator.post(f"/meetings/{meeting.id}/assessor", data={"assessor": big})
+    assert named.status_code == 422
+    assert "Not a valid choice" in named.get_data(as_text=True)
+    with committed(app):
+        by_email = {u.email: u for u in db.session.scalars(select(User))}
+        signoff.name_assessor(
+            by_email[people["coordinator"]], meeting.id, by_email[people["assessor"]], TODAY
+        )
+    assessor = client_as(app, people["assessor"])
+    outcome = {"held_on": "2026-11-20", "minutes": "60", "outcome": "passed", "clips": big}
+    recorded = assessor.post(f"/meetings/{meeting.id}/outcome", data=outcome)
+    assert recorded.status_code == 422
+    assert "is not a valid choice for this field" in recorded.get_data(as_text=True)
