@@ -123,6 +123,15 @@ def test_text_fields_without_their_own_limit_get_the_default(app):
         )
 
 
+def test_the_default_limit_is_explained_beside_the_field(app):
+    form = _posted(app, AddMembersForm, addresses="a@example.org " * 2000)
+    assert form.addresses.errors == [f"Use at most {DEFAULT_MAX_TEXT} characters."]
+    with app.test_request_context(method="POST", data={"confirm_email": "x" * 300}):
+        erase = EraseForm("a@example.org")
+        erase.validate()
+    assert f"Use at most {DEFAULT_MAX_LINE} characters." in erase.confirm_email.errors
+
+
 def test_guards_are_added_once_per_form_not_once_per_request(app):
     with app.test_request_context():
         counts = [len(CohortForm(formdata=None).name.validators) for _ in range(3)]
