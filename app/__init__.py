@@ -127,10 +127,12 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Security headers on every response; after each successful change, e-mail the
-    notifications it created."""
-    from app import notify_mail, security_headers
+    """Refuse addresses no link could hold (control characters, impossible numbers); security
+    headers on every response; after each successful change, e-mail the notifications it
+    created."""
+    from app import notify_mail, request_guard, security_headers
 
+    request_guard.init_app(app)
     security_headers.init_app(app)
     notify_mail.init_app(app)
 

@@ -1,20 +1,31 @@
 """Helpers shared by every feature's forms and views."""
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     PasswordField,
     SelectChoice,
     SelectMultipleField,
     StringField,
+    TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.meta import DefaultMeta
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from app.extensions import db
 from app.i18n import gettext
@@ -22,8 +33,74 @@ from app.i18n import lazy_gettext as _l
 from app.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.services.errors import RuleViolation
 from app.services.identifying_text import identifying_text
+from app.services.plain_text import has_control_characters, printable
 
 T = TypeVar("T")
+
+# Ceilings for text fields that declare no Length of their own (the tests check that every
+# field stored in a String(n) column declares one that fits).
+DEFAULT_MAX_LINE = 255
+DEFAULT_MAX_TEXT = 20000
+
+
+def _sent_text(field: Field) -> list[str]:
+    """What was typed into a field (and its value, when that is text)."""
+    sent = [value for value in field.raw_data or [] if isinstance(value, str)]
+    return [*sent, field.data] if isinstance(field.data, str) else sent
+
+
+def _refuse_control_characters(_form: object, field: Field) -> None:
+    """Stop at a control character before any other check (some query the database)."""
+    multiline = isinstance(field, TextAreaField)
+    if any(has_control_characters(text, multiline) for text in _sent_text(field)):
+        raise StopValidation(
+            gettext(
+                "This contains an invisible control character (such as NUL), which Attune "
+                "cannot keep. Please type it again."
+            )
+        )
+
+
+class TypedLength(Length):
+    """A ceiling on what was typed, for any text field (a time or number field included)."""
+
+    def __call__(self, form: object, field: Field) -> None:
+        """Refuse typed text longer than the ceiling."""
+        if any(len(text) > self.max for text in _sent_text(field)):
+            raise ValidationError(self.message % {"max": self.max})
+
+
+def max_length(field: Field) -> int | None:
+    """The most characters a field accepts, from its Length validator."""
+    limits = [v.max for v in field.validators if isinstance(v, Length) and v.max >= 0]
+    return min(limits) if limits else None
+
+
+def _guard_text(field: Field) -> None:
+    # A new list: bound fields share their class's validator list, which must not grow.
+    validators: list[Any] = [_refuse_control_characters, *field.validators]
+    if max_length(field) is None:
+        limit = DEFAULT_MAX_TEXT if isinstance(field, TextAreaField) else DEFAULT_MAX_LINE
+        validators.append(TypedLength(max=limit, message=_l("Use at most %(max)d characters.")))
+    field.validators = validators
+    if not isinstance(field, TextAreaField | PasswordField):
+        # Single lines (names above all) are printed: direction controls are dropped.
+        field.filters = (*field.filters, printable)
+
+
+class Form(FlaskForm):
+    """The base of every Attune form: text fields refuse control characters and overlong
+    values beside the field, and single-line text loses bidirectional controls."""
+
+    class Meta(DefaultMeta):
+        """Guards every text field as it is bound."""
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            """Bind as usual, then guard text fields."""
+            field: Field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField):
+                _guard_text(field)
+            return field
 
 
 def show_violation(form: FlaskForm, error: RuleViolation) -> None:
@@ -69,10 +146,17 @@ def flash_form_errors(form: FlaskForm) -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A redirect target only when it stays on this site (a path, not another host)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """A redirect target only when it stays on this site: a path, with no scheme and no host."""
+    # Browsers drop tab, CR and LF from addresses and read "\\" as "/", so "/\t/evil.example"
+    # and "/\\evil.example" lead to another host: anything holding them is refused outright,
+    # also when percent-encoded.
+    if not target or not target.startswith("/"):
+        return None
+    parts = urlsplit(target)
+    for text in (target, unquote(parts.path)):
+        if text.startswith("//") or "\\" in text or has_control_characters(text):
+            return None
+    return None if parts.scheme or parts.netloc else target
 
 
 def choices(pairs: Iterable[tuple[object, object]], group: str | None = None) -> list[SelectChoice]:
@@ -92,7 +176,7 @@ def email_field(label: str, required: str) -> EmailField:
     )
 
 
-class NewPasswordFields(FlaskForm):
+class NewPasswordFields(Form):
     """A new password, typed twice (shared by invitations, resets and the account page)."""
 
     password = PasswordField(
@@ -125,7 +209,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class IdentifyingTextCheck(FlaskForm):
+class IdentifyingTextCheck(Form):
     """Free text is checked for names and dates of birth before it is saved; the trainee can
     rephrase, or confirm that nothing identifies the client."""
 

@@ -18,7 +18,9 @@ def send_email(to: str, subject: str, template: str, **context: object) -> bool:
         return bool(config.get("MAIL_ECHO_TO_CONSOLE"))
     try:
         mail.send(Message(subject=subject, recipients=[to], body=body))
-    except (smtplib.SMTPException, OSError):
+    # UnicodeError: an address no mail server without SMTPUTF8 can take (stored before the
+    # people service refused them).
+    except (smtplib.SMTPException, OSError, UnicodeError):
         current_app.logger.exception("Could not send e-mail %r to %s", subject, to)
         return False
     return True

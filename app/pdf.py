@@ -7,6 +7,8 @@ import segno
 from flask import render_template
 from markupsafe import Markup
 
+from app.services.plain_text import without_bidi_controls
+
 
 @cache
 def _weasyprint() -> Any:
@@ -23,8 +25,9 @@ def qr_data_uri(payload: str) -> str:
 
 
 def render_html(template: str, **context: object) -> str:
-    """templates/pdf/<template> as HTML; user text is escaped by Jinja like any page."""
-    return render_template(f"pdf/{template}", **context)
+    """templates/pdf/<template> as HTML; user text is escaped by Jinja like any page, and
+    nothing printed keeps a bidirectional control (a name must not print reversed)."""
+    return without_bidi_controls(render_template(f"pdf/{template}", **context))
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:
@@ -45,6 +48,6 @@ def css_string(text: object) -> Markup:
     is consumed by CSS), so it cannot break out."""
     escaped = "".join(
         ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x} "
-        for ch in str(text)
+        for ch in without_bidi_controls(str(text))
     )
     return Markup(f'"{escaped}"')

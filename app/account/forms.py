@@ -2,11 +2,10 @@
 
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import NewPasswordFields, choices
+from app.forms import Form, NewPasswordFields, choices
 from app.i18n import lazy_gettext as _l
 from app.models import NotifyBy
 from app.services.people import MAX_NAME_LENGTH
@@ -14,7 +13,7 @@ from app.services.people import MAX_NAME_LENGTH
 TIMEZONES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc/"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """Name, time zone and how to be told about what waits."""
 
     display_name = StringField(

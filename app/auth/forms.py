@@ -1,15 +1,14 @@
 """Sign-in, password-reset and choose-a-password forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import NewPasswordFields, email_field
+from app.forms import Form, NewPasswordFields, email_field
 from app.i18n import lazy_gettext as _l
 from app.services.accounts import MAX_PASSWORD_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """E-mail and password."""
 
     email = EmailField(
@@ -22,7 +21,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     """Ask for a reset link."""
 
     email = email_field(_l("E-mail"), _l("Enter your e-mail address."))

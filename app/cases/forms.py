@@ -1,10 +1,9 @@
 """Case and consent forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import IdentifyingTextCheck, MultiCheckboxField, choices
+from app.forms import Form, IdentifyingTextCheck, MultiCheckboxField, choices
 from app.i18n import lazy_gettext as _l
 from app.labels_evidence import SCOPE_NAMES, SETTING_NAMES
 
@@ -32,7 +31,7 @@ class CaseForm(IdentifyingTextCheck):
     ended_on = DateField(_l("Ended (optional)"), validators=[Optional()])
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     """Consent: who gave it (by role), when, and what it covers."""
 
     given_by_role = StringField(
@@ -53,7 +52,7 @@ class ConsentForm(FlaskForm):
     )
 
 
-class WithdrawConsentForm(FlaskForm):
+class WithdrawConsentForm(Form):
     """Withdraw consent: the date, and what (if anything) still stands."""
 
     withdrawn_on = DateField(_l("Withdrawn on"), validators=[DataRequired(DATE_MESSAGE)])

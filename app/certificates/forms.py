@@ -1,15 +1,14 @@
 """Certificate forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.forms import choices
+from app.forms import Form, choices
 from app.i18n import lazy_gettext as _l
 from app.models import RevocationScope
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     """The name as it should be printed, and whether to list it in the public register."""
 
     holder_name = StringField(
@@ -19,7 +18,7 @@ class IssueForm(FlaskForm):
     listed = BooleanField(_l("List in the public register (the holder agreed)"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """Revoking needs a reason, and says whether the accreditation itself is withdrawn."""
 
     scope = RadioField(

@@ -1,17 +1,16 @@
 """Creating a cohort and adding trainees to it."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import choices
+from app.forms import Form, choices
 from app.i18n import lazy_gettext as _l
 from app.services.cohorts import MAX_NAME
 
 from .listing import KIND_NAMES
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     """A cohort's name, kind and description."""
 
     name = StringField(
@@ -23,7 +22,7 @@ class CohortForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
 
 
-class AddMembersForm(FlaskForm):
+class AddMembersForm(Form):
     """Trainees to add, by e-mail address."""
 
     addresses = TextAreaField(

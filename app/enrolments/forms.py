@@ -1,13 +1,13 @@
 """Enrolling a trainee and changing their own supervisor."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, InputRequired
 
+from app.forms import Form
 from app.i18n import lazy_gettext as _l
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     """Scheme and starting stage, start date and own supervisor."""
 
     first_stage = SelectField(
@@ -24,7 +24,7 @@ class EnrolForm(FlaskForm):
     )
 
 
-class ChangeSupervisorForm(FlaskForm):
+class ChangeSupervisorForm(Form):
     """A new own supervisor from a date."""
 
     supervisor = SelectField(

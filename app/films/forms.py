@@ -1,16 +1,15 @@
 """Film, moment and clip forms."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import TimecodeField, choices
+from app.forms import Form, TimecodeField, choices
 from app.i18n import lazy_gettext as _l
 from app.labels_evidence import FILM_KIND_NAMES
 
 
-class FilmForm(FlaskForm):
+class FilmForm(Form):
     """A film's metadata; footage is kept elsewhere unless a short clip is uploaded."""
 
     kind = SelectField(_l("The film shows"), choices=choices(FILM_KIND_NAMES.items()))
@@ -30,7 +29,7 @@ class FilmForm(FlaskForm):
     consent = SelectField(_l("Covered by the consent"), coerce=int)
 
 
-class MomentForm(FlaskForm):
+class MomentForm(Form):
     """A time range tagged with a principle (and optionally one of its elements)."""
 
     start = TimecodeField(_l("From"), validators=[InputRequired(_l("Give the start, e.g. 0:45."))])
@@ -45,7 +44,7 @@ class MomentForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 
 
-class ClipForm(FlaskForm):
+class ClipForm(Form):
     """A short clip (MP4, WebM or QuickTime)."""
 
     clip = FileField(_l("Short clip"), validators=[FileRequired(_l("Choose a video file."))])

@@ -176,9 +176,8 @@ def delete_moment(moment_id: int) -> Response:
     """Remove a moment (its author or the trainee)."""
     moment = load_or_404(Moment, moment_id, Action.DELETE_MOMENT)
     film_id = moment.film_id
-    films.delete_moment(current_user._get_current_object(), moment)
-    db.session.commit()
-    flash(_("Moment removed."), "success")
+    if apply_or_flash(lambda: films.delete_moment(current_user._get_current_object(), moment)):
+        flash(_("Moment removed."), "success")
     return redirect(url_for("films.show", film_id=film_id))
 
 

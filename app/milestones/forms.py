@@ -1,10 +1,9 @@
 """Forms for milestones (courses, intro sessions, documents ...) and pauses."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import IdentifyingTextCheck, choices
+from app.forms import Form, IdentifyingTextCheck, choices
 from app.i18n import lazy_gettext as _l
 from app.labels_evidence import MILESTONE_NAMES
 
@@ -30,7 +29,7 @@ class MilestoneForm(IdentifyingTextCheck):
     notes = TextAreaField(_l("Notes (optional)"), validators=[Length(max=5000)])
 
 
-class PauseForm(FlaskForm):
+class PauseForm(Form):
     """A break (illness, leave) that extends the trainee's expected dates."""
 
     starts_on = DateField(_l("From"), validators=[DataRequired(DATE_MESSAGE)])

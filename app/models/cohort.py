@@ -9,6 +9,9 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.enums import CohortKind, str_enum
 from app.models.user import User
 
+# Folding can lengthen a name (NFKC writes some single characters as several).
+NAME_KEY_LENGTH = 480
+
 
 class Cohort(Base):
     """A named group of trainees."""
@@ -16,7 +19,10 @@ class Cohort(Base):
     __tablename__ = "cohorts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # The name as compared for duplicates (NFKC, case-folded in every script, set by the
+    # service): "Ωμέγα" and "ΩΜΈΓΑ" are one name, and the database holds each key once.
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), unique=True)
     kind: Mapped[CohortKind] = mapped_column(str_enum(CohortKind), default=CohortKind.COURSE)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,10 +1,9 @@
 """Inviting people and changing their roles and grade."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import MultiCheckboxField, choices, email_field
+from app.forms import Form, MultiCheckboxField, choices, email_field
 from app.i18n import lazy_gettext as _l
 from app.labels import GRADE_NAMES, ROLE_NAMES
 from app.models import Role
@@ -15,7 +14,7 @@ def _grade_choices() -> list[SelectChoice]:
     return choices([("", _l("— not a supervisor —")), *GRADE_NAMES.items()])
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """Name, roles and grade."""
 
     display_name = StringField(

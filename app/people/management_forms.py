@@ -1,11 +1,10 @@
 """Deactivating an account, handing over supervisees, merging a duplicate account and erasing
 a person."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.forms import MultiCheckboxField, email_field
+from app.forms import Form, MultiCheckboxField, email_field
 from app.i18n import lazy_gettext as _l
 from app.services.account_status import MAX_REASON_LENGTH
 
@@ -15,7 +14,7 @@ def _optional_id(value: object) -> int | None:
     return int(str(value)) if value not in (None, "") else None
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     """Why the account is deactivated."""
 
     reason = TextAreaField(
@@ -28,7 +27,7 @@ class DeactivateForm(FlaskForm):
     )
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(Form):
     """Some or all current supervisees, a new own supervisor and the day the change starts."""
 
     enrolments = MultiCheckboxField(
@@ -55,7 +54,7 @@ class ReassignForm(FlaskForm):
         return set(self.enrolments.data or [])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     """The duplicate account, why it is a duplicate, and a confirmation."""
 
     duplicate = email_field(
@@ -76,7 +75,7 @@ class MergeForm(FlaskForm):
     )
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     """Why the person is erased, and their e-mail address typed again to confirm."""
 
     reason = TextAreaField(

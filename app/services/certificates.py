@@ -28,6 +28,7 @@ from app.models.base import utcnow
 from app.services import audit, notifications
 from app.services.enrolments import supervisor_on, withdraw_accreditation
 from app.services.errors import RuleViolation
+from app.services.plain_text import printable
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
 MAX_NAME = 120
@@ -273,7 +274,7 @@ def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
     replaced = None
     if status.scope == RevocationScope.DOCUMENT:
         replaced = current_certificate(certificate.enrolment)
-    return {
+    record = {
         "number": certificate.number,
         "holder_name": certificate.holder_name,
         "awarding_body": certificate.body,
@@ -291,6 +292,8 @@ def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
         "replaced_by": replaced.number if replaced else None,
         "superseded_by": status.superseded_by or None,
     }
+    # Names stored before forms dropped direction controls must not print reversed.
+    return {name: printable(value) for name, value in record.items()}
 
 
 def register_query(search: str = "") -> Any:

@@ -4,42 +4,63 @@ together. Membership is by person, so a trainee's later enrolments stay in the c
 import re
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Cohort, CohortKind, CohortMember, Enrolment, Role, User, UserRole
+from app.models.cohort import NAME_KEY_LENGTH
 from app.services import audit
 from app.services.errors import RuleViolation
 from app.services.evidence_rules import check_text
+from app.services.plain_text import comparison_key
 
 MAX_NAME = 120
 MAX_ADDRESSES = 500
+DUPLICATE = "Another cohort already has this name."
 
 
-def _check_name(name: str, cohort_id: int | None) -> str:
+def _check_name(name: str, cohort_id: int | None) -> tuple[str, str]:
+    """The name as it will be kept, and its comparison key; refused when another has it."""
     name = " ".join(name.split())
     if not name:
         raise RuleViolation("Give the cohort a name.", "name")
     if len(name) > MAX_NAME:
         raise RuleViolation(f"Keep the name to {MAX_NAME} characters.", "name")
-    taken = db.session.scalar(
-        select(Cohort.id).where(func.lower(Cohort.name) == name.lower(), Cohort.id != cohort_id)
-    )
-    if taken is not None:
-        raise RuleViolation("Another cohort already has this name.", "name")
-    return name
+    key = comparison_key(name)
+    if len(key) > NAME_KEY_LENGTH:
+        raise RuleViolation("Use a shorter name.", "name")
+    if _taken(key, cohort_id):
+        raise RuleViolation(DUPLICATE, "name")
+    return name, key
+
+
+def _taken(key: str, cohort_id: int | None) -> bool:
+    found = select(Cohort.id).where(Cohort.name_key == key, Cohort.id != (cohort_id or 0))
+    return db.session.scalar(found) is not None
+
+
+def _save_name(cohort: Cohort, name: str, key: str) -> None:
+    """Name the cohort and flush it. A cohort of the same name saved by someone else at the
+    same instant passes the check, then the database refuses the second one: that refusal is
+    the same message. (The savepoint keeps the rest of the transaction usable.)"""
+    cohort_id = cohort.id
+    try:
+        with db.session.begin_nested():
+            cohort.name, cohort.name_key = name, key
+            db.session.add(cohort)
+            db.session.flush()
+    except IntegrityError:
+        if _taken(key, cohort_id):
+            raise RuleViolation(DUPLICATE, "name") from None
+        raise
 
 
 def create_cohort(actor: User, name: str, kind: CohortKind, description: str) -> Cohort:
     """A new, empty cohort."""
     check_text(description, "description", 2000)
-    cohort = Cohort(
-        name=_check_name(name, None),
-        kind=kind,
-        description=description.strip(),
-        created_by_id=actor.id,
-    )
-    db.session.add(cohort)
-    db.session.flush()
+    name, key = _check_name(name, None)
+    cohort = Cohort(kind=kind, description=description.strip(), created_by_id=actor.id)
+    _save_name(cohort, name, key)
     audit.record(actor, "cohort.created", "cohort", cohort.id, after={"name": cohort.name})
     return cohort
 
@@ -50,9 +71,9 @@ def update_cohort(
     """Rename or re-describe a cohort."""
     check_text(description, "description", 2000)
     before = {"name": cohort.name, "kind": cohort.kind}
-    cohort.name, cohort.kind = _check_name(name, cohort.id), kind
-    cohort.description = description.strip()
-    db.session.flush()
+    name, key = _check_name(name, cohort.id)
+    cohort.kind, cohort.description = kind, description.strip()
+    _save_name(cohort, name, key)
     audit.record(
         actor, "cohort.updated", "cohort", cohort.id, before, {"name": cohort.name, "kind": kind}
     )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Certificate
+from app.services.plain_text import without_bidi_controls
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -115,9 +116,9 @@ def achievement(certificate: Certificate, urls: Urls) -> dict[str, Any]:
 
 
 def _evidence(certificate: Certificate, urls: Urls) -> dict[str, Any]:
-    people = f"Assessor: {certificate.assessor_name}."
+    people = f"Assessor: {without_bidi_controls(certificate.assessor_name)}."
     if certificate.supervisor_name:
-        people += f" Own supervisor: {certificate.supervisor_name}."
+        people += f" Own supervisor: {without_bidi_controls(certificate.supervisor_name)}."
     return {
         "id": urls.verify(certificate.number),
         "type": ["Evidence"],
@@ -133,13 +134,15 @@ def _evidence(certificate: Certificate, urls: Urls) -> dict[str, Any]:
 def credential(certificate: Certificate, urls: Urls) -> dict[str, Any]:
     """The certificate as an (unsigned) OpenBadgeCredential, every printed field included."""
     issuer = profile(certificate.body, urls)
+    # As printed on the certificate: a name never carries a direction override.
+    holder = without_bidi_controls(certificate.holder_name)
     made: dict[str, Any] = {
         "@context": [*CONTEXT, EXTENSIONS_CONTEXT],
         "id": urls.credential(certificate.public_id),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": certificate.scheme_title,
         "description": (
-            f"Certificate {certificate.number}: {certificate.holder_name} is accredited under "
+            f"Certificate {certificate.number}: {holder} is accredited under "
             f"{certificate.scheme_title}, version {certificate.scheme_version}, "
             f"since {certificate.accredited_on.isoformat()}."
         ),
@@ -153,7 +156,7 @@ def credential(certificate: Certificate, urls: Urls) -> dict[str, Any]:
                     "type": "IdentityObject",
                     "identityType": "name",
                     "hashed": False,
-                    "identityHash": certificate.holder_name,
+                    "identityHash": holder,
                 }
             ],
             "achievement": achievement(certificate, urls),

@@ -39,6 +39,13 @@ def _check(
         raise RuleViolation("Choose at least one role.", "roles")
     if Role.SUPERVISOR in roles and grade is None:
         raise RuleViolation("Supervisors need a grade.", "supervisor_grade")
+    if not email.rpartition("@")[0].isascii():
+        # Mail servers without SMTPUTF8 (and Flask-Mail) cannot address such a mailbox.
+        raise RuleViolation(
+            "Attune can only e-mail addresses with Latin letters, digits and punctuation "
+            "before the @.",
+            "email",
+        )
     existing = accounts.find_user_by_email(email)
     if existing is not None and existing is not user:
         raise RuleViolation("Someone already uses this e-mail address.", "email")

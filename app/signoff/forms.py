@@ -1,16 +1,15 @@
 """Forms of the end-of-stage workflow."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import MultiCheckboxField, choices
+from app.forms import Form, MultiCheckboxField, choices
 from app.i18n import lazy_gettext as _l
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
 
 
-class ExceptionRequestForm(FlaskForm):
+class ExceptionRequestForm(Form):
     """A coordinator requests the meeting although requirements are missing."""
 
     reason = TextAreaField(
@@ -20,7 +19,7 @@ class ExceptionRequestForm(FlaskForm):
     )
 
 
-class AssessorForm(FlaskForm):
+class AssessorForm(Form):
     """Name the assessing supervisor."""
 
     assessor = SelectField(
@@ -30,7 +29,7 @@ class AssessorForm(FlaskForm):
     )
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     """The meeting as held, and its outcome."""
 
     held_on = DateField(_l("Held on"), validators=[DataRequired(DATE_MESSAGE)])
@@ -57,7 +56,7 @@ class OutcomeForm(FlaskForm):
     new_target_on = DateField(_l("New target date (for “not yet”)"), validators=[Optional()])
 
 
-class StatementForm(FlaskForm):
+class StatementForm(Form):
     """The own supervisor's statement."""
 
     statement = TextAreaField(
@@ -66,7 +65,7 @@ class StatementForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """A reason, required for sending back and reopening."""
 
     reason = TextAreaField(

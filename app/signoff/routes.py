@@ -1,15 +1,15 @@
 """The end-of-stage workflow through the pages; every decision goes through one service call."""
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, requires
 from app.extensions import db
-from app.forms import apply_or_flash, apply_service, choices
+from app.forms import Form, apply_or_flash, apply_service, choices, flash_form_errors
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import ConsentScope, Enrolment, Film, MeetingStatus, StageMeeting, User
@@ -21,6 +21,7 @@ from app.services.progress_data import progress_for
 from .forms import AssessorForm, ExceptionRequestForm, OutcomeForm, ReasonForm, StatementForm
 
 bp = Blueprint("signoff", __name__)
+M = TypeVar("M")
 
 
 def _actor() -> User:
@@ -37,7 +38,12 @@ def _done(message: str, meeting_id: int) -> Response:
 def request_meeting(enrolment_id: int) -> Response:
     """Ask for the end-of-stage meeting (a coordinator may give a reason for an exception)."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.REQUEST_MEETING)
-    reason = ExceptionRequestForm().reason.data or ""
+    form = ExceptionRequestForm()
+    # A reason is only given for an exception; when one is given it is checked like any text.
+    if form.reason.data and not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+    reason = form.reason.data or ""
     progress = progress_for(enrolment, local_today())
     made: list[StageMeeting] = []
     if apply_or_flash(
@@ -47,6 +53,11 @@ def request_meeting(enrolment_id: int) -> Response:
             _("The meeting is requested; a coordinator will name the assessor."), made[0].id
         )
     return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+
+
+def _chosen(model: type[M], object_id: int | None) -> M:
+    """An object chosen from a validated form's options (404 if it went since)."""
+    return db.session.get(model, object_id or 0) or abort(404)
 
 
 def _assessor_choices(meeting: StageMeeting) -> list:
@@ -67,7 +78,7 @@ def _clip_choices(meeting: StageMeeting) -> list:
     )
 
 
-def _page(meeting: StageMeeting, status: int = 200, **forms: FlaskForm) -> tuple[str, int]:
+def _page(meeting: StageMeeting, status: int = 200, **forms: Form) -> tuple[str, int]:
     assessor = forms.get("assessor_form") or AssessorForm(formdata=None)
     assessor.assessor.choices = _assessor_choices(meeting)
     outcome = forms.get("outcome_form") or OutcomeForm(formdata=None, held_on=local_today())
@@ -95,7 +106,7 @@ def show(meeting_id: int) -> tuple[str, int]:
 
 def _decision(
     meeting: StageMeeting,
-    form: FlaskForm,
+    form: Form,
     run: Callable[[], object],
     done: str,
     form_name: str,
@@ -114,11 +125,13 @@ def name_assessor(meeting_id: int) -> tuple[str, int] | Response:
     meeting = load_or_404(StageMeeting, meeting_id, Action.NAME_ASSESSOR)
     form = AssessorForm()
     form.assessor.choices = _assessor_choices(meeting)
-    assessor = db.session.get(User, form.assessor.data or 0)
     return _decision(
         meeting,
         form,
-        lambda: signoff.name_assessor(_actor(), meeting_id, assessor or abort(404), local_today()),
+        # Loaded once the form is valid: only an offered id reaches the database.
+        lambda: signoff.name_assessor(
+            _actor(), meeting_id, _chosen(User, form.assessor.data), local_today()
+        ),
         _("The assessor is named."),
         "assessor_form",
     )
@@ -131,7 +144,6 @@ def record_outcome(meeting_id: int) -> tuple[str, int] | Response:
     meeting = load_or_404(StageMeeting, meeting_id, Action.RECORD_OUTCOME)
     form = OutcomeForm()
     form.clips.choices = _clip_choices(meeting)
-    clips = [db.session.get(Film, i) for i in form.clips.data or []]
     return _decision(
         meeting,
         form,
@@ -141,7 +153,7 @@ def record_outcome(meeting_id: int) -> tuple[str, int] | Response:
             MeetingStatus(form.outcome.data),
             form.held_on.data,
             form.minutes.data or 0,
-            [c for c in clips if c is not None],
+            [_chosen(Film, i) for i in form.clips.data or []],
             form.documents_read.data or "",
             form.actions.data or "",
             form.new_target_on.data,
@@ -171,17 +183,14 @@ def statement(meeting_id: int) -> tuple[str, int] | Response:
 
 @bp.post("/meetings/<int:meeting_id>/ratify")
 @requires(Action.DECIDE_SIGNOFF)
-def ratify(meeting_id: int) -> tuple[str, int] | Response:
+def ratify(meeting_id: int) -> Response:
     """A coordinator ratifies a pass."""
-    meeting = load_or_404(StageMeeting, meeting_id, Action.DECIDE_SIGNOFF)
-    form = FlaskForm()
-    return _decision(
-        meeting,
-        form,
-        lambda: decide.ratify(_actor(), meeting_id, local_today()),
-        _("Ratified."),
-        "reason_form",
-    )
+    load_or_404(StageMeeting, meeting_id, Action.DECIDE_SIGNOFF)
+    # A button with nothing to fill in: a refusal (a second click, a stale tab) is flashed
+    # above the meeting as it now stands.
+    if apply_or_flash(lambda: decide.ratify(_actor(), meeting_id, local_today())):
+        return _done(_("Ratified."), meeting_id)
+    return redirect(url_for("signoff.show", meeting_id=meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/send-back")

@@ -3,7 +3,6 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import IdentifyingTextCheck, MultiCheckboxField
+from app.forms import Form, IdentifyingTextCheck, MultiCheckboxField
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 
@@ -57,7 +56,7 @@ class SessionForm(IdentifyingTextCheck):
     )
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     """The supervisor's own reflection and feedback on a session."""
 
     reflection = TextAreaField(_l("Your reflection"), validators=[Length(max=5000)])

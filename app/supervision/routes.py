@@ -3,12 +3,11 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.authz import Action, can, load_or_404, requires
 from app.extensions import db
-from app.forms import apply_or_flash, apply_service, choices
+from app.forms import Form, apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.labels_evidence import FILM_KIND_NAMES
@@ -177,7 +176,7 @@ def edit(session_id: int) -> tuple[str, int] | Response:
     return page, status
 
 
-def _show_page(session_id: int, **forms: FlaskForm) -> str:
+def _show_page(session_id: int, **forms: Form) -> str:
     """The session page; forms not being re-shown start from the saved values."""
     session = supervision_queries.session_for_page(session_id) or abort(404)
     notes = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}

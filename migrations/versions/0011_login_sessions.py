@@ -2,14 +2,14 @@
 sessions on the server and not only in the browser.
 
 Revision ID: 0011_login_sessions
-Revises: 0009_cohorts
+Revises: 0010_cohort_name_key
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_login_sessions"
-down_revision = "0009_cohorts"
+down_revision = "0010_cohort_name_key"
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,7 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Certificate, Notification
+from app.models import Certificate, Enrolment, Notification, User
 from app.services import certificates
 from app.signing import create_issuer_key
 from tests.conftest import client_as, committed
@@ -317,3 +317,31 @@ def test_a_revoked_document_points_to_the_certificate_issued_in_its_place(app, w
     assert app.test_client().get(f"/verify/{old.number}.json").get_json()["replaced_by"] == (
         new.number
     )
+
+
+OVERRIDE = "rtl \u202egnp.exe"
+
+
+def test_a_direction_override_in_a_stored_name_is_never_printed(app, world):
+    # Stored before forms dropped direction controls (or by another route than a form).
+    with committed(app):
+        enrolment = db.session.get(Enrolment, world["enrolment"])
+        coordinator = db.session.scalar(select(User).where(User.email == world["coordinator"]))
+        certificate = certificates.issue(coordinator, enrolment, OVERRIDE, True)
+    number, public_id = certificate.number, certificate.public_id
+    response = client_as(app, world["trainee"]).get(f"/certificates/{certificate.id}/pdf")
+    text = " ".join(pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
+    assert "\u202e" not in text
+    assert "rtl gnp.exe" in text
+    page = app.test_client().get(f"/verify/{number}").get_data(as_text=True)
+    assert "\u202e" not in page and "rtl gnp.exe" in page
+    record = json.loads(app.test_client().get(f"/verify/{number}.json").data)
+    assert record["holder_name"] == "rtl gnp.exe"
+    badge = app.test_client().get(f"/open-badges/credentials/{public_id}").get_data(as_text=True)
+    assert "\u202e" not in json.dumps(json.loads(badge), ensure_ascii=False)
+    assert "rtl gnp.exe is accredited" in badge
+
+
+def test_a_name_typed_with_a_direction_override_is_issued_without_it(app, world):
+    assert _issue(app, world, name=OVERRIDE).status_code == 302
+    assert _certificate(app).holder_name == "rtl gnp.exe"

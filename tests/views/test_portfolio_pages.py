@@ -252,3 +252,24 @@ def test_with_redis_a_queue_prepares_it_while_the_page_waits(queued_app, app, wo
     ready = client.get(f"/portfolios/{document_id}").get_data(as_text=True)
     assert "Ready." in ready and 'http-equiv="refresh"' not in ready
     assert HOLDER in _pages(_download(client, document_id))[0]
+
+
+def test_direction_overrides_in_stored_text_are_never_printed(app, world):
+    with committed(app):
+        enrolment = db.session.get(Enrolment, world.enrolment)
+        enrolment.trainee.display_name = "rtl \u202egnp.exe"
+        reflections.write_reflection(
+            enrolment.trainee,
+            enrolment,
+            TODAY,
+            "Title \u2067isolated\u2069",
+            "Body \u202dforced\u202c \u200fmarks\u200e",
+            False,
+            TODAY,
+        )
+    client = client_as(app, world.coordinator)
+    text = "\n".join(_pages(_download(client, _ask(client, world))))
+    for control in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c":
+        assert control not in text
+    assert "rtl gnp.exe" in text
+    assert "Body forced marks" in text

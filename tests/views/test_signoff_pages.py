@@ -1,4 +1,5 @@
-"""The sign-off path through the pages: request, assessor, outcome, lock, digest, ratification."""
+"""The sign-off path through the pages: request, assessor, outcome, lock, digest, ratification
+(once: a second click is refused with a message), and a locked film's page."""
 
 import io
 import re
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    AuditEvent,
     ConsentScope,
     Cycle,
     Enrolment,
@@ -19,7 +21,7 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import clips, signoff
+from app.services import clips, films, signoff
 from app.services import signoff_decisions as decide
 from app.services.progress_data import progress_for
 from app.storage import LocalFolderStorage
@@ -216,3 +218,123 @@ def test_the_assessor_sees_clips_only_as_the_consent_allows(
     response.get_data()
     response.close()
     assert response.status_code == expected
+
+
+def _passed_meeting(app, people, with_moment: bool = False) -> dict[str, int]:
+    """A stage-1 meeting the assessor passed (its evidence is now locked), and optionally a
+    moment marked on one of its films beforehand."""
+    with committed(app):
+        enrolment = db.session.get(Enrolment, people["enrolment"])
+        by_email = {u.email: u for u in db.session.scalars(select(User))}
+        film = db.session.scalars(select(Film).order_by(Film.id)).first()
+        if with_moment:
+            principle = enrolment.scheme.framework.principles[0]
+            films.add_moment(enrolment.trainee, film, 1000, 5000, principle, None, "Turn-taking")
+        meeting = signoff.request_meeting(
+            enrolment.trainee, enrolment, progress_for(enrolment, TODAY)
+        )
+        signoff.name_assessor(
+            by_email[people["coordinator"]], meeting.id, by_email[people["assessor"]], TODAY
+        )
+        decide.record_outcome(
+            by_email[people["assessor"]],
+            meeting.id,
+            MeetingStatus.PASSED,
+            TODAY,
+            60,
+            [],
+            "",
+            "",
+            None,
+            TODAY,
+        )
+        moment_id = film.moments[0].id if with_moment else 0
+        principle_id = enrolment.scheme.framework.principles[0].id
+        return {
+            "meeting": meeting.id,
+            "film": film.id,
+            "moment": moment_id,
+            "principle": principle_id,
+        }
+
+
+def test_a_second_ratification_is_refused_with_a_message_not_an_error(app, people):
+    meeting = _passed_meeting(app, people)["meeting"]
+    first, stale = client_as(app, people["coordinator"]), client_as(app, people["coordinator"])
+    assert first.post(f"/meetings/{meeting}/ratify").status_code == 302
+    again = stale.post(f"/meetings/{meeting}/ratify")  # a double click, or a tab left open
+    assert again.status_code == 302
+    assert again.headers["Location"] == f"/meetings/{meeting}"
+    page = stale.get(f"/meetings/{meeting}").get_data(as_text=True)
+    assert "This meeting is ratified; that cannot be done now." in page
+    with committed(app):
+        ratified = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "meeting.ratified")
+        ).all()
+        assert len(ratified) == 1
+
+
+def test_a_locked_film_offers_no_moment_changes_and_refuses_them_with_a_message(app, people):
+    ids = _passed_meeting(app, people, with_moment=True)
+    trainee = client_as(app, people["trainee"])
+    page = trainee.get(f"/films/{ids['film']}").get_data(as_text=True)
+    assert "Locked: this counted for stage 1" in page
+    assert "Turn-taking" in page
+    for action in ("Remove", "Mark a moment", "Change details", "Delete this film"):
+        assert action not in page, action
+
+    removed = trainee.post(f"/moments/{ids['moment']}/delete")  # from a page opened earlier
+    assert removed.status_code == 302
+    assert removed.headers["Location"] == f"/films/{ids['film']}"
+    after = trainee.get(removed.headers["Location"]).get_data(as_text=True)
+    assert '<p class="flash flash-error">Locked: this counted for stage 1' in after
+    added = trainee.post(
+        f"/films/{ids['film']}/moments",
+        data={"start": "0:10", "end": "0:20", "principle": ids["principle"]},
+    )
+    assert added.status_code == 422
+    assert '<p class="error">Locked: this counted for stage 1' in added.get_data(as_text=True)
+    with committed(app):
+        assert db.session.get(Film, ids["film"]).moments[0].id == ids["moment"]
+
+
+def test_ids_on_the_film_page_are_unique(app, people, tmp_path):
+    app.config["CLIP_STORAGE_DIR"] = str(tmp_path)
+    app.extensions["clip_storage"] = LocalFolderStorage(tmp_path)
+    with committed(app):
+        film = db.session.scalars(select(Film).order_by(Film.id)).first()
+        clips.attach_clip(
+            film.cycle.case.enrolment.trainee,
+            film,
+            io.BytesIO(mp4_bytes(5000)),
+            LocalFolderStorage(tmp_path),
+            100_000,
+            ("video/mp4",),
+        )
+    page = client_as(app, people["trainee"]).get(f"/films/{film.id}").get_data(as_text=True)
+    assert "<video" in page and 'type="file"' in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def test_impossible_choices_in_sign_off_forms_are_refused_beside_the_field(app, people):
+    big = "99999999999999999999"  # beyond any id; PostgreSQL cannot even compare it
+    with committed(app):
+        enrolment = db.session.get(Enrolment, people["enrolment"])
+        meeting = signoff.request_meeting(
+            enrolment.trainee, enrolment, progress_for(enrolment, TODAY)
+        )
+    coordinator = client_as(app, people["coordinator"])
+    named = coordinator.post(f"/meetings/{meeting.id}/assessor", data={"assessor": big})
+    assert named.status_code == 422
+    assert "Not a valid choice" in named.get_data(as_text=True)
+    with committed(app):
+        by_email = {u.email: u for u in db.session.scalars(select(User))}
+        signoff.name_assessor(
+            by_email[people["coordinator"]], meeting.id, by_email[people["assessor"]], TODAY
+        )
+    assessor = client_as(app, people["assessor"])
+    outcome = {"held_on": "2026-11-20", "minutes": "60", "outcome": "passed", "clips": big}
+    recorded = assessor.post(f"/meetings/{meeting.id}/outcome", data=outcome)
+    assert recorded.status_code == 422
+    assert "is not a valid choice for this field" in recorded.get_data(as_text=True)
