@@ -6,15 +6,17 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, Cycle, Enrolment, Film, Principle, User
+from app.services import evidence_locks
 from tests.e2e.conftest import LiveApp, Steps, sign_in
 
 TRAINEE = ("trainee@attune.demo", "demo-trainee-pass")
 
 
 def _film_and_principles(live: LiveApp) -> tuple[int, list[tuple[str, list[str]]]]:
-    """A film of the demo trainee, and each principle of its framework with its elements."""
+    """A film of the demo trainee that no sign-off locks (a locked film offers no moment form),
+    and each principle of its framework with its elements."""
     with live.app.app_context():
-        film = db.session.scalars(
+        films = db.session.scalars(
             select(Film)
             .join(Cycle)
             .join(Case)
@@ -22,8 +24,9 @@ def _film_and_principles(live: LiveApp) -> tuple[int, list[tuple[str, list[str]]
             .join(User, Enrolment.trainee)
             .where(User.email == TRAINEE[0])
             .order_by(Film.id)
-        ).first()
-        assert film is not None
+        ).all()
+        film = next((f for f in films if evidence_locks.lock_on(f) is None), None)
+        assert film is not None, "the demo trainee has no film open to new moments"
         framework_id = film.cycle.case.enrolment.scheme.framework_id
         principles = db.session.scalars(
             select(Principle)
