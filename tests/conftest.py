@@ -4,17 +4,19 @@ per test, a real SMTP server, and signed-in clients."""
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
+from limits.storage import MemoryStorage
 from sqlalchemy import text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from tests.databases import fresh_database, worker_id
 from tests.factories import DEFAULT_PASSWORD
 from tests.smtp_server import Inbox, start_smtp_server
@@ -61,10 +63,39 @@ def app_settings(database_url: str, smtp: Inbox) -> dict[str, object]:
     }
 
 
+# Building the app (two dozen blueprints, hundreds of rules) costs ~60 ms: consecutive tests with
+# the same settings share one, its configuration put back and its rate-limit counters emptied.
+# Flask-Limiter keeps one storage, the last app's: an app is shared only while its storage is
+# the one in use (any other create_app, e.g. with Redis counters, ends the sharing).
+@dataclass
+class _Shared:
+    key: str
+    app: Flask
+    config: dict[str, object]
+    storage: object
+
+
+_shared: list[_Shared] = []
+
+
+def _shared_app(settings: dict[str, object]) -> Flask:
+    key = repr(sorted(settings.items()))
+    if _shared and _shared[0].key == key and limiter.storage is _shared[0].storage:
+        kept = _shared[0]
+        kept.app.config.clear()
+        kept.app.config.update(kept.config)
+        assert isinstance(limiter.storage, MemoryStorage), "tests share apps with memory counters"
+        limiter.storage.reset()
+        return kept.app
+    application = create_app("test", settings)
+    _shared[:] = [_Shared(key, application, dict(application.config), limiter.storage)]
+    return application
+
+
 @pytest.fixture
 def app(app_settings: dict[str, object]) -> Iterator[Flask]:
     """The app, with every session joined to one outer transaction rolled back after the test."""
-    application = create_app("test", app_settings)
+    application = _shared_app(app_settings)
     with application.app_context():
         connection = db.engine.connect()
     transaction = connection.begin()

@@ -15,9 +15,12 @@ _HASH_CACHE: dict[str, str] = {}
 
 
 def _hash(password: str) -> str:
-    # scrypt is deliberately slow; tests reuse one hash per distinct password.
+    """A real, checkable hash of a cheap kind. The app hashes with scrypt, which is slow on
+    purpose (~0.1 s per check on our machines); the suite signs in thousands of times, and the
+    sign-in check reads the kind of hash from the stored value, so test accounts use one
+    round of PBKDF2 and tests reuse one hash per distinct password."""
     if password not in _HASH_CACHE:
-        _HASH_CACHE[password] = generate_password_hash(password)
+        _HASH_CACHE[password] = generate_password_hash(password, method="pbkdf2:sha256:1")
     return _HASH_CACHE[password]
 
 

@@ -6,6 +6,7 @@ Shapes, types and the rules spanning several keys live in `scheme_schema`; this 
 files, runs those checks and turns every finding into a located `Problem`.
 """
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -133,7 +134,13 @@ def parse_file(path: Path) -> Definition:
 
 
 def parse_text(text: str, path: Path) -> Definition:
-    """Parse and validate definition text; `path` names it in messages."""
+    """Parse and validate definition text; `path` names it in messages. A text already parsed
+    under the same path is not parsed again (the result is immutable; failures are not kept)."""
+    return _parse_text(text, path)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_text(text: str, path: Path) -> Definition:
     root, data = _compose(text, path.name)
     if root is None:
         raise SchemeFileError([Problem(path.name, 1, "", "the file is empty")])

@@ -57,7 +57,9 @@ def test_too_large_request_gets_413_page(app_settings):
         db.engine.dispose()
 
 
-def test_unexpected_error_shows_no_stack_trace(app):
+def test_unexpected_error_shows_no_stack_trace(app_settings):
+    app = create_app("test", app_settings)  # of its own: a route is added to it
+
     @app.get("/boom")
     def boom():
         raise RuntimeError("secret internals")
