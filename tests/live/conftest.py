@@ -9,20 +9,31 @@ import pytest
 
 from tests.databases import fresh_database, worker_id
 from tests.live.client import Browser
-from tests.live.server import LiveServer, serve
+from tests.live.server import DemoTemplate, LiveServer, seed_template, serve
 from tests.smtp_server import Inbox
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, smtp: Inbox) -> DemoTemplate:
+    """The demo, migrated and seeded once for this test worker (each server gets a copy)."""
+    name = f"live_{worker_id()}_template"
+    folder = tmp_path_factory.mktemp(name)
+    url = fresh_database(os.environ.get("TEST_DATABASE_URL"), name, folder)
+    return seed_template(folder, url, smtp.port)
 
 
 @pytest.fixture(scope="module")
 def live_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, smtp: Inbox
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_template: DemoTemplate,
+    smtp: Inbox,
 ) -> Iterator[LiveServer]:
-    """The app under gunicorn (2 workers, 2 threads each), seeded with the demo, for this module.
-    The module fails if the server logged an unhandled error, whatever the tests saw."""
+    """The app under gunicorn (2 workers, 2 threads each) on a copy of the demo, for this
+    module. The module fails if the server logged an unhandled error, whatever the tests saw."""
     name = re.sub(r"\W+", "_", f"live_{worker_id()}_{request.module.__name__.split('.')[-1]}")
     folder = tmp_path_factory.mktemp(name)
-    url = fresh_database(os.environ.get("TEST_DATABASE_URL"), name, folder)
-    with serve(folder, url, smtp.port) as server:
+    with serve(folder, demo_template, smtp.port, name=name) as server:
         yield server
         errors = server.errors_logged()
     assert not errors, "the server logged unhandled errors:\n" + server.log_text()[-20000:]

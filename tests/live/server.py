@@ -4,6 +4,7 @@ its own that the real migrations built and `seed-demo` filled."""
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -92,17 +95,62 @@ def _flask(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def _seed(env: dict[str, str], folder: Path, server: LiveServer) -> None:
+@dataclass
+class DemoTemplate:
+    """A database the real migrations built and `seed-demo` filled once per test worker, with
+    its issuer key and clips; each served app gets a copy (PostgreSQL clones it as a template,
+    SQLite copies the file), so seeding (~10 s, ~25 s on a busy machine) is paid once."""
+
+    folder: Path
+    database_url: str
+    accounts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    certificates: list[tuple[str, str]] = field(default_factory=list)
+
+
+def seed_template(folder: Path, database_url: str, smtp_port: int) -> DemoTemplate:
+    """Migrate and seed a demo database (the template of every served app of this worker)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    env = _environment(folder, database_url, "http://127.0.0.1:5000", smtp_port)
+    template = DemoTemplate(folder=folder, database_url=database_url)
     _flask(env, "db", "upgrade")
     _flask(env, "certificates", "create-issuer-key", "--dir", str(folder), "--if-missing")
     for line in _flask(env, "seed-demo", "--force").splitlines():
         parts = line.split()
         if parts and parts[0] == "CERTIFICATE":
-            server.certificates.append((parts[1], parts[2]))
+            template.certificates.append((parts[1], parts[2]))
         elif len(parts) == 3 and "@" in parts[1]:
             # The first account of each role is the one a crawl signs in as.
-            server.accounts.setdefault(parts[0], (parts[1], parts[2]))
-            server.accounts.setdefault(parts[1], (parts[1], parts[2]))
+            template.accounts.setdefault(parts[0], (parts[1], parts[2]))
+            template.accounts.setdefault(parts[1], (parts[1], parts[2]))
+    return template
+
+
+def copy_template(template: DemoTemplate, folder: Path, name: str) -> str:
+    """A database of its own for one served app, holding what the template holds; the issuer
+    key and the clips are copied beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for item in ("issuer-key.pem", "issuer-cert.pem"):
+        shutil.copy2(template.folder / item, folder / item)
+    if (template.folder / "clips").is_dir():
+        shutil.copytree(template.folder / "clips", folder / "clips", dirs_exist_ok=True)
+    source = make_url(template.database_url)
+    if source.get_backend_name() == "sqlite":
+        target = folder / f"{name}.db"
+        assert source.database is not None
+        shutil.copy2(source.database, target)
+        # A write-ahead log left by the seeding processes holds committed rows too.
+        if Path(f"{source.database}-wal").exists():
+            shutil.copy2(f"{source.database}-wal", f"{target}-wal")
+        return f"sqlite:///{target}"
+    database = f"{source.database}_{name}".lower()
+    admin = create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{source.database}"'))
+    finally:
+        admin.dispose()
+    return source.set(database=database).render_as_string(hide_password=False)
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -121,15 +169,25 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
 
 @contextmanager
 def serve(
-    folder: Path, database_url: str, smtp_port: int, workers: int = 2, threads: int = 2
+    folder: Path,
+    template: DemoTemplate,
+    smtp_port: int,
+    workers: int = 2,
+    threads: int = 2,
+    name: str = "served",
 ) -> Iterator[LiveServer]:
-    """gunicorn with `workers` processes of `threads` threads on a freshly seeded database."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """gunicorn with `workers` processes of `threads` threads on a fresh copy of the template."""
+    database_url = copy_template(template, folder, name)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = _environment(folder, database_url, url, smtp_port)
-    server = LiveServer(url=url, database_url=database_url, log=folder / "server.log")
-    _seed(env, folder, server)
+    server = LiveServer(
+        url=url,
+        database_url=database_url,
+        log=folder / "server.log",
+        accounts=dict(template.accounts),
+        certificates=list(template.certificates),
+    )
     command = [
         str(BIN / "gunicorn"),
         f"--workers={workers}",
