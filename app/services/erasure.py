@@ -206,7 +206,8 @@ def erase_person(
     # finds the person already erased.
     person = locked(person)
     _check_people(actor, person)
-    users = locked_all([person, *merged_duplicates(person)])
+    users = [person, *merged_duplicates(person)]
+    locked_all(users)
     problems = still_needed(users, today)
     if problems:
         raise RuleViolation(" ".join(problems))
