@@ -375,3 +375,46 @@ def test_two_coordinators_request_one_stage_meeting(world, crew, tabs, watch):
             ["A meeting for this stage is already under way."],
         )
         assert world.read(_meetings, enrolment_id) == 1
+
+
+def _one_of(meeting_id: int, *actions: str) -> int:
+    return sum(_audits(action, [meeting_id]) for action in actions)
+
+
+def test_ratify_and_send_back_at_once_make_one_decision(world, crew, tabs, watch):
+    for _ in range(ROUNDS):
+        meeting_id = world.make(race_world.meeting_id_in, crew, MeetingStatus.PASSED)
+        page = f"/meetings/{meeting_id}"
+        first, second = tabs["coordinators"]
+        answers = fire(
+            [
+                Shot(first, page, f"{page}/ratify"),
+                Shot(second, page, f"{page}/send-back", {"reason": "Race: clips missing"}),
+            ]
+        )
+        one_won(answers, ["Ratified.", "Sent back to the assessor."], [REFUSED_NOW])
+        decided = world.read(_one_of, meeting_id, "meeting.ratified", "meeting.sent_back")
+        assert decided == 1
+
+
+def test_revoke_and_reissue_at_once_make_one_decision(world, crew, tabs, watch):
+    for _ in range(ROUNDS):
+        _enrolment_id, certificate_id = world.make(race_world.certified, crew)
+        page = f"/certificates/{certificate_id}"
+        first, second = tabs["coordinators"]
+        revoke = {"scope": "document", "reason": "Race: printed wrongly"}
+        answers = fire(
+            [
+                Shot(first, page, f"{page}/revoke", revoke),
+                Shot(second, page, f"{page}/reissue", {"holder_name": "Race Renamed"}),
+            ]
+        )
+        one_won(
+            answers,
+            ["The certificate is revoked", "replaces"],
+            ["Only a current certificate can be re-issued.", "already replaced by a newer one"],
+        )
+        revoked = world.read(_replaced, certificate_id, "certificate.revoked")
+        reissued = world.read(_replaced, certificate_id, "certificate.reissued")
+        # Revoked: no certificate is current; re-issued: the replacement is.
+        assert (revoked, reissued) in [((1, 0, 1), (1, 0, 0)), ((2, 1, 0), (2, 1, 1))]
