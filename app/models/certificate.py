@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -10,11 +10,24 @@ from app.models.enrolment import Enrolment
 from app.models.enums import RevocationScope, str_enum
 from app.models.user import User
 
+CURRENT = "revoked_at IS NULL AND superseded_by_id IS NULL"
+
 
 class Certificate(Base):
     """An issued certificate; never edited: a name change issues a new one that supersedes it."""
 
     __tablename__ = "certificates"
+    # One current certificate (neither revoked nor superseded) per enrolment, whatever races
+    # past the services' row locks (migration 0013).
+    __table_args__ = (
+        Index(
+            "ux_certificates_one_current",
+            "enrolment_id",
+            unique=True,
+            sqlite_where=text(CURRENT),
+            postgresql_where=text(CURRENT),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(40), unique=True)

@@ -10,7 +10,8 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import (
@@ -29,6 +30,7 @@ from app.services import audit, notifications
 from app.services.enrolments import supervisor_on, withdraw_accreditation
 from app.services.errors import RuleViolation
 from app.services.plain_text import printable
+from app.services.row_locks import locked
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
 MAX_NAME = 120
@@ -90,6 +92,32 @@ def certificate_list(enrolment: Enrolment) -> list[Certificate]:
     )
 
 
+ALREADY_ISSUED = "A certificate is already issued; re-issue it to change the name."
+
+
+def lock(certificate: Certificate) -> Certificate:
+    """The certificate re-read and locked, its enrolment's row locked first: every decision on
+    an enrolment's certificates takes the locks in this order, so they wait for one another
+    (never deadlock) and each sees what the one before it decided."""
+    locked(certificate.enrolment)
+    return locked(certificate)
+
+
+def _add_current(certificate: Certificate, enrolment: Enrolment) -> None:
+    """Insert a current certificate. The database holds one current certificate per enrolment
+    (ux_certificates_one_current); should two requests get past the locks at once, the second
+    is refused with the same message as when it finds the first already issued. (The savepoint
+    keeps the rest of the transaction usable.)"""
+    try:
+        with db.session.begin_nested():
+            db.session.add(certificate)
+            db.session.flush()
+    except IntegrityError:
+        if current_certificate(enrolment) is not None:
+            raise RuleViolation(ALREADY_ISSUED) from None
+        raise
+
+
 def _check_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
@@ -116,13 +144,14 @@ def _fields(certificate: Certificate) -> dict[str, Any]:
 def issue(actor: User, enrolment: Enrolment, holder_name: str, listed: bool) -> Certificate:
     """Issue the certificate of an accredited enrolment."""
     _coordinator(actor)
+    enrolment = locked(enrolment)
     meeting = final_signoff(enrolment)
     if enrolment.status is not EnrolmentStatus.ACCREDITED or meeting is None:
         raise RuleViolation("Certificates are issued once the final stage is ratified.")
     if meeting.ratified_at is None or meeting.digest is None or meeting.assessor is None:
         raise RuleViolation("The final sign-off is incomplete.")
     if current_certificate(enrolment) is not None:
-        raise RuleViolation("A certificate is already issued; re-issue it to change the name.")
+        raise RuleViolation(ALREADY_ISSUED)
     accredited_on = meeting.ratified_at.date()
     months = enrolment.scheme.certificate_validity_months
     supervisor = supervisor_on(enrolment, accredited_on)
@@ -142,8 +171,7 @@ def issue(actor: User, enrolment: Enrolment, holder_name: str, listed: bool) -> 
         issued_by=actor,
         listed=listed,
     )
-    db.session.add(certificate)
-    db.session.flush()
+    _add_current(certificate, enrolment)
     audit.record(
         actor, "certificate.issued", "certificate", certificate.id, after=_fields(certificate)
     )
@@ -166,8 +194,13 @@ def revoke(
     says whether only this document is revoked (a new one is then due) or the accreditation
     itself is withdrawn (the enrolment is then no longer accredited)."""
     _coordinator(actor)
+    certificate = lock(certificate)
     if certificate.revoked_at is not None:
         raise RuleViolation("This certificate is already revoked.")
+    if certificate.superseded_by_id is not None:
+        raise RuleViolation(
+            "This certificate is already replaced by a newer one: revoke the current one."
+        )
     if not reason.strip():
         raise RuleViolation("Give the reason for revoking.", "reason")
     certificate.revoked_at, certificate.revoke_reason = utcnow(), reason.strip()
@@ -196,8 +229,8 @@ def supersede(
     actor: User, certificate: Certificate, holder_name: str, expires_on: date | None
 ) -> Certificate:
     """A replacement with a new number and every other printed field copied (but the name and
-    expiry given), which the old certificate then says supersedes it. Checks and audit are the
-    caller's (re-issue, renewal)."""
+    expiry given), which the old certificate then says supersedes it. Checks, locks (`lock`) and
+    audit are the caller's (re-issue, renewal)."""
     replacement = Certificate(
         public_id=secrets.token_urlsafe(24),
         number=_new_number(),
@@ -214,8 +247,15 @@ def supersede(
         issued_by=actor,
         listed=certificate.listed,
     )
-    db.session.add(replacement)
-    db.session.flush()
+    # One certificate of an enrolment is current at any instant (a unique index says so): the
+    # old one points at itself until its replacement exists, then at the replacement.
+    db.session.execute(
+        update(Certificate)
+        .where(Certificate.id == certificate.id)
+        .values(superseded_by_id=Certificate.id),
+        execution_options={"synchronize_session": False},
+    )
+    _add_current(replacement, certificate.enrolment)
     certificate.superseded_by = replacement
     db.session.flush()
     return replacement
@@ -224,6 +264,7 @@ def supersede(
 def reissue(actor: User, certificate: Certificate, holder_name: str) -> Certificate:
     """Issue a replacement (a name change, say); the old certificate then says it is superseded."""
     _coordinator(actor)
+    certificate = lock(certificate)
     if certificate.revoked_at is not None or certificate.superseded_by_id is not None:
         raise RuleViolation("Only a current certificate can be re-issued.")
     replacement = supersede(actor, certificate, holder_name, certificate.expires_on)

@@ -13,6 +13,7 @@ from app.services import audit
 from app.services.errors import RuleViolation
 from app.services.evidence_rules import check_text
 from app.services.plain_text import comparison_key
+from app.services.row_locks import locked
 
 MAX_NAME = 120
 MAX_ADDRESSES = 500
@@ -91,7 +92,10 @@ def parse_addresses(text: str) -> list[str]:
 
 def add_members(actor: User, cohort: Cohort, addresses_text: str) -> list[User]:
     """Add the trainees with these e-mail addresses; all or none: an unknown address, or one of
-    someone who is not a trainee, refuses the whole list. Returns who was newly added."""
+    someone who is not a trainee, refuses the whole list. Returns who was newly added. The
+    cohort's row is locked first: the same people added twice at once are added once, and the
+    second request finds them already there."""
+    cohort = locked(cohort)
     addresses = parse_addresses(addresses_text)
     if not addresses:
         raise RuleViolation("Give at least one trainee's e-mail address.", "addresses")

@@ -59,6 +59,7 @@ from app.services.erasure_records import (
     own_records,
 )
 from app.services.errors import RuleViolation
+from app.services.row_locks import locked, locked_all
 from app.storage import ClipStorage
 
 ERASED_DOMAIN = "erased.invalid"  # .invalid can never be a real address (RFC 2606)
@@ -201,8 +202,12 @@ def erase_person(
 ) -> ErasureResult:
     """Erase `person` (and accounts merged into them) as described above; flushes, never
     commits: the caller commits, or rolls back on a RuleViolation."""
+    # Re-read and locked: the same erasure sent twice at once lands once, and the second
+    # finds the person already erased.
+    person = locked(person)
     _check_people(actor, person)
     users = [person, *merged_duplicates(person)]
+    locked_all(users)
     problems = still_needed(users, today)
     if problems:
         raise RuleViolation(" ".join(problems))

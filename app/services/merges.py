@@ -50,6 +50,7 @@ from app.services.account_status import (
     refuse_if_erased,
 )
 from app.services.errors import RuleViolation
+from app.services.row_locks import locked_all
 
 MOVED: tuple[InstrumentedAttribute[Any], ...] = (
     Enrolment.trainee_id,
@@ -244,6 +245,9 @@ def merge_people(actor: User, keep: User, duplicate: User, note: str) -> MergeRe
     """Move everything of `duplicate` to `keep`, add its roles, deactivate it (kept, with its
     e-mail address) and write one `person.merged` audit entry naming both."""
     note = check_reason(note, "note", "Say why these accounts belong to the same person.")
+    # Both accounts re-read and locked (in id order): the same merge sent twice at once lands
+    # once, and the second finds the duplicate already merged.
+    locked_all([keep, duplicate])
     _check(actor, keep, duplicate)
     before = {
         "kept_id": keep.id,

@@ -127,22 +127,12 @@ def _printed(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def _locked(certificate: Certificate) -> Certificate:
-    """The certificate re-read and locked (two coordinators cannot both renew it)."""
-    return db.session.execute(
-        select(Certificate)
-        .where(Certificate.id == certificate.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-
-
 def renew(actor: User, certificate: Certificate, today: date) -> Certificate:
     """A coordinator renews a current certificate whose renewal requirements are all met, in the
     renewal window: a new certificate supersedes it, valid for another validity period."""
     if not actor.has_role(Role.COORDINATOR):
         raise RuleViolation("Only a coordinator can do this.")
-    certificate = _locked(certificate)
+    certificate = certificates.lock(certificate)
     if certificate.revoked_at is not None or certificate.superseded_by_id is not None:
         raise RuleViolation("Only a current certificate can be renewed.")
     progress = renewal_progress(certificate, today)

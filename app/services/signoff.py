@@ -26,6 +26,7 @@ from app.services.assessors import grade_may_assess
 from app.services.errors import RuleViolation
 from app.services.evidence_rules import check_text
 from app.services.progress import EnrolmentProgress, StageProgress
+from app.services.row_locks import locked, locked_by_id
 
 OPEN = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
 MAX_MEETING_MINUTES = 8 * 60
@@ -72,13 +73,7 @@ def open_meeting_locks_stage(stage: EnrolmentStage) -> bool:
 
 def lock_meeting(meeting_id: int) -> StageMeeting:
     """The meeting, re-read and locked for this transaction (SELECT ... FOR UPDATE)."""
-    meeting = db.session.execute(
-        select(StageMeeting)
-        .where(StageMeeting.id == meeting_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-    return meeting
+    return locked_by_id(StageMeeting, meeting_id)
 
 
 def require_status(meeting: StageMeeting, *allowed: MeetingStatus) -> None:
@@ -142,7 +137,9 @@ def request_meeting(
     actor: User, enrolment: Enrolment, progress: EnrolmentProgress, exception_reason: str = ""
 ) -> StageMeeting:
     """Ask for the end-of-stage meeting; refused with what is missing, unless a coordinator
-    records an exception with a reason (prior learning, say)."""
+    records an exception with a reason (prior learning, say). The enrolment's row is locked
+    first: two requests at the same instant make one meeting, and the second is refused."""
+    enrolment = locked(enrolment)
     stage = enrolment.current_stage
     if stage is None or progress.current is None or enrolment.status is not EnrolmentStatus.ACTIVE:
         raise RuleViolation("There is no open stage to finish.")

@@ -11,6 +11,7 @@ from app.services.enrolments import supervisor_on
 from app.services.errors import RuleViolation
 from app.services.evidence_locks import ensure_unlocked
 from app.services.evidence_rules import check_not_future, check_text
+from app.services.row_locks import locked
 
 MAX_MINUTES = 24 * 60
 # What a session's notifications ask for: its supervisor to decide, its trainee to correct it.
@@ -84,6 +85,8 @@ def save_session(
 ) -> SupervisionSession:
     """Log a session (or change a logged or returned one, which sends it back for confirming)."""
     if session is not None:
+        # Locked: the supervisor may be confirming it at this very instant.
+        session = locked(session)
         ensure_unlocked(session)
     if session is not None and session.status is SessionStatus.CONFIRMED:
         raise RuleViolation("A confirmed session cannot be changed.")
@@ -127,11 +130,15 @@ class SupervisorNotes:
     feedback: str = ""
 
 
-def _decide(actor: User, session: SupervisionSession) -> None:
+def _decide(actor: User, session: SupervisionSession) -> SupervisionSession:
+    """The session, re-read and locked, when this supervisor may decide on it now: a second
+    decision at the same instant waits for the lock, then finds the first and is refused."""
+    session = locked(session)
     if actor.id != session.supervisor_id:
         raise RuleViolation("Only the session's supervisor can decide on it.")
     if session.status is not SessionStatus.LOGGED:
         raise RuleViolation(f"This session is already {session.status.value}.")
+    return session
 
 
 def _write_notes(actor: User, session: SupervisionSession, notes: SupervisorNotes) -> None:
@@ -151,7 +158,7 @@ def confirm_session(
 ) -> SupervisionSession:
     """The supervisor confirms the session happened as logged (saving their notes with it, when
     given); from now on it counts."""
-    _decide(actor, session)
+    session = _decide(actor, session)
     if notes is not None:
         _write_notes(actor, session, notes)
     session.status, session.decided_at = SessionStatus.CONFIRMED, utcnow()
@@ -173,7 +180,7 @@ def return_session(
 ) -> SupervisionSession:
     """The supervisor sends the session back to the trainee with a reason (saving their notes
     with it, when given)."""
-    _decide(actor, session)
+    session = _decide(actor, session)
     if not reason.strip():
         raise RuleViolation("Say why the session goes back to the trainee.", "reason")
     check_text(reason, "reason", 2000)
@@ -204,6 +211,7 @@ def write_supervisor_notes(
     actor: User, session: SupervisionSession, reflection: str, feedback: str
 ) -> SupervisionSession:
     """The supervisor's own reflection and feedback on a session (after their decision)."""
+    session = locked(session)
     ensure_unlocked(session)
     if actor.id != session.supervisor_id:
         raise RuleViolation("Only the session's supervisor can write its feedback.")

@@ -114,6 +114,11 @@ def _decision(
     """Validate, apply one service call, and show the meeting again (422 with the refusal)."""
     if form.validate_on_submit() and apply_service(form, run):
         return _done(done, meeting.id)
+    # A refusal of the meeting as it now stands (decided meanwhile by someone else, say) is
+    # shown above it: its form may no longer be offered.
+    for message in form.form_errors:
+        flash(message, "error")
+    form.form_errors = []
     db.session.refresh(meeting)
     return _page(meeting, 422, **{form_name: form})
 

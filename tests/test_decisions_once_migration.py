@@ -1,0 +1,158 @@
+"""Migration 0013 makes one certificate of an enrolment current at most: twins an earlier race
+left behind are superseded by the newest (audited in the chain), then the database refuses a
+second current certificate; going down and up again works."""
+
+import importlib.util
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from types import ModuleType
+from uuid import uuid4
+
+import pytest
+from alembic import command
+from flask import Flask, current_app
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from app import create_app
+from app.extensions import db
+from app.models import AuditEvent, Certificate
+from app.services.audit_chain import verify_chain
+from app.services.scheme_files import default_schemes_dir
+from app.services.scheme_loader import load_definitions
+from tests.renewal_world import NO_RENEWAL, accredited
+
+VERSIONS = Path(__file__).parent.parent / "migrations" / "versions"
+TARGET = "0013_decisions_once"
+
+
+def _revision() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("once_0013", VERSIONS / f"{TARGET}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BEFORE = _revision().down_revision
+
+
+def _migrate(to: str, down: bool = False) -> None:
+    """Alembic itself, so that errors are raised (Flask-Migrate turns them into an exit)."""
+    db.session.remove()
+    settings = current_app.extensions["migrate"]
+    config = settings.migrate.get_config(settings.directory)
+    (command.downgrade if down else command.upgrade)(config, to)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on a database of its own at the revision before: a SQLite file, or a fresh schema
+    of the PostgreSQL test database."""
+    shared = os.environ.get("TEST_DATABASE_URL")
+    schema = f"migration_{uuid4().hex[:8]}"
+    if shared:
+        admin = create_engine(shared)
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        url = make_url(shared).update_query_dict({"options": f"-csearch_path={schema}"})
+        database_url = url.render_as_string(hide_password=False)
+    else:
+        database_url = f"sqlite:///{tmp_path}/m.db"
+    application = create_app("test", {"SQLALCHEMY_DATABASE_URI": database_url})
+    try:
+        with application.app_context():
+            _migrate(BEFORE)
+            yield application
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if shared:
+            with admin.begin() as connection:
+                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
+
+
+def _twin(of: Certificate, number: str, later: int) -> Certificate:
+    """Another current certificate of the same enrolment, as a race left them before 0013."""
+    twin = Certificate(
+        public_id=f"twin-{number}",
+        number=number,
+        enrolment_id=of.enrolment_id,
+        holder_name=of.holder_name,
+        body=of.body,
+        scheme_title=of.scheme_title,
+        scheme_version=of.scheme_version,
+        accredited_on=of.accredited_on,
+        supervisor_name=of.supervisor_name,
+        assessor_name=of.assessor_name,
+        evidence_digest=of.evidence_digest,
+        issued_by_id=of.issued_by_id,
+        issued_at=of.issued_at + timedelta(seconds=later),
+    )
+    db.session.add(twin)
+    db.session.flush()
+    return twin
+
+
+def _states() -> dict[str, tuple[str | None, bool]]:
+    """Each certificate's number → (the number superseding it, revoked)."""
+    rows = db.session.execute(
+        text(
+            "SELECT c.number, s.number AS by, c.revoked_at IS NOT NULL AS revoked "
+            "FROM certificates c LEFT JOIN certificates s ON s.id = c.superseded_by_id"
+        )
+    )
+    return {row.number: (row.by, bool(row.revoked)) for row in rows}
+
+
+@pytest.fixture
+def twins(app: Flask) -> dict[str, str]:
+    """Three current certificates of one enrolment (issued, then two twins) and a revoked one
+    of another, committed at the revision before."""
+    load_definitions(None, default_schemes_dir())
+    first = accredited(NO_RENEWAL).certificate
+    _twin(first, "TWIN-0002", later=2)
+    _twin(first, "TWIN-0001", later=1)
+    revoked = _twin(accredited(NO_RENEWAL).certificate, "GONE-0001", later=1)
+    db.session.execute(
+        text("UPDATE certificates SET revoked_at = issued_at WHERE id = :id"), {"id": revoked.id}
+    )
+    db.session.commit()
+    return {"first": first.number}
+
+
+def test_the_newest_twin_stays_current_and_the_others_are_superseded_audited(app, twins):
+    before = _states()
+    _migrate(TARGET)
+    after = _states()
+    assert after[twins["first"]] == ("TWIN-0002", False)
+    assert after["TWIN-0001"] == ("TWIN-0002", False)
+    assert after["TWIN-0002"] == (None, False)
+    unchanged = {n for n in before if n not in (twins["first"], "TWIN-0001")}
+    assert {n: after[n] for n in unchanged} == {n: before[n] for n in unchanged}
+    entries = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "certificate.superseded_at_upgrade")
+    ).all()
+    assert sorted(e.before["number"] for e in entries) == sorted([twins["first"], "TWIN-0001"])
+    assert {e.after["superseded_by"] for e in entries} == {"TWIN-0002"}
+    assert verify_chain().holds
+
+
+def test_after_the_upgrade_a_second_current_certificate_is_refused(app, twins):
+    _migrate(TARGET)
+    current = db.session.scalar(select(Certificate).where(Certificate.number == "TWIN-0002"))
+    assert current is not None
+    current_id = current.id
+    with pytest.raises(IntegrityError):
+        _twin(current, "TWIN-0003", later=3)
+    db.session.rollback()
+    _migrate(BEFORE, down=True)
+    _twin(db.session.get(Certificate, current_id), "TWIN-0003", later=3)  # no index below
+    db.session.commit()
+    _migrate(TARGET)
+    assert _states()["TWIN-0002"] == ("TWIN-0003", False)
+    assert verify_chain().holds
