@@ -25,12 +25,12 @@ from app.models import (
     User,
 )
 from app.services.account_status import ERASED, MERGED
-from tests.databases import fresh_database, worker_id
+from tests.databases import worker_id
 from tests.live import race_world
 from tests.live.client import Browser
 from tests.live.race_world import Crew, World
 from tests.live.races import LogWatch, Shot, fire, one_won
-from tests.live.server import LiveServer, serve
+from tests.live.server import DemoTemplate, LiveServer, serve
 from tests.smtp_server import Inbox
 
 pytestmark = [
@@ -45,12 +45,13 @@ REFUSED_NOW = "that cannot be done now."
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, smtp: Inbox) -> Iterator[LiveServer]:
-    """The app under gunicorn, 4 workers of 2 threads, on a fresh PostgreSQL database."""
+def server(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: DemoTemplate, smtp: Inbox
+) -> Iterator[LiveServer]:
+    """The app under gunicorn, 4 workers of 2 threads, on a copy of the demo on PostgreSQL."""
     name = re.sub(r"\W+", "_", f"live_{worker_id()}_races")
     folder = tmp_path_factory.mktemp(name)
-    url = fresh_database(os.environ["TEST_DATABASE_URL"], name, folder)
-    with serve(folder, url, smtp.port, workers=4, threads=2) as live:
+    with serve(folder, demo_template, smtp.port, workers=4, threads=2, name=name) as live:
         yield live
         errors = live.errors_logged()
     assert not errors, "the server logged unhandled errors:\n" + live.log_text()[-20000:]
