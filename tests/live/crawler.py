@@ -33,7 +33,9 @@ class Failure:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.method} {self.url} as {self.role}: {self.status} {self.reason}"
+        # A 20,000-character hostile value need not be shown whole.
+        url = self.url if len(self.url) < 300 else self.url[:300] + "…"
+        return f"{self.method} {url} as {self.role}: {self.status} {self.reason}"
 
 
 @dataclass

@@ -1,0 +1,177 @@
+"""Hostile input in every form, query string and free-text path segment a person can reach:
+each answer read to the end, no 5xx, no trace, no markup echoed back raw."""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import quote, urljoin, urlsplit
+
+import requests
+
+from tests.live.client import Browser
+from tests.live.crawler import CrawlResult, Failure, check_answer, local_path, pattern
+from tests.live.page_forms import PageForm, forms_on
+
+# What people paste, by accident or not. The two case pairs meet unique, case-folded keys.
+HOSTILE_VALUES = {
+    "NUL": "ab\x00cd",
+    "huge": "x" * 20_000,
+    "script": "<script>alert(1)</script>",
+    "style": "<style>*{display:none}</style>",
+    "right-to-left override": "\u202egnp.exe",
+    "Greek capital": "Ωμέγα",
+    "Greek small": "ωμέγα",
+    "Turkish dotted I": "İstanbul",
+}
+# Markup that must never come back as markup: escaped, or refused.
+RAW_MARKUP = (HOSTILE_VALUES["script"], HOSTILE_VALUES["style"])
+HOSTILE_QUERIES = ("q=%00", "page=99999999999999999999", "next=/%0a/x")
+# Paths with a free-text segment (codes, tokens, keys): each hostile value goes in its place.
+FREE_TEXT_PATHS = (
+    "/verify/{}",
+    "/verify/{}.json",
+    "/open-badges/credentials/{}",
+    "/open-badges/issuers/{}",
+    "/open-badges/issuers/{}/revocations",
+    "/invite/{}",
+    "/password/reset/{}",
+    "/coordination/{}",
+    "/coordination/{}/export.csv",
+)
+# Forms that would end the sweep or wreck what later forms stand on: signing out, a new
+# password (the browser's own sign-in), and the irreversible account operations. Their fields
+# are shared with forms that are swept (names, reasons), and they have tests of their own.
+NOT_SWEPT = (
+    "/logout",
+    "/account/password",
+    "/people/<n>/erase",
+    "/people/<n>/merge",
+    "/people/<n>/deactivate",
+)
+
+
+@dataclass
+class SweepResult:
+    """What one sweep sent and what went wrong."""
+
+    role: str
+    sent: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)
+    # Forms sent per hostile value and method ("POST NUL": 12).
+    submissions: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def distinct_forms(crawl: CrawlResult) -> list[PageForm]:
+    """One form per route and set of fields (the same form for another id adds nothing)."""
+    found: dict[tuple[str, str, tuple[str, ...]], PageForm] = {}
+    for page in crawl.pages():
+        for form in forms_on(page.url, page.html or ""):
+            names = tuple(sorted({name for name, _ in form.fields}))
+            route = pattern(form.action)
+            # A GET form's own query string is dropped by browsers: its path is the form.
+            key = (form.method, route.split("?")[0] if form.method == "GET" else route, names)
+            if route.split("?")[0] not in NOT_SWEPT:
+                found.setdefault(key, form)
+    return list(found.values())
+
+
+def distinct_pages(crawl: CrawlResult) -> list[str]:
+    """One HTML page per route (ids and query values aside)."""
+    found: dict[str, str] = {}
+    for page in crawl.pages():
+        found.setdefault(pattern(page.url).split("?")[0], page.url)
+    return list(found.values())
+
+
+class Sweep:
+    """Sends hostile input as one browser, collecting every failure."""
+
+    def __init__(self, browser: Browser, role: str) -> None:
+        self.browser = browser
+        self.result = SweepResult(role)
+
+    def run(self, crawl: CrawlResult) -> SweepResult:
+        """Every form the crawl met, then every page it met with hostile query strings."""
+        began = time.monotonic()
+        forms = [f for f in distinct_forms(crawl) if f.text_fields]
+        self.result.forms = [f"{f.method} {pattern(f.action)} {f.text_fields}" for f in forms]
+        for form in forms:
+            self.sweep_form(form)
+        for page in distinct_pages(crawl):
+            for query in HOSTILE_QUERIES:
+                self.send("GET", page + ("&" if "?" in page else "?") + query)
+        self.result.seconds += time.monotonic() - began
+        return self.result
+
+    def sweep_form(self, form: PageForm) -> None:
+        """Each hostile value in each text field in turn, then in all of them at once; and the
+        form as filled, sent to its address with hostile query strings."""
+        for label, value in HOSTILE_VALUES.items():
+            for name in form.text_fields:
+                self.send_form(form, form.filled(**{name: value}))
+            if len(form.text_fields) > 1:
+                self.send_form(form, form.filled(**dict.fromkeys(form.text_fields, value)))
+            self.result.submissions[f"{form.method} {label}"] += 1
+        if form.method == "POST":
+            for query in HOSTILE_QUERIES:
+                joiner = "&" if "?" in form.action else "?"
+                self.send("POST", form.action + joiner + query, data=form.filled())
+
+    def send_form(self, form: PageForm, fields: list[tuple[str, str]]) -> None:
+        """Send a form as a browser would: GET forms as a query string."""
+        if form.method == "GET":
+            self.send("GET", form.action.split("?")[0], params=fields)
+        else:
+            self.send("POST", form.action, data=fields)
+
+    def probe_paths(self, templates: tuple[str, ...] = FREE_TEXT_PATHS) -> None:
+        """Each hostile value as the free-text segment of each path."""
+        began = time.monotonic()
+        for template in templates:
+            for value in HOSTILE_VALUES.values():
+                self.send("GET", template.format(quote(value, safe="")))
+        self.result.seconds += time.monotonic() - began
+
+    def send(self, method: str, path: str, follow: int = 2, **kwargs: object) -> None:
+        """One request; its answer (and the pages redirects lead to) read and checked."""
+        try:
+            response = self.browser.request(method, path, stream=True, **kwargs)
+        except requests.RequestException as error:
+            self._fail(method, path, None, repr(error))
+            return
+        url = local_path(response.url)
+        self.result.sent.append(f"{method} {url}")
+        body, failures = check_answer(self.result.role, method, url, response)
+        self.result.failures.extend(failures)
+        self.check_escaped(method, url, response, body)
+        target = urljoin(response.url, response.headers.get("Location", ""))
+        same_origin = urlsplit(target).netloc == urlsplit(self.browser.base_url).netloc
+        if response.is_redirect and same_origin and follow:
+            # Where a saved value or a flash message would show it again.
+            self.send("GET", local_path(target), follow=follow - 1)
+
+    def check_escaped(
+        self, method: str, url: str, response: requests.Response, body: bytes | None
+    ) -> None:
+        """Markup sent in must not come back as markup, except in a file to download."""
+        if body is None or "attachment" in response.headers.get("Content-Disposition", ""):
+            return
+        text = body.decode("utf-8", errors="replace")
+        for markup in RAW_MARKUP:
+            if markup in text:
+                self._fail(method, url, response.status_code, f"echoes {markup} raw")
+
+    def _fail(self, method: str, url: str, status: int | None, reason: str) -> None:
+        self.result.failures.append(Failure(self.result.role, method, url, status, reason))
+
+
+def raw_markup_on(role: str, crawl: CrawlResult) -> list[Failure]:
+    """Pages of a crawl that show hostile markup raw (saved by a sweep, shown elsewhere)."""
+    return [
+        Failure(role, "GET", page.url, page.status, f"shows {markup} raw")
+        for page in crawl.pages()
+        for markup in RAW_MARKUP
+        if markup in (page.html or "")
+    ]
