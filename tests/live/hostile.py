@@ -23,6 +23,13 @@ HOSTILE_VALUES = {
     "Greek small": "ωμέγα",
     "Turkish dotted I": "İstanbul",
 }
+# What a tampered drop-down, box or hidden field sends instead of one of its options.
+HOSTILE_CHOICES = {
+    "NUL": "1\x00",
+    "beyond any integer": "99999999999999999999",
+    "negative": "-1",
+    "script": "<script>alert(1)</script>",
+}
 # Markup that must never come back as markup: escaped, or refused.
 RAW_MARKUP = (HOSTILE_VALUES["script"], HOSTILE_VALUES["style"])
 HOSTILE_QUERIES = ("q=%00", "page=99999999999999999999", "next=/%0a/x")
@@ -95,8 +102,11 @@ class Sweep:
     def run(self, crawl: CrawlResult) -> SweepResult:
         """Every form the crawl met, then every page it met with hostile query strings."""
         began = time.monotonic()
-        forms = [f for f in distinct_forms(crawl) if f.text_fields]
-        self.result.forms = [f"{f.method} {pattern(f.action)} {f.text_fields}" for f in forms]
+        # A form with nothing to type or choose (delete, ratify...) has nothing to corrupt.
+        forms = [f for f in distinct_forms(crawl) if f.text_fields or f.choice_fields]
+        self.result.forms = [
+            f"{f.method} {pattern(f.action)} {f.text_fields} {f.choice_fields}" for f in forms
+        ]
         for form in forms:
             self.sweep_form(form)
         for page in distinct_pages(crawl):
@@ -113,7 +123,10 @@ class Sweep:
                 self.send_form(form, form.filled(**{name: value}))
             if len(form.text_fields) > 1:
                 self.send_form(form, form.filled(**dict.fromkeys(form.text_fields, value)))
-            self.result.submissions[f"{form.method} {label}"] += 1
+            self.result.submissions[f"{form.method} {label}"] += bool(form.text_fields)
+        for value in HOSTILE_CHOICES.values():
+            for name in form.choice_fields:
+                self.send_form(form, form.filled(**{name: value}))
         if form.method == "POST":
             for query in HOSTILE_QUERIES:
                 joiner = "&" if "?" in form.action else "?"

@@ -20,10 +20,15 @@ class PageForm:
     fields: tuple[tuple[str, str], ...]
     text_fields: tuple[str, ...]
     file_fields: tuple[str, ...]
+    # Chosen, not typed: drop-downs, check boxes, radio buttons, hidden, date and number fields.
+    choice_fields: tuple[str, ...] = ()
 
     def filled(self, **replaced: str) -> list[tuple[str, str]]:
-        """The fields as the page filled them, with some values replaced."""
-        return [(name, replaced.get(name, value)) for name, value in self.fields]
+        """The fields as the page filled them, with some values replaced (or added, for an
+        unticked box)."""
+        sent = [(name, replaced.get(name, value)) for name, value in self.fields]
+        present = {name for name, _ in self.fields}
+        return sent + [(name, value) for name, value in replaced.items() if name not in present]
 
 
 def forms_on(page: str, html: str) -> list[PageForm]:
@@ -37,6 +42,7 @@ def _form(page: str, form: Tag) -> PageForm:
     fields: list[tuple[str, str]] = []
     text_fields: list[str] = []
     file_fields: list[str] = []
+    choice_fields: list[str] = []
     button_sent = False
     for element in form.find_all(["input", "textarea", "select", "button"]):
         name = element.get("name")
@@ -55,6 +61,8 @@ def _form(page: str, form: Tag) -> PageForm:
             continue
         if kind in NOT_SENT:
             continue
+        if name != "csrf_token" and (element.name == "select" or kind not in TEXT_TYPES):
+            choice_fields.append(name)
         if kind in ("checkbox", "radio"):
             if element.has_attr("checked"):
                 fields.append((name, str(element.get("value") or "on")))
@@ -69,7 +77,10 @@ def _form(page: str, form: Tag) -> PageForm:
             if kind in TEXT_TYPES:
                 text_fields.append(name)
     method = str(form.get("method") or "get").upper()
-    return PageForm(page, method, action, tuple(fields), tuple(text_fields), tuple(file_fields))
+    choices = tuple(dict.fromkeys(choice_fields))
+    return PageForm(
+        page, method, action, tuple(fields), tuple(text_fields), tuple(file_fields), choices
+    )
 
 
 def _selected(select: Tag) -> list[str]:

@@ -1,7 +1,8 @@
 """Hostile input everywhere each demo role can type, over real HTTP on a served app: NUL bytes,
 20,000 characters, markup, a right-to-left override and non-Latin case pairs in every text
-field of every form the crawl finds, hostile query strings on every page, hostile codes and
-tokens in paths. Nothing may answer 5xx or show a trace, and markup never comes back raw."""
+field of every form the crawl finds, tampered values in its drop-downs, boxes and hidden
+fields, hostile query strings on every page, hostile codes and tokens in paths. Nothing may
+answer 5xx or show a trace, and markup never comes back raw."""
 
 from collections.abc import Iterator
 
