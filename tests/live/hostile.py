@@ -115,13 +115,13 @@ class Sweep:
         self.result.seconds += time.monotonic() - began
         return self.result
 
-    def sweep_form(self, form: PageForm) -> None:
-        """Each hostile value in each text field in turn, then in all of them at once; and the
-        form as filled, sent to its address with hostile query strings."""
+    def sweep_form(self, form: PageForm, together: bool = True) -> None:
+        """Each hostile value in each text field in turn, then (`together`) in all of them at
+        once; tampered choices; and the form as filled, sent with hostile query strings."""
         for label, value in HOSTILE_VALUES.items():
             for name in form.text_fields:
                 self.send_form(form, form.filled(**{name: value}))
-            if len(form.text_fields) > 1:
+            if together and len(form.text_fields) > 1:
                 self.send_form(form, form.filled(**dict.fromkeys(form.text_fields, value)))
             self.result.submissions[f"{form.method} {label}"] += bool(form.text_fields)
         for value in HOSTILE_CHOICES.values():

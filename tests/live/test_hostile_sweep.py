@@ -4,6 +4,8 @@ field of every form the crawl finds, tampered values in its drop-downs, boxes an
 fields, hostile query strings on every page, hostile codes and tokens in paths. Nothing may
 answer 5xx or show a trace, and markup never comes back raw."""
 
+import re
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -11,8 +13,10 @@ import pytest
 from tests.live.client import Browser
 from tests.live.crawler import Crawler, CrawlResult, report
 from tests.live.hostile import HOSTILE_VALUES, Sweep, SweepResult, raw_markup_on
+from tests.live.page_forms import forms_on
 from tests.live.server import LiveServer
 from tests.live.test_crawl import ROLES, sign_in, starts
+from tests.smtp_server import Inbox
 
 # Each of these answered 500 once; the sweep must keep sending them.
 KNOWN_BREAKERS = {
@@ -33,6 +37,7 @@ MUST_SWEEP = {
         "POST /people/",
     ],
 }
+MUST_SWEEP["mailed links"] = ["POST /invite/", "POST /password/reset/"]
 # Requests a sweep sends at least (the demo's assessor has the fewest forms).
 MINIMUM_SENT = {
     "anonymous": 100,
@@ -40,7 +45,11 @@ MINIMUM_SENT = {
     "supervisor": 100,
     "assessor": 50,
     "coordinator": 300,
+    "mailed links": 30,
 }
+
+
+INVITEE = "hostile.sweep@example.org"
 
 
 def crawl(server: LiveServer, browser: Browser, role: str) -> CrawlResult:
@@ -48,8 +57,46 @@ def crawl(server: LiveServer, browser: Browser, role: str) -> CrawlResult:
     return Crawler(browser, role, per_pattern=2, max_visits=400).crawl(starts(server, role))
 
 
+def link_in_mail(smtp: Inbox, address: str, path: str) -> str:
+    """The path of the newest link to `path` mailed to `address` (mail may be sent later)."""
+    deadline = time.monotonic() + 30
+    while not (found := [m for m in smtp.to(address) if path in smtp.body(m)]):
+        assert time.monotonic() < deadline, f"no mail with {path} reached {address}"
+        time.sleep(0.2)
+    link = re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", smtp.body(found[-1]))
+    assert link is not None, smtp.body(found[-1])
+    return link.group(1)
+
+
+def sweep_mailed_forms(server: LiveServer, smtp: Inbox) -> SweepResult:
+    """The public forms only a mailed link opens: accepting an invitation, choosing a new
+    password. Each field in turn only: both password fields alike could succeed and use up
+    the one-time link before the other values were tried."""
+    began = time.monotonic()
+    coordinator = sign_in(server, "coordinator")
+    page = coordinator.get("/people/invite").text
+    invite = next(f for f in forms_on("/people/invite", page) if f.action == "/people/invite")
+    fields = invite.filled(email=INVITEE, display_name="Hostile Sweep", roles="trainee")
+    invited = coordinator.post(invite.action, data=fields)
+    assert invited.status_code == 302, invited.text[:2000]
+    visitor = Browser(server.url)
+    forgot = visitor.submit("/password/forgot", "/password/forgot", {"email": INVITEE})
+    assert forgot.status_code == 302, forgot.text[:2000]
+    sweep = Sweep(visitor, "mailed links")
+    for path in (
+        link_in_mail(smtp, INVITEE, "/invite/"),
+        link_in_mail(smtp, INVITEE, "/password/reset/"),
+    ):
+        forms = [f for f in forms_on(path, visitor.get(path).text) if f.text_fields]
+        assert forms, path
+        for form in forms:
+            sweep.sweep_form(form, together=False)
+    sweep.result.seconds = time.monotonic() - began
+    return sweep.result
+
+
 @pytest.fixture(scope="module")
-def sweeps(live_server: LiveServer) -> Iterator[dict[str, SweepResult]]:
+def sweeps(live_server: LiveServer, smtp: Inbox) -> Iterator[dict[str, SweepResult]]:
     """One sweep per role on this module's own server (the coordinator's last: its forms
     change what the others stand on); the known breakers sent once more explicitly."""
     results = {}
@@ -69,6 +116,7 @@ def sweeps(live_server: LiveServer) -> Iterator[dict[str, SweepResult]]:
     anonymous.send("POST", "/login?next=/%0a/x", data=signed_in)
     results["anonymous"].sent += anonymous.result.sent
     results["anonymous"].failures += anonymous.result.failures
+    results["mailed links"] = sweep_mailed_forms(live_server, smtp)
     yield results
 
 
@@ -77,7 +125,7 @@ def test_no_hostile_input_answers_5xx_a_trace_or_raw_markup(sweeps: dict[str, Sw
     assert not failures, "hostile input broke something:\n" + report(failures)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [*ROLES, "mailed links"])
 def test_the_sweep_reaches_the_forms_of_the_role(sweeps: dict[str, SweepResult], role: str):
     sweep = sweeps[role]
     missing = [f for f in MUST_SWEEP[role] if not any(sent.startswith(f) for sent in sweep.sent)]
@@ -91,7 +139,7 @@ def test_the_sweep_sends_what_once_broke(sweeps: dict[str, SweepResult], role: s
     assert not missing, missing
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [*ROLES, "mailed links"])
 def test_every_hostile_value_is_posted_in_forms(sweeps: dict[str, SweepResult], role: str):
     submissions = sweeps[role].submissions
     assert all(submissions[f"POST {label}"] >= 1 for label in HOSTILE_VALUES), submissions
