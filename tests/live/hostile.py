@@ -85,10 +85,11 @@ def distinct_forms(crawl: CrawlResult) -> list[PageForm]:
 
 
 def distinct_pages(crawl: CrawlResult) -> list[str]:
-    """One HTML page per route (ids and query values aside)."""
+    """One page or download per route (ids and query values aside), clips' ranges aside."""
     found: dict[str, str] = {}
-    for page in crawl.pages():
-        found.setdefault(pattern(page.url).split("?")[0], page.url)
+    for visit in [*crawl.pages(), *crawl.downloads()]:
+        if "[Range:" not in visit.url:
+            found.setdefault(pattern(visit.url).split("?")[0], visit.url)
     return list(found.values())
 
 
@@ -136,6 +137,9 @@ class Sweep:
         """Send a form as a browser would: GET forms as a query string."""
         if form.method == "GET":
             self.send("GET", form.action.split("?")[0], params=fields)
+            # The list's CSV, searched and filtered alike: it streams after the view returned.
+            for download in form.downloads:
+                self.send("GET", download, params=fields)
         else:
             self.send("POST", form.action, data=fields)
 

@@ -22,6 +22,8 @@ class PageForm:
     file_fields: tuple[str, ...]
     # Chosen, not typed: drop-downs, check boxes, radio buttons, hidden, date and number fields.
     choice_fields: tuple[str, ...] = ()
+    # The page's CSV downloads (paths): a list's search form filters its download too.
+    downloads: tuple[str, ...] = ()
 
     def filled(self, **replaced: str) -> list[tuple[str, str]]:
         """The fields as the page filled them, with some values replaced (or added, for an
@@ -33,10 +35,13 @@ class PageForm:
 
 def forms_on(page: str, html: str) -> list[PageForm]:
     """Every form of a page (a path on the server), with its action as a path."""
-    return [_form(page, form) for form in BeautifulSoup(html, "lxml").find_all("form")]
+    soup = BeautifulSoup(html, "lxml")
+    links = {urlsplit(urljoin(page, str(a["href"]))).path for a in soup.find_all("a", href=True)}
+    downloads = tuple(sorted(link for link in links if link.endswith(".csv")))
+    return [_form(page, form, downloads) for form in soup.find_all("form")]
 
 
-def _form(page: str, form: Tag) -> PageForm:
+def _form(page: str, form: Tag, downloads: tuple[str, ...]) -> PageForm:
     parts = urlsplit(urljoin(page, str(form.get("action") or page)))
     action = parts.path + ("?" + parts.query if parts.query else "")
     fields: list[tuple[str, str]] = []
@@ -79,7 +84,14 @@ def _form(page: str, form: Tag) -> PageForm:
     method = str(form.get("method") or "get").upper()
     choices = tuple(dict.fromkeys(choice_fields))
     return PageForm(
-        page, method, action, tuple(fields), tuple(text_fields), tuple(file_fields), choices
+        page,
+        method,
+        action,
+        tuple(fields),
+        tuple(text_fields),
+        tuple(file_fields),
+        choices,
+        downloads if method == "GET" else (),
     )
 
 

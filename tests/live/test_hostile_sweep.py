@@ -162,3 +162,13 @@ def test_the_sweep_stays_bounded(sweeps: dict[str, SweepResult]):
     for role, sweep in sweeps.items():
         print(role, *sweep.forms, sep="\n  ")
     assert sum(seconds.values()) < 150, (seconds, sent)
+
+
+def test_hostile_searches_reach_the_csv_downloads(sweeps: dict[str, SweepResult]):
+    # A CSV is written after its view has returned: the search must be tried there too.
+    searched = [
+        sent
+        for sent in sweeps["coordinator"].sent
+        if re.match(r"GET /[\w/-]+/export\.csv\?(.*&)?q=%CE%A9", sent)
+    ]
+    assert len(searched) >= 4, [sent for sent in sweeps["coordinator"].sent if ".csv" in sent]
