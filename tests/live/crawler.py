@@ -19,6 +19,13 @@ from tests.live.server import text_has_trace
 NEVER_FOLLOW = re.compile(r"^/(logout|static/)")
 # Bodies read as text to look for a trace; anything else is read to the end as bytes.
 TEXT_TYPES = ("text/", "application/json", "application/ld+json")
+ODD_RANGES = (
+    "bytes=99999999999999999999-",
+    "bytes=5-1",
+    "bytes=abc",
+    "bytes=0-0,1-1,2-2,-1",
+    "bytes=\u00b2-",
+)
 NUMBER = re.compile(r"(?<=/)\d+(?=/|$)")
 
 
@@ -216,6 +223,11 @@ class Crawler:
             if response.status_code != 206 or len(body or b"") != min(expected, size):
                 reason = f"range answered {response.status_code} with {len(body or b'')} bytes"
                 self.result.failures.append(Failure(role, "GET", url, response.status_code, reason))
+        for byte_range in ODD_RANGES:
+            # Unsatisfiable, malformed or many ranges: any honest answer but a server error.
+            url = f"{path} [Range: {byte_range}]"
+            response = self.browser.get(path, stream=True, headers={"Range": byte_range})
+            self.result.failures.extend(check_answer(role, "GET", url, response)[1])
 
 
 def _strings(document: object) -> Iterable[str]:

@@ -8,6 +8,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
+from tests.evidence_world import mp4_bytes
 from tests.live.client import Browser
 from tests.live.crawler import CrawlResult, Failure, check_answer, local_path, pattern
 from tests.live.page_forms import PageForm, forms_on
@@ -30,6 +31,14 @@ HOSTILE_CHOICES = {
     "negative": "-1",
     "script": "<script>alert(1)</script>",
 }
+# Uploads under names and with contents nobody should send: a PDF posing as a video, an empty
+# file, a real video's signature under a name with a NUL, markup, or a direction override.
+HOSTILE_FILES = (
+    ("<script>alert(1)</script>.mp4", b"%PDF-1.4 not a video" * 10),
+    ("\u202egnp.exe", b""),
+    ("ab\x00cd.mp4", mp4_bytes(10_000)),
+    ("x" * 300 + ".mp4", mp4_bytes(10_000)),
+)
 # Markup that must never come back as markup: escaped, or refused.
 RAW_MARKUP = (HOSTILE_VALUES["script"], HOSTILE_VALUES["style"])
 HOSTILE_QUERIES = ("q=%00", "page=99999999999999999999", "next=/%0a/x")
@@ -104,7 +113,9 @@ class Sweep:
         """Every form the crawl met, then every page it met with hostile query strings."""
         began = time.monotonic()
         # A form with nothing to type or choose (delete, ratify...) has nothing to corrupt.
-        forms = [f for f in distinct_forms(crawl) if f.text_fields or f.choice_fields]
+        forms = [
+            f for f in distinct_forms(crawl) if f.text_fields or f.choice_fields or f.file_fields
+        ]
         self.result.forms = [
             f"{f.method} {pattern(f.action)} {f.text_fields} {f.choice_fields}" for f in forms
         ]
@@ -128,6 +139,10 @@ class Sweep:
         for value in HOSTILE_CHOICES.values():
             for name in form.choice_fields:
                 self.send_form(form, form.filled(**{name: value}))
+        for name in form.file_fields:
+            for filename, content in HOSTILE_FILES:
+                files = {name: (filename, content, "video/mp4")}
+                self.send("POST", form.action, data=form.filled(), files=files)
         if form.method == "POST":
             for query in HOSTILE_QUERIES:
                 joiner = "&" if "?" in form.action else "?"
