@@ -22,6 +22,7 @@ from app.models import (
     SupervisorAssignment,
     User,
 )
+from app.request_guard import LARGEST_NUMBER
 from app.services import pipeline
 from app.services.pipeline import RiskReason
 from app.worklist import Choice, ListArgs, WorkList, day_text, days_since
@@ -43,8 +44,13 @@ def _cohort_choice() -> Choice:
 
 
 def id_arg(args: ListArgs, name: str) -> int | None:
+    """A drop-down's id from the query string, or None (no filter) for anything no option
+    holds: not ASCII digits ("²" is a digit int() cannot read), or beyond the database's
+    integer (an overflow on SQLite, out of range on PostgreSQL)."""
     value = args.choices.get(name, "")
-    return int(value) if value.isdigit() else None
+    if not (value.isascii() and value.isdigit()) or int(value) > LARGEST_NUMBER:
+        return None
+    return int(value)
 
 
 def _narrow_enrolments(query: Select[Any], args: ListArgs) -> Select[Any]:
