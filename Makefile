@@ -48,11 +48,11 @@ browser-tools:
 
 test: lint browser-tools
 	@echo "== Test suite on SQLite (two workers, a database file each) =="
-	@start=$$(date +%s); $(BIN)/pytest -n 2; status=$$?; \
+	@start=$$(date +%s); $(BIN)/pytest -n 2 --dist loadscope; status=$$?; \
 		echo "== SQLite pass: $$(( $$(date +%s) - start )) s =="; exit $$status
 	@if $(BIN)/python -m tests.pg_available "$(TEST_POSTGRES_URL)"; then \
 		echo "== Test suite on PostgreSQL ($(TEST_POSTGRES_URL); two workers, a database each) =="; \
-		start=$$(date +%s); TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest -n 2; status=$$?; \
+		start=$$(date +%s); TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest -n 2 --dist loadscope; status=$$?; \
 		echo "== PostgreSQL pass: $$(( $$(date +%s) - start )) s =="; exit $$status; \
 	elif [ -n "$(REQUIRE_POSTGRES)" ]; then \
 		echo "ERROR: PostgreSQL is required but does not answer at $(TEST_POSTGRES_URL)."; exit 1; \

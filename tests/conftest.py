@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
@@ -80,7 +80,10 @@ _shared: list[_Shared] = []
 
 def _shared_app(settings: dict[str, object]) -> Flask:
     key = repr(sorted(settings.items()))
-    if _shared and _shared[0].key == key and limiter.storage is _shared[0].storage:
+    # An application context left open by an earlier test would lend its `g` (and the user
+    # Flask-Login keeps there) to every request of the same app: no sharing then.
+    reusable = not has_app_context() and limiter.storage is (_shared[0].storage if _shared else 0)
+    if reusable and _shared[0].key == key:
         kept = _shared[0]
         kept.app.config.clear()
         kept.app.config.update(kept.config)

@@ -54,6 +54,9 @@ def test_headers_on_a_csv_download(app):
     response = client_as(app, "cleo@example.org").get("/people/export.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     _assert_headers(response)
+    # Read to the end: a streamed body keeps its request's contexts open until then.
+    assert "cleo@example.org" in response.get_data(as_text=True)
+    response.close()
 
 
 def test_plain_http_is_not_redirected_outside_production(client):
