@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import flash
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     EmailField,
@@ -101,6 +102,13 @@ class Form(FlaskForm):
             if isinstance(field, StringField):
                 _guard_text(field)
             return field
+
+    def hidden_tag(self, *fields: Any) -> Markup:
+        """The hidden fields (the CSRF token first of all) without ids: a page holding several
+        forms would otherwise repeat `id="csrf_token"`, and nothing labels a hidden field."""
+        chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in fields or self]
+        hidden = [f for f in chosen if f is not None and isinstance(f.widget, widgets.HiddenInput)]
+        return Markup("\n".join(str(f(id=False)) for f in hidden))
 
 
 def show_violation(form: FlaskForm, error: RuleViolation) -> None:

@@ -108,6 +108,12 @@ def read_body(response: requests.Response) -> tuple[bytes | None, str | None]:
     return body, None
 
 
+def duplicate_ids(document: BeautifulSoup) -> list[str]:
+    """The ids a page gives to more than one element (the film page had two `id="clip"`)."""
+    counted = Counter(str(element["id"]) for element in document.find_all(id=True))
+    return sorted(name for name, times in counted.items() if times > 1)
+
+
 def is_html(response: requests.Response) -> bool:
     """Whether an answer is an HTML page."""
     return response.headers.get("Content-Type", "").startswith("text/html")
@@ -191,7 +197,11 @@ class Crawler:
             self._enqueue(response.headers["Location"], force=True)
         elif body is not None and is_html(response):
             visit.html = body.decode("utf-8", errors="replace")
-            for link in BeautifulSoup(visit.html, "lxml").find_all("a", href=True):
+            document = BeautifulSoup(visit.html, "lxml")
+            for twice in duplicate_ids(document):
+                reason = f'id="{twice}" is on more than one element (labels and links miss one)'
+                self.result.failures.append(Failure(role, "GET", path, visit.status, reason))
+            for link in document.find_all("a", href=True):
                 self._enqueue(str(link["href"]))
         elif body is not None and "json" in visit.content_type:
             self._follow_json(path, visit.status, body)
