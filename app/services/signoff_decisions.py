@@ -22,10 +22,12 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import audit, evidence_locks, expected_dates
+from app.services.certificates import current_certificate
 from app.services.enrolments import advance_stage, supervisor_on
 from app.services.errors import RuleViolation
 from app.services.evidence_rules import check_not_future, check_text
 from app.services.progress_data import progress_for
+from app.services.row_locks import locked
 from app.services.signoff import (
     MAX_MEETING_MINUTES,
     coordinators,
@@ -273,6 +275,13 @@ def reopen(actor: User, meeting_id: int, reason: str) -> StageMeeting:
     enrolment, stage = enrolment_of_meeting(meeting), meeting.enrolment_stage
     before = meeting_snapshot(meeting)
     if meeting.status is MeetingStatus.RATIFIED:
+        # Certificates are issued under the enrolment's lock: taken here too, a reopening and
+        # an issue at the same instant cannot both land.
+        enrolment = locked(enrolment)
+        if current_certificate(enrolment) is not None:
+            raise RuleViolation(
+                "A certificate stands on this accreditation: revoke it before reopening the stage."
+            )
         following = db.session.scalars(
             select(EnrolmentStage).where(
                 EnrolmentStage.enrolment_id == enrolment.id,

@@ -419,3 +419,47 @@ def test_revoke_and_reissue_at_once_make_one_decision(world, crew, tabs, watch):
         reissued = world.read(_replaced, certificate_id, "certificate.reissued")
         # Revoked: no certificate is current; re-issued: the replacement is.
         assert (revoked, reissued) in [((1, 0, 1), (1, 0, 0)), ((2, 1, 0), (2, 1, 1))]
+
+
+def _reopened_or_issued(meeting_id: int) -> tuple[int, int, str]:
+    """(reopenings, current certificates) of the meeting's enrolment, and its status: never a
+    certificate standing on an enrolment that is no longer accredited."""
+    meeting = db.session.get(StageMeeting, meeting_id)
+    assert meeting is not None
+    enrolment = meeting.enrolment_stage.enrolment
+    _every, current, _ids = _certificates(enrolment.id)
+    return _audits("meeting.voided", [meeting_id]), current, enrolment.status.value
+
+
+def test_issue_and_reopen_at_once_make_one_decision(world, crew, tabs, watch):
+    for _ in range(ROUNDS):
+        meeting_id = world.make(race_world.meeting_id_in, crew, MeetingStatus.RATIFIED)
+        enrolment_id = world.read(
+            lambda m: db.session.get(StageMeeting, m).enrolment_stage.enrolment_id, meeting_id
+        )
+        first, second = tabs["coordinators"]
+        answers = fire(
+            [
+                Shot(
+                    first,
+                    f"/enrolments/{enrolment_id}",
+                    f"/enrolments/{enrolment_id}/certificates",
+                    {"holder_name": "Race Practitioner"},
+                ),
+                Shot(
+                    second,
+                    f"/meetings/{meeting_id}",
+                    f"/meetings/{meeting_id}/reopen",
+                    {"reason": "Race: ratified in error"},
+                ),
+            ]
+        )
+        one_won(
+            answers,
+            ["is issued.", "The stage is reopened"],
+            ["revoke it before reopening", "Certificates are issued once"],
+        )
+        assert world.read(_reopened_or_issued, meeting_id) in [
+            (0, 1, "accredited"),
+            (1, 0, "active"),
+        ]

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, EnrolmentStatus, Notification, RevocationScope
-from app.services import certificates, pipeline
+from app.models import AuditEvent, EnrolmentStatus, MeetingStatus, Notification, RevocationScope
+from app.services import certificates, pipeline, signoff_decisions
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
@@ -71,3 +71,18 @@ def test_revoking_only_the_document_keeps_the_accreditation_and_a_new_one_is_due
     new = certificates.issue(p.coordinator, p.enrolment, "Pat Right-Name", listed=False)
     assert p.enrolment.id not in _to_issue()
     assert certificates.public_record(p.certificate, TODAY)["replaced_by"] == new.number
+
+
+def test_a_stage_whose_certificate_stands_is_not_reopened_until_it_is_revoked(practitioner):
+    p = practitioner
+    meeting = certificates.final_signoff(p.enrolment)
+    assert meeting is not None
+    with pytest.raises(RuleViolation, match="revoke it before reopening"):
+        signoff_decisions.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
+    assert p.enrolment.status is EnrolmentStatus.ACCREDITED
+    assert _audit("meeting.voided") == []
+    certificates.revoke(p.coordinator, p.certificate, "Evidence misfiled", RevocationScope.DOCUMENT)
+    reopened = signoff_decisions.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
+    assert reopened.status is MeetingStatus.VOIDED
+    assert len(_audit("meeting.voided")) == 1
+    assert p.enrolment.status is EnrolmentStatus.ACTIVE
