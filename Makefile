@@ -6,14 +6,24 @@ STAMP := $(VENV)/.installed-stamp
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEV := ATTUNE_ENV=development
 
-.PHONY: run test lint install translations browser-tools
+.PHONY: run test lint install lock translations browser-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+# Exact versions, checked by their hashes, from requirements.lock (refreshed by `make lock` from the
+# ranges in pyproject.toml); then the project itself, without dependencies of its own choosing.
+PIP := $(BIN)/pip --disable-pip-version-check
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(PIP) install --quiet --require-hashes -r requirements.lock
+	$(PIP) install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve requirements.lock to the newest releases pyproject.toml allows (then run make test).
+lock: | $(BIN)/python
+	$(PIP) install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --extra test --strip-extras \
+		--allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 install: $(STAMP)
 
