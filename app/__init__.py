@@ -140,10 +140,10 @@ def register_request_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
     from app import authz, i18n, labels, labels_evidence
+    from app.documents.pdf import css_string
     from app.forms import field_attrs, format_timecode
-    from app.listing import list_url
+    from app.lists.urls import list_url
     from app.notifications.routes import unread_for_current_user
-    from app.pdf import css_string
     from app.progress_text import achieved_text, format_minutes, missing_text
     from app.services import evidence_locks
 

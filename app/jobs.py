@@ -29,14 +29,11 @@ def _resolve(path: str) -> Callable[..., Any]:
 
 
 def perform(path: str, *args: Any) -> None:
-    """Run one job (RQ calls this), inside an app context made for it if there is none."""
-    if has_app_context():
-        _resolve(path)(*args)
-        return
-    from app import create_app
-
-    with create_app().app_context():
-        _resolve(path)(*args)
+    """Run one job (RQ calls this) in the app of the worker: `flask jobs worker` works the queue
+    inside its app context (a bare `rq worker` has none, and is refused with this message)."""
+    if not has_app_context():
+        raise RuntimeError("Jobs run inside the app: start workers with `flask jobs worker`.")
+    _resolve(path)(*args)
 
 
 def queue(app: Flask | None = None) -> Queue:

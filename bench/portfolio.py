@@ -18,6 +18,8 @@ from flask_migrate import upgrade
 from sqlalchemy import select, text, update
 
 from app import create_app
+from app.documents.pdf import html_to_pdf
+from app.documents.portfolio import portfolio_html
 from app.extensions import db
 from app.models import (
     Cycle,
@@ -30,8 +32,6 @@ from app.models import (
     SupervisionSession,
 )
 from app.models.base import utcnow
-from app.pdf import html_to_pdf
-from app.portfolios.build import portfolio_html
 from app.services import enrolments
 from app.services.portfolio_data import digest_of, gather
 from app.services.scheme_files import default_schemes_dir

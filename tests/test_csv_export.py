@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from app.csv_export import BATCH_SIZE, BOM, Column, csv_chunks, neutralise
+from app.lists.csv_export import BATCH_SIZE, BOM, Column, csv_chunks, neutralise
 
 COLUMNS = (Column("Name", None, lambda row: row[0]), Column("Note", None, lambda row: row[1]))
 

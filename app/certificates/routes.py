@@ -19,6 +19,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, public, requires
+from app.documents.pdf import qr_data_uri, render_pdf
 from app.errors import render_error
 from app.extensions import db, limiter
 from app.forms import apply_or_flash, apply_service, flash_form_errors
@@ -26,13 +27,19 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.links import external_url
 from app.models import Certificate, Enrolment, RevocationScope
-from app.pdf import qr_data_uri, render_pdf
 from app.services import certificates, renewals
 from app.signing import sign_pdf
 
 from .forms import IssueForm, RevokeForm
 
 bp = Blueprint("certificates", __name__)
+
+
+@bp.app_context_processor
+def embedded_forms() -> dict[str, object]:
+    """The issue form, for pages of other features that offer it (the enrolment page), so they
+    need not import this one."""
+    return {"new_issue_form": lambda holder_name: IssueForm(formdata=None, holder_name=holder_name)}
 
 
 @bp.post("/enrolments/<int:enrolment_id>/certificates")

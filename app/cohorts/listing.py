@@ -5,7 +5,11 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import contains_eager
 
-from app.coordination.worklists import (
+from app.i18n import lazy_gettext as _l
+from app.labels import STATUS_NAMES
+from app.lists.csv_export import Column
+from app.lists.worklist import Choice, ListArgs, WorkList, day_text
+from app.lists.workspace import (
     RISK_NAMES,
     enrolment_link,
     id_arg,
@@ -13,9 +17,6 @@ from app.coordination.worklists import (
     supervisor_of,
     with_stages,
 )
-from app.csv_export import Column
-from app.i18n import lazy_gettext as _l
-from app.labels import STATUS_NAMES
 from app.models import (
     Cohort,
     CohortKind,
@@ -28,7 +29,6 @@ from app.models import (
     User,
 )
 from app.services import pipeline
-from app.worklist import Choice, ListArgs, WorkList, day_text
 
 KIND_NAMES = {
     CohortKind.COURSE: _l("Initial-training course"),

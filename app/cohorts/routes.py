@@ -9,9 +9,9 @@ from app.authz import Action, requires
 from app.extensions import db
 from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
+from app.lists.worklist import WorkList, csv_response, page_context
 from app.models import Cohort, CohortKind, Stage
 from app.services import cohorts, pipeline
-from app.worklist import WorkList, csv_response, page_context
 
 from . import listing
 from .forms import AddMembersForm, CohortForm

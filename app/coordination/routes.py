@@ -5,10 +5,9 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, requires
 from app.extensions import db
+from app.lists.worklist import WorkList, args_from_request, csv_response, page_context
+from app.lists.workspace import LISTS
 from app.services import pipeline
-from app.worklist import WorkList, args_from_request, csv_response, page_context
-
-from .worklists import LISTS
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 

@@ -6,16 +6,16 @@ from flask import request
 from sqlalchemy import Select
 
 from app.authz import visible_enrolments
-from app.csv_export import Column
 from app.i18n import lazy_gettext as _l
 from app.labels import STATUS_NAMES
-from app.models import Enrolment, User
-from app.services.list_queries import (
+from app.lists.csv_export import Column
+from app.lists.queries import (
     ENROLMENT_DEFAULT_SORT,
     ENROLMENT_SORTS,
     SortOrder,
     enrolment_list,
 )
+from app.models import Enrolment, User
 
 
 def stage_number(enrolment: Enrolment) -> str:

@@ -6,19 +6,17 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.authz import Action, can_current, load_or_404, requires
-from app.certificates.forms import IssueForm
-from app.csv_export import csv_download
 from app.extensions import db
 from app.forms import apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
+from app.lists.csv_export import csv_download
 from app.models import Enrolment, Stage, User
 from app.services import audit, enrolments, people, portfolios, signoff
 from app.services.certificates import certificate_list
 from app.services.progress_data import progress_for
 from app.services.scheme_loader import latest_schemes
 from app.services.waiting import waiting_by_enrolment
-from app.signoff.forms import ExceptionRequestForm
 
 from . import listing
 from .forms import ChangeSupervisorForm, EnrolForm
@@ -112,9 +110,7 @@ def _page(
         meetings=signoff.meetings_of_enrolment(enrolment),
         open_meeting=signoff.open_meeting(current) if current else None,
         missing=signoff.missing_for_request(progress.current) if progress.current else [],
-        exception_form=ExceptionRequestForm(formdata=None),
         certificates=certificate_list(enrolment),
-        issue_form=IssueForm(formdata=None, holder_name=enrolment.trainee.display_name),
         portfolio_documents=portfolios.documents_of(enrolment),
     )
     return page, status

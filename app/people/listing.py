@@ -5,19 +5,19 @@ from dataclasses import dataclass
 from flask import request
 from sqlalchemy import Select
 
-from app.csv_export import Column
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.labels import ROLE_NAMES
-from app.models import Role, User
-from app.services.list_queries import (
+from app.lists.csv_export import Column
+from app.lists.queries import (
     PEOPLE_DEFAULT_SORT,
     PEOPLE_SORTS,
     AccountState,
     SortOrder,
     people_list,
 )
-from app.worklist import day_text
+from app.lists.worklist import day_text
+from app.models import Role, User
 
 
 def account_label(user: User) -> str:

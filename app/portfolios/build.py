@@ -1,45 +1,13 @@
-"""Rendering a portfolio to PDF: the background job, and the rendering it shares with the
-benchmark."""
+"""The background job that renders a portfolio to PDF (its HTML is app/documents/portfolio.py,
+shared with the subject-access archive and the benchmark)."""
 
-from datetime import datetime
-
+from app.documents.pdf import html_to_pdf
+from app.documents.portfolio import portfolio_html
 from app.extensions import db
-from app.i18n import gettext as _
-from app.i18n import lazy_gettext as _l
 from app.i18n import local_today
 from app.models import PortfolioDocument, PortfolioStatus
-from app.pdf import html_to_pdf, render_html
 from app.services import portfolios
-from app.services.portfolio_data import PortfolioData, digest_of, gather
-
-SECTIONS = (
-    ("requirements", _l("Requirements of each stage")),
-    ("meetings", _l("Stage meetings and sign-offs")),
-    ("cases", _l("Cases, cycles and films")),
-    ("supervision", _l("Supervision log")),
-    ("reflections", _l("Written reflections")),
-    ("ratings", _l("Self-assessments and ratings over time")),
-    ("milestones", _l("Courses, documents and other milestones")),
-    ("consent", _l("Consent summary")),
-)
-
-
-def portfolio_html(data: PortfolioData, digest: str, generated_at: datetime) -> str:
-    """The portfolio as HTML for WeasyPrint."""
-    footer = _(
-        "Generated %(date)s · digest %(digest)s",
-        date=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
-        digest=digest[:16],
-    )
-    return render_html(
-        "portfolio.html",
-        p=data,
-        digest=digest,
-        generated_at=generated_at,
-        footer=footer,
-        sections=SECTIONS,
-        titles=dict(SECTIONS),
-    )
+from app.services.portfolio_data import digest_of, gather
 
 
 def build_portfolio(document_id: int) -> None:

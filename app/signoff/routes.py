@@ -21,6 +21,15 @@ from app.services.progress_data import progress_for
 from .forms import AssessorForm, ExceptionRequestForm, OutcomeForm, ReasonForm, StatementForm
 
 bp = Blueprint("signoff", __name__)
+
+
+@bp.app_context_processor
+def embedded_forms() -> dict[str, object]:
+    """The request-by-exception form, for pages of other features that offer it (the enrolment
+    page), so they need not import this one."""
+    return {"new_exception_form": lambda: ExceptionRequestForm(formdata=None)}
+
+
 M = TypeVar("M")
 
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from app.documents.pdf import html_to_pdf
+from app.documents.portfolio import portfolio_html
 from app.models import Enrolment, PortfolioStatus, User
 from app.models.base import utcnow
-from app.pdf import html_to_pdf
-from app.portfolios.build import portfolio_html
 from app.services import portfolios, subject_access
 from app.services.portfolio_data import digest_of, gather
 

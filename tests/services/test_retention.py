@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.documents.portfolio import portfolio_html
 from app.extensions import db
 from app.models import AuditEvent, ConsentScope, Film, FilmKind, Notification
-from app.portfolios.build import portfolio_html
 from app.services import cases, clips, films, notifications, retention
 from app.services.errors import RuleViolation
 from app.services.portfolio_data import digest_of, gather

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import Select, SQLColumnExpression, func, literal_column, select
 from sqlalchemy.orm import selectinload
 
-from app.csv_export import Column
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
 from app.labels import GRADE_NAMES
+from app.lists.csv_export import Column
+from app.lists.worklist import Choice, ListArgs, WorkList, day_text, days_since
 from app.models import (
     Certificate,
     Cohort,
@@ -25,7 +26,6 @@ from app.models import (
 from app.request_guard import LARGEST_NUMBER
 from app.services import pipeline
 from app.services.pipeline import RiskReason
-from app.worklist import Choice, ListArgs, WorkList, day_text, days_since
 
 
 def scheme_choice() -> Choice:

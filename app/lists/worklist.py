@@ -12,14 +12,14 @@ from flask_babel import to_user_timezone
 from flask_login import current_user
 from sqlalchemy import Select, SQLColumnExpression, func
 
-from app.csv_export import Column, csv_download
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
 from app.i18n import local_today
-from app.listing import paginate
+from app.lists.csv_export import Column, csv_download
+from app.lists.queries import SortOrder
+from app.lists.urls import paginate
 from app.models import Enrolment, User
 from app.services import audit
-from app.services.list_queries import SortOrder
 from app.services.pipeline import Thresholds
 
 # Query arguments a list's drop-downs may use.

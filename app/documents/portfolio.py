@@ -1,0 +1,37 @@
+"""The portfolio as HTML for WeasyPrint: its sections in order, with their titles."""
+
+from datetime import datetime
+
+from app.documents.pdf import render_html
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
+from app.services.portfolio_data import PortfolioData
+
+SECTIONS = (
+    ("requirements", _l("Requirements of each stage")),
+    ("meetings", _l("Stage meetings and sign-offs")),
+    ("cases", _l("Cases, cycles and films")),
+    ("supervision", _l("Supervision log")),
+    ("reflections", _l("Written reflections")),
+    ("ratings", _l("Self-assessments and ratings over time")),
+    ("milestones", _l("Courses, documents and other milestones")),
+    ("consent", _l("Consent summary")),
+)
+
+
+def portfolio_html(data: PortfolioData, digest: str, generated_at: datetime) -> str:
+    """The portfolio as HTML for WeasyPrint."""
+    footer = _(
+        "Generated %(date)s · digest %(digest)s",
+        date=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+        digest=digest[:16],
+    )
+    return render_html(
+        "portfolio.html",
+        p=data,
+        digest=digest,
+        generated_at=generated_at,
+        footer=footer,
+        sections=SECTIONS,
+        titles=dict(SECTIONS),
+    )
