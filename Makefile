@@ -38,6 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # axe-core, which the browser journeys inject to check accessibility (tests/e2e/accessibility.py),
 # pinned by package-lock.json. The timestamp is renewed because npm keeps the package's own.

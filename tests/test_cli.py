@@ -176,3 +176,8 @@ def test_jobs_worker_works_the_queue_until_empty(app_settings):
     Redis.from_url(app.config["REDIS_URL"]).delete(f"rq:queue:{name}")
     assert result.exit_code == 0, result.output
     assert status == "finished" and jobs.queue(app).count == 0
+
+
+def test_a_job_outside_the_app_is_refused_with_the_way_to_run_it():
+    with pytest.raises(RuntimeError, match="flask jobs worker"):
+        jobs.perform("builtins:print", "a job")
