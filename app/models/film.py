@@ -1,7 +1,6 @@
 """Cycles of guidance, the films made in them and the time-coded moments marked on films."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,9 +10,6 @@ from app.models.case import Case, Consent
 from app.models.enums import FilmKind, str_enum
 from app.models.scheme import Element, Principle
 from app.models.user import User
-
-if TYPE_CHECKING:
-    from app.models.supervision import SupervisionSession
 
 
 class Cycle(Base):
@@ -33,9 +29,6 @@ class Cycle(Base):
     case: Mapped[Case] = relationship()
     films: Mapped[list["Film"]] = relationship(
         back_populates="cycle", order_by="Film.recorded_on, Film.id"
-    )
-    sessions: Mapped[list["SupervisionSession"]] = relationship(
-        secondary="session_cycles", back_populates="cycles"
     )
 
     @property
@@ -70,9 +63,6 @@ class Film(Base):
     moments: Mapped[list["Moment"]] = relationship(
         back_populates="film", order_by="Moment.start_ms, Moment.id", cascade="all, delete-orphan"
     )
-    sessions: Mapped[list["SupervisionSession"]] = relationship(
-        secondary="session_films", back_populates="films"
-    )
 
     @property
     def has_clip(self) -> bool:
@@ -99,6 +89,3 @@ class Moment(Base):
     principle: Mapped[Principle] = relationship()
     element: Mapped[Element | None] = relationship()
     author: Mapped[User] = relationship()
-    sessions: Mapped[list["SupervisionSession"]] = relationship(
-        secondary="session_moments", back_populates="moments"
-    )

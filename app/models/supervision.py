@@ -57,11 +57,12 @@ class SupervisionSession(Base):
 
     enrolment: Mapped[Enrolment] = relationship()
     supervisor: Mapped[User] = relationship()
-    cycles: Mapped[list[Cycle]] = relationship(secondary=session_cycles, back_populates="sessions")
-    films: Mapped[list[Film]] = relationship(secondary=session_films, back_populates="sessions")
-    moments: Mapped[list[Moment]] = relationship(
-        secondary=session_moments, back_populates="sessions"
-    )
+    # Evidence knows nothing of supervision (models import downwards only): the links are declared
+    # here, and the backrefs give cycles, films and moments their `sessions`, so that deleting one
+    # removes its link rows.
+    cycles: Mapped[list[Cycle]] = relationship(secondary=session_cycles, backref="sessions")
+    films: Mapped[list[Film]] = relationship(secondary=session_films, backref="sessions")
+    moments: Mapped[list[Moment]] = relationship(secondary=session_moments, backref="sessions")
 
 
 class Reflection(Base):

@@ -2,18 +2,28 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import exists, update
+from sqlalchemy import Table, exists, select, update
 
 from app.extensions import db
 from app.models import Case, Cycle, Film, Reflection, SessionStatus, SupervisionSession, User
+from app.models.supervision import session_cycles, session_films, session_moments
 from app.services import audit, notifications, supervision
 from app.services.errors import RuleViolation
 from app.services.evidence_locks import ensure_unlocked
 from app.storage import ClipStorage
 
 
-def _confirmed(sessions: Iterable[SupervisionSession]) -> bool:
-    return any(s.status is SessionStatus.CONFIRMED for s in sessions)
+def _reviewed_in_confirmed_session(link: Table, column: str, ids: Iterable[int]) -> bool:
+    """Whether a confirmed session links any of these cycles, films or moments."""
+    ids = list(ids)
+    if not ids:
+        return False
+    linked = (
+        select(link.c.session_id)
+        .join(SupervisionSession, SupervisionSession.id == link.c.session_id)
+        .where(link.c[column].in_(ids), SupervisionSession.status == SessionStatus.CONFIRMED)
+    )
+    return bool(db.session.scalar(exists(linked).select()))
 
 
 def _unlink_reflections(**about: int) -> None:
@@ -41,7 +51,7 @@ def delete_cycle(actor: User, cycle: Cycle) -> None:
     ensure_unlocked(cycle)
     if cycle.films:
         raise RuleViolation("Delete the cycle's films first.")
-    if _confirmed(cycle.sessions):
+    if _reviewed_in_confirmed_session(session_cycles, "cycle_id", [cycle.id]):
         raise RuleViolation("A confirmed supervision session reviewed this cycle; it stays.")
     before = {"case_id": cycle.case_id, "filmed_on": cycle.filmed_on}
     cycle_id = cycle.id
@@ -54,7 +64,9 @@ def delete_cycle(actor: User, cycle: Cycle) -> None:
 def delete_film(actor: User, film: Film, storage: ClipStorage) -> None:
     """Delete a film, its moments and its clip, unless a confirmed session reviewed them."""
     ensure_unlocked(film, *film.moments)
-    if _confirmed(film.sessions) or any(_confirmed(m.sessions) for m in film.moments):
+    if _reviewed_in_confirmed_session(
+        session_films, "film_id", [film.id]
+    ) or _reviewed_in_confirmed_session(session_moments, "moment_id", [m.id for m in film.moments]):
         raise RuleViolation("A confirmed supervision session reviewed this film; it stays.")
     before = {
         "cycle_id": film.cycle_id,

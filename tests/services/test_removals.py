@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Cycle, Film, Moment, Reflection, SupervisionSession
+from app.models.supervision import session_films, session_moments
 from app.services import clips, films, reflections, removals, supervision
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
@@ -84,6 +85,30 @@ def test_what_a_confirmed_session_reviewed_stays(world, tmp_path):
     with pytest.raises(RuleViolation, match="confirmed session cannot be deleted"):
         removals.delete_session(enrolment.trainee, session)
     assert _count(Film) >= 1 and _count(SupervisionSession) == 1
+
+
+def test_a_moment_a_confirmed_session_reviewed_keeps_its_film(world, tmp_path):
+    _built, film = world
+    enrolment = film.cycle.case.enrolment
+    principle = enrolment.scheme.framework.principles[0]
+    moment = films.add_moment(enrolment.trainee, film, 0, 1000, principle, None, "")
+    session = _session(enrolment, moments=(moment,))
+    supervision.confirm_session(enrolment.current_assignment.supervisor, session)
+    with pytest.raises(RuleViolation, match="confirmed supervision session"):
+        removals.delete_film(enrolment.trainee, film, LocalFolderStorage(tmp_path))
+    assert _count(Moment) == 1
+
+
+def test_a_film_an_unconfirmed_session_links_goes_with_its_link(world, tmp_path):
+    _built, film = world
+    enrolment = film.cycle.case.enrolment
+    principle = enrolment.scheme.framework.principles[0]
+    moment = films.add_moment(enrolment.trainee, film, 0, 1000, principle, None, "")
+    session = _session(enrolment, films=(film,), moments=(moment,))
+    removals.delete_film(enrolment.trainee, film, LocalFolderStorage(tmp_path))
+    db.session.expire(session)
+    assert session.films == [] and session.moments == []
+    assert _count(session_films) == 0 and _count(session_moments) == 0
 
 
 def test_unconfirmed_session_and_own_reflection_can_be_deleted(world):
