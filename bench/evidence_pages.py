@@ -26,7 +26,8 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import cases, enrolments, films, people, reflections, supervision
+from app.services import enrolments, people, supervision
+from app.services.evidence import cases, films, reflections
 from app.services.progress import evaluate
 from app.services.progress_data import load_snapshot
 from app.services.scheme_files import default_schemes_dir

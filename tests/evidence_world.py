@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.models import CaseSetting, ConsentScope, FilmKind, Role, User
-from app.services import cases, films
+from app.services.evidence import cases, films
 from tests.factories import enrolled_trainee, make_user
 
 TODAY = date(2026, 11, 24)

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, Cycle, Film, MeetingStatus, SupervisionSession
-from app.services import films, ratings, reflections, signoff, supervision
+from app.services import ratings, signoff, supervision
 from app.services import signoff_decisions as decide
+from app.services.evidence import films, reflections
 from app.services.progress_data import progress_for
 from tests.signoff_world import TODAY, cast
 

@@ -18,8 +18,9 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import cases, certificates, enrolments, films, milestones, signoff, supervision
+from app.services import certificates, enrolments, signoff, supervision
 from app.services import signoff_decisions as decide
+from app.services.evidence import cases, films, milestones
 from app.services.progress_data import progress_for
 from app.services.supervision import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of

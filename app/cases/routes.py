@@ -10,7 +10,7 @@ from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment
-from app.services import cases, evidence_queries, removals
+from app.services.evidence import cases, queries, removals
 from app.services.progress import counted_in
 from app.services.progress_data import progress_for
 
@@ -25,11 +25,11 @@ def index(enrolment_id: int) -> str:
     """The enrolment's cases, newest first, with their counts of cycles."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE)
     page = db.paginate(
-        evidence_queries.cases_query(enrolment),
+        queries.cases_query(enrolment),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    counts = evidence_queries.cycle_counts([c.id for c in page.items])
+    counts = queries.cycle_counts([c.id for c in page.items])
     return render_template("cases/index.html", enrolment=enrolment, page=page, counts=counts)
 
 
@@ -89,7 +89,7 @@ def edit(case_id: int) -> tuple[str, int] | Response:
 def show(case_id: int) -> str:
     """A case: its consents and its cycles with their films."""
     case = load_or_404(Case, case_id, Action.VIEW_EVIDENCE)
-    cycles = evidence_queries.cycles_of(case)
+    cycles = queries.cycles_of(case)
     retention = case.enrolment.scheme.film_retention_months
     progress = progress_for(case.enrolment, local_today())
     return render_template(

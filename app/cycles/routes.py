@@ -9,7 +9,7 @@ from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, Cycle
-from app.services import films, removals
+from app.services.evidence import films, removals
 
 from .forms import CycleForm
 

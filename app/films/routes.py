@@ -21,7 +21,7 @@ from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Consent, Cycle, Element, Film, FilmKind, Moment, Principle
-from app.services import clips, evidence_queries, films, removals
+from app.services.evidence import clips, films, queries, removals
 from app.storage import clip_storage
 
 from .forms import ClipForm, FilmForm, MomentForm
@@ -119,7 +119,7 @@ def _show_page(
     clip_form: ClipForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    film = evidence_queries.film_with_moments(film_id) or abort(404)
+    film = queries.film_with_moments(film_id) or abort(404)
     if moment_form is None:
         moment_form = _moment_form(film, formdata=False)
     if clip_form is None and can_current(Action.RECORD_EVIDENCE, film):

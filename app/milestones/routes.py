@@ -11,7 +11,8 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.labels_evidence import MILESTONE_NAMES
 from app.models import Enrolment, MilestoneKind
-from app.services import milestones, supervision_queries
+from app.services import supervision_queries
+from app.services.evidence import milestones
 
 from .forms import MilestoneForm, PauseForm
 

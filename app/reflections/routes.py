@@ -12,7 +12,8 @@ from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, Enrolment, Reflection, SupervisionSession
-from app.services import reflections, removals, supervision_queries
+from app.services import supervision_queries
+from app.services.evidence import reflections, removals
 
 from .forms import ReflectionForm
 

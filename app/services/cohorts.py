@@ -11,7 +11,7 @@ from app.models import Cohort, CohortKind, CohortMember, Enrolment, Role, User, 
 from app.models.cohort import NAME_KEY_LENGTH
 from app.services import audit
 from app.services.errors import RuleViolation
-from app.services.evidence_rules import check_text
+from app.services.evidence.rules import check_text
 from app.services.plain_text import comparison_key
 from app.services.row_locks import locked
 

@@ -16,8 +16,9 @@ from app.models import (
     Principle,
     User,
 )
-from app.services import cases, films, milestones, ratings, reflections, signoff, supervision
+from app.services import ratings, signoff, supervision
 from app.services import signoff_decisions as decide
+from app.services.evidence import cases, films, milestones, reflections
 from app.services.progress_data import progress_for
 from app.services.supervision import SessionDetails
 

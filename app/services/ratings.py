@@ -21,7 +21,7 @@ from app.models import (
 from app.services import audit
 from app.services.enrolments import supervisor_on
 from app.services.errors import RuleViolation
-from app.services.evidence_rules import check_text
+from app.services.evidence.rules import check_text
 
 SCALE = (1, 2, 3, 4, 5)
 

@@ -17,8 +17,8 @@ from app.extensions import db
 from app.models import Case, Consent, Cycle, Enrolment, Film, User
 from app.models.base import utcnow
 from app.services import audit, notifications
-from app.services.cases import default_deletion_date
 from app.services.errors import RuleViolation
+from app.services.evidence.cases import default_deletion_date
 from app.storage import ClipStorage
 
 RETENTION_DATE = "retention_date"

@@ -25,7 +25,7 @@ from app.services import audit, evidence_locks, expected_dates
 from app.services.certificates import current_certificate
 from app.services.enrolments import advance_stage, supervisor_on
 from app.services.errors import RuleViolation
-from app.services.evidence_rules import check_not_future, check_text
+from app.services.evidence.rules import check_not_future, check_text
 from app.services.progress_data import progress_for
 from app.services.row_locks import locked
 from app.services.signoff import (

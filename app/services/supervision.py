@@ -9,8 +9,8 @@ from app.models.base import utcnow
 from app.services import audit, notifications
 from app.services.enrolments import supervisor_on
 from app.services.errors import RuleViolation
+from app.services.evidence.rules import check_not_future, check_text
 from app.services.evidence_locks import ensure_unlocked
-from app.services.evidence_rules import check_not_future, check_text
 from app.services.row_locks import locked
 
 MAX_MINUTES = 24 * 60

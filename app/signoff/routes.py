@@ -15,7 +15,7 @@ from app.i18n import local_today
 from app.models import ConsentScope, Enrolment, Film, MeetingStatus, StageMeeting, User
 from app.services import evidence_locks, people, signoff
 from app.services import signoff_decisions as decide
-from app.services.evidence_queries import films_of_stage
+from app.services.evidence.queries import films_of_stage
 from app.services.progress_data import progress_for
 
 from .forms import AssessorForm, ExceptionRequestForm, OutcomeForm, ReasonForm, StatementForm

@@ -12,7 +12,8 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.labels_evidence import FILM_KIND_NAMES
 from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
-from app.services import removals, supervision, supervision_queries
+from app.services import supervision, supervision_queries
+from app.services.evidence import removals
 from app.services.supervision import SessionDetails, SupervisorNotes
 
 from .forms import DecisionForm, NotesForm, SessionForm

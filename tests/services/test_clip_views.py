@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Film, User
 from app.models.base import utcnow
-from app.services.clips import VIEWING, record_view
+from app.services.evidence.clips import VIEWING, record_view
 from tests.evidence_world import build_world
 
 

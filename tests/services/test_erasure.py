@@ -31,7 +31,6 @@ from app.models import (
 from app.services import (
     accounts,
     certificates,
-    clips,
     erasure,
     erasure_records,
     evidence_locks,
@@ -44,6 +43,7 @@ from app.services import (
 from app.services.account_status import deactivate_person, reactivate_person
 from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
+from app.services.evidence import clips
 from app.services.progress_data import progress_for
 from app.storage import LocalFolderStorage
 from tests.evidence_world import mp4_bytes

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, CaseSetting, ConsentScope, FilmKind, Principle
-from app.services import cases, films
 from app.services.errors import RuleViolation
-from app.services.identifying_text import identifying_text
+from app.services.evidence import cases, films
+from app.services.evidence.identifying_text import identifying_text
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from tests.factories import enrolled_trainee

@@ -3,7 +3,7 @@
 from datetime import date
 
 from app.models import Enrolment
-from app.services import milestones
+from app.services.evidence import milestones
 from app.services.progress_data import progress_for
 from tests.factories import enrolled_trainee
 

@@ -25,15 +25,14 @@ from app.services import (
     accounts,
     enrolments,
     evidence_locks,
-    films,
     merges,
     notifications,
-    reflections,
     signoff,
     supervision,
 )
 from app.services import signoff_decisions as decide
 from app.services.errors import RuleViolation
+from app.services.evidence import films, reflections
 from app.services.progress_data import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import MeetingStatus, Notification, User
-from app.services import notifications, removals, signoff, supervision
+from app.services import notifications, signoff, supervision
 from app.services import signoff_decisions as decide
+from app.services.evidence import removals
 from app.services.progress_data import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions

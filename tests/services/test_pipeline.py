@@ -86,7 +86,7 @@ def test_thresholds_move_who_is_at_risk(world):
 
 
 def test_a_pause_takes_a_trainee_off_the_late_list(world):
-    from app.services import milestones
+    from app.services.evidence import milestones
 
     late = world.late
     milestones.record_pause(world.coordinator, late, date(2024, 6, 1), date(2026, 6, 30), "Leave")

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Case, Cycle, Film, Moment, Reflection, SupervisionSession
 from app.models.supervision import session_films, session_moments
-from app.services import clips, films, reflections, removals, supervision
+from app.services import supervision
 from app.services.errors import RuleViolation
+from app.services.evidence import clips, films, reflections, removals
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from app.services.supervision import SessionDetails

@@ -16,9 +16,10 @@ from app.models import (
     SupervisionSession,
     SupervisorGrade,
 )
-from app.services import enrolments, evidence_locks, films, removals, signoff
+from app.services import enrolments, evidence_locks, signoff
 from app.services import signoff_decisions as decide
 from app.services.errors import RuleViolation
+from app.services.evidence import films, removals
 from app.services.progress_data import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions

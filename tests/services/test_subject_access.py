@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import CaseSetting, Enrolment, PortfolioDocument, PortfolioStatus, User
-from app.services import accounts, cases, reflections, subject_access
+from app.services import accounts, subject_access
+from app.services.evidence import cases, reflections
 from app.services.portfolio_data import digest_of, gather
 from app.subject_access.archive import gather_archive
 from tests.factories import enrolled_trainee

@@ -7,7 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Enrolment, Film, Role
-from app.services import enrolments, films, reflections, supervision
+from app.services import enrolments, supervision
+from app.services.evidence import films, reflections
 from app.services.supervision import SessionDetails
 from tests.conftest import committed, sign_in
 from tests.evidence_world import TODAY, build_world

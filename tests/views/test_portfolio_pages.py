@@ -21,7 +21,7 @@ from app.models import (
     PortfolioStatus,
     StageMeeting,
 )
-from app.services import reflections
+from app.services.evidence import reflections
 from tests.conftest import client_as, committed
 from tests.portfolio_world import (
     HOLDER,

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from app.models import CaseSetting, ConsentScope, Enrolment, FilmKind, Role
-from app.services import cases, films, reflections, supervision
+from app.services import supervision
+from app.services.evidence import cases, films, reflections
 from app.services.supervision import SessionDetails
 from tests.conftest import committed, sign_in
 from tests.factories import enrolled_trainee, make_user

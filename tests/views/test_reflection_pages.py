@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Case, CaseSetting, Enrolment, Reflection
-from app.services import cases, reflections, supervision
+from app.services import supervision
+from app.services.evidence import cases, reflections
 from app.services.supervision import SessionDetails
 from tests.conftest import committed, sign_in
 from tests.factories import enrolled_trainee

@@ -21,8 +21,9 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import clips, films, signoff
+from app.services import signoff
 from app.services import signoff_decisions as decide
+from app.services.evidence import clips, films
 from app.services.progress_data import progress_for
 from app.storage import LocalFolderStorage
 from tests.conftest import client_as, committed

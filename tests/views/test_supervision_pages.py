@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import CaseSetting, Enrolment, Role, SessionStatus, SupervisionSession, User
-from app.services import cases, enrolments, films, supervision
+from app.services import enrolments, supervision
+from app.services.evidence import cases, films
 from app.services.supervision import SessionDetails
 from tests.conftest import committed, sign_in
 from tests.factories import enrolled_trainee, make_user

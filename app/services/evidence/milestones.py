@@ -6,7 +6,7 @@ from app.extensions import db
 from app.models import Enrolment, Milestone, MilestoneKind, Pause, User
 from app.services import audit, expected_dates
 from app.services.errors import RuleViolation
-from app.services.evidence_rules import check_not_future, check_text
+from app.services.evidence.rules import check_not_future, check_text
 
 
 def record_milestone(

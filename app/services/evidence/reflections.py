@@ -7,7 +7,7 @@ from app.models import Case, Cycle, Enrolment, Reflection, SupervisionSession, U
 from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import RuleViolation
-from app.services.evidence_rules import check_not_future, check_text
+from app.services.evidence.rules import check_not_future, check_text
 
 
 def write_reflection(
