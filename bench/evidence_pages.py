@@ -26,13 +26,14 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import enrolments, people, supervision
+from app.services import enrolments, people
 from app.services.evidence import cases, films, reflections
 from app.services.progress import evaluate
 from app.services.progress_data import load_snapshot
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions as supervision
+from app.services.supervision.sessions import SessionDetails
 
 TODAY = date(2026, 11, 24)
 START = TODAY - timedelta(days=548)

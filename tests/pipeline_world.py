@@ -20,10 +20,11 @@ from dateutil.relativedelta import relativedelta
 
 from app.extensions import db
 from app.models import Enrolment, MeetingStatus, Role, SupervisorGrade, User
-from app.services import certificates, enrolments, signoff, supervision
+from app.services import certificates, enrolments, signoff
 from app.services import signoff_decisions as decide
 from app.services.progress_data import progress_for
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions
+from app.services.supervision.sessions import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of
 from tests.renewal_world import DUTCH, NO_RENEWAL, accredited
 
@@ -52,14 +53,14 @@ def _enrol(coordinator: User, supervisor: User, name: str, started: date, today:
 
 
 def _session(enrolment: Enrolment, supervisor: User, day: date, today: date, confirm: bool):
-    session = supervision.save_session(
+    session = sessions.save_session(
         enrolment.trainee,
         enrolment,
         SessionDetails(supervisor, day, 60, False, False, False, "", "", ""),
         today,
     )
     if confirm:
-        supervision.confirm_session(supervisor, session)
+        sessions.confirm_session(supervisor, session)
     return session
 
 

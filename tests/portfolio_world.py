@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, Cycle, Film, MeetingStatus, SupervisionSession
-from app.services import ratings, signoff, supervision
+from app.services import ratings, signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence import films, reflections
 from app.services.progress_data import progress_for
+from app.services.supervision import sessions
 from tests.signoff_world import TODAY, cast
 
 HOLDER = "Łucja Żółć-Ἀλεξάνδρα Дмитриева"
@@ -56,7 +57,7 @@ def build_portfolio_world() -> PortfolioWorld:
     ).first()
     session.reflection_before = "Trainee before: nervous about the review"
     session.reflection_after = "Trainee after: the pause worked"
-    supervision.write_supervisor_notes(
+    sessions.write_supervisor_notes(
         supervisor, session, "Supervisor reflection: good attunement", "Feedback: keep waiting"
     )
     reflections.write_reflection(trainee, enrolment, TODAY, "Waiting", SHARED, False, TODAY)

@@ -18,11 +18,12 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import certificates, enrolments, signoff, supervision
+from app.services import certificates, enrolments, signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence import cases, films, milestones
 from app.services.progress_data import progress_for
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions
+from app.services.supervision.sessions import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of
 
 DUTCH = "nl-vig-practitioner"  # certificates expire after 36 months and are renewed
@@ -81,13 +82,13 @@ def add_case(p: Practitioner, day: date, today: date) -> Case:
 
 def add_session(p: Practitioner, day: date, today: date) -> None:
     """A supervision session on `day`, logged and confirmed."""
-    session = supervision.save_session(
+    session = sessions.save_session(
         p.trainee,
         p.enrolment,
         SessionDetails(p.supervisor, day, 60, False, False, False, "", "", ""),
         today,
     )
-    supervision.confirm_session(p.supervisor, session)
+    sessions.confirm_session(p.supervisor, session)
 
 
 def add_milestone(p: Practitioner, kind: MilestoneKind, day: date, today: date) -> None:

@@ -16,7 +16,7 @@ from app.services import audit, enrolments, people, portfolios, signoff
 from app.services.certificates import certificate_list
 from app.services.progress_data import progress_for
 from app.services.scheme_loader import latest_schemes
-from app.services.waiting import waiting_by_enrolment
+from app.services.supervision.waiting import waiting_by_enrolment
 
 from . import listing
 from .forms import ChangeSupervisorForm, EnrolForm

@@ -11,8 +11,8 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.labels_evidence import MILESTONE_NAMES
 from app.models import Enrolment, MilestoneKind
-from app.services import supervision_queries
 from app.services.evidence import milestones
+from app.services.supervision import queries
 
 from .forms import MilestoneForm, PauseForm
 
@@ -21,7 +21,7 @@ bp = Blueprint("milestones", __name__)
 
 def _subtype_choices(enrolment: Enrolment) -> list[SelectChoice]:
     """No subtype, then the documents and meetings of the enrolment's scheme, grouped by kind."""
-    found = supervision_queries.milestone_subtypes(enrolment)
+    found = queries.milestone_subtypes(enrolment)
     options = choices([("", _("None (not a document or meeting)"))])
     for kind in ("document", "meeting"):
         pairs = [(subtype, label) for k, subtype, label in found if k == kind]

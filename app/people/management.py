@@ -11,14 +11,8 @@ from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
 from app.models import User
-from app.services import (
-    account_status,
-    dashboards,
-    erasure,
-    merges,
-    people,
-    supervisee_transfers,
-)
+from app.services import account_status, dashboards, erasure, merges, people
+from app.services.supervision import transfers
 from app.storage import clip_storage
 
 from .management_forms import DeactivateForm, EraseForm, MergeForm, ReassignForm
@@ -102,7 +96,7 @@ def reassign(user_id: int) -> tuple[str, int] | Response:
         chosen = [e for e in dashboards.current_supervisees(person) if e.id in form.chosen_ids()]
         made = apply_service(
             form,
-            lambda: supervisee_transfers.reassign_supervisees(
+            lambda: transfers.reassign_supervisees(
                 current_user._get_current_object(),
                 person,
                 chosen,

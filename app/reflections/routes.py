@@ -12,8 +12,8 @@ from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, Enrolment, Reflection, SupervisionSession
-from app.services import supervision_queries
 from app.services.evidence import reflections, removals
+from app.services.supervision import queries
 
 from .forms import ReflectionForm
 
@@ -23,9 +23,9 @@ bp = Blueprint("reflections", __name__)
 def _subjects(enrolment: Enrolment) -> dict[str, Case | SupervisionSession]:
     """What a reflection may be about, keyed by the select's values."""
     found: dict[str, Case | SupervisionSession] = {}
-    for case in supervision_queries.cases_of(enrolment):
+    for case in queries.cases_of(enrolment):
         found[f"case-{case.id}"] = case
-    for session in supervision_queries.sessions_of(enrolment):
+    for session in queries.sessions_of(enrolment):
         found[f"session-{session.id}"] = session
     return found
 
@@ -50,11 +50,11 @@ def _about_choices(subjects: dict[str, Case | SupervisionSession]) -> list[Selec
 def index(enrolment_id: int) -> str:
     """The reflections the signed-in user may read, newest first."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE)
-    query = supervision_queries.reflections_page_query(
+    query = queries.reflections_page_query(
         visible_reflections(current_user._get_current_object(), enrolment)
     )
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    cases, sessions = supervision_queries.reflection_subjects(page.items)
+    cases, sessions = queries.reflection_subjects(page.items)
     return render_template(
         "reflections/index.html",
         enrolment=enrolment,

@@ -16,11 +16,12 @@ from app.models import (
     Principle,
     User,
 )
-from app.services import ratings, signoff, supervision
+from app.services import ratings, signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence import cases, films, milestones, reflections
 from app.services.progress_data import progress_for
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions
+from app.services.supervision.sessions import SessionDetails
 
 SCOPES = {ConsentScope.FILMING, ConsentScope.OWN_SUPERVISOR, ConsentScope.ASSESSOR}
 CASES = (
@@ -120,7 +121,7 @@ def _sessions(
 ) -> None:
     for n in range(count):
         day = first + timedelta(days=n * every)
-        session = supervision.save_session(
+        session = sessions.save_session(
             enrolment.trainee,
             enrolment,
             SessionDetails(
@@ -136,7 +137,7 @@ def _sessions(
             ),
             today,
         )
-        supervision.confirm_session(supervisor, session)
+        sessions.confirm_session(supervisor, session)
 
 
 def _sign_off_stage_one(enrolment: Enrolment, people: DemoPeople, clip: Film, on: date) -> None:
@@ -186,7 +187,7 @@ def seed_demo_record(
     _cycles(people.trainee, made, CYCLES[2], opened[2], principles, today)
     _sessions(enrolment, people.supervisor, opened[2] + timedelta(days=14), 3, 21, 90, today)
     waiting_day = min(today, opened[2] + timedelta(days=100))
-    supervision.save_session(
+    sessions.save_session(
         people.trainee,
         enrolment,
         SessionDetails(people.supervisor, waiting_day, 60, False, True, False, "Latest", "", ""),

@@ -47,7 +47,7 @@ from app.services.portfolio_entries import (
 )
 from app.services.progress import counted_in
 from app.services.progress_data import progress_for
-from app.services.supervision_queries import reflections_page_query
+from app.services.supervision.queries import reflections_page_query
 
 
 def _cases(enrolment: Enrolment) -> list[Case]:

@@ -12,9 +12,10 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.labels_evidence import FILM_KIND_NAMES
 from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
-from app.services import supervision, supervision_queries
 from app.services.evidence import removals
-from app.services.supervision import SessionDetails, SupervisorNotes
+from app.services.supervision import queries
+from app.services.supervision import sessions as supervision
+from app.services.supervision.sessions import SessionDetails, SupervisorNotes
 
 from .forms import DecisionForm, NotesForm, SessionForm
 
@@ -120,7 +121,7 @@ def index(enrolment_id: int) -> str:
     """The enrolment's sessions, newest first, with the confirmed total."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE)
     page = db.paginate(
-        supervision_queries.sessions_query(enrolment),
+        queries.sessions_query(enrolment),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
@@ -128,7 +129,7 @@ def index(enrolment_id: int) -> str:
         "supervision/index.html",
         enrolment=enrolment,
         page=page,
-        confirmed=supervision_queries.confirmed_minutes(enrolment),
+        confirmed=queries.confirmed_minutes(enrolment),
         duration=duration,
     )
 
@@ -138,7 +139,7 @@ def index(enrolment_id: int) -> str:
 def new(enrolment_id: int) -> tuple[str, int] | Response:
     """Log a supervision session for the supervisor to confirm."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.RECORD_EVIDENCE)
-    cycles = supervision_queries.reviewable_cycles(enrolment)
+    cycles = queries.reviewable_cycles(enrolment)
     form = _session_form(enrolment, cycles, None)
     if form.validate_on_submit() and not form.needs_rephrasing():
         session = _save(form, enrolment, cycles, None)
@@ -161,7 +162,7 @@ def edit(session_id: int) -> tuple[str, int] | Response:
         flash(_("A confirmed session cannot be changed."), "warning")
         return redirect(url_for("supervision.show", session_id=session.id))
     enrolment = session.enrolment
-    cycles = supervision_queries.reviewable_cycles(enrolment)
+    cycles = queries.reviewable_cycles(enrolment)
     form = _session_form(enrolment, cycles, session)
     if (
         form.validate_on_submit()
@@ -179,7 +180,7 @@ def edit(session_id: int) -> tuple[str, int] | Response:
 
 def _show_page(session_id: int, **forms: Form) -> str:
     """The session page; forms not being re-shown start from the saved values."""
-    session = supervision_queries.session_for_page(session_id) or abort(404)
+    session = queries.session_for_page(session_id) or abort(404)
     notes = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}
     forms.setdefault("decision_form", DecisionForm(formdata=None, data=notes))
     forms.setdefault("notes_form", NotesForm(formdata=None, data=notes))

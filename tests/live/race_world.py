@@ -22,10 +22,11 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import certificates, cohorts, enrolments, signoff, supervision
+from app.services import certificates, cohorts, enrolments, signoff
 from app.services import signoff_decisions as decide
 from app.services.progress_data import progress_for
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions
+from app.services.supervision.sessions import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of
 from tests.renewal_world import DUTCH, accredited, meet_renewal
 
@@ -187,7 +188,7 @@ def logged_session(c: Crew) -> int:
     details = SessionDetails(
         _user(c.supervisor_id), today() - timedelta(days=2), 60, False, False, False, "", "", ""
     )
-    return supervision.save_session(enrolment.trainee, enrolment, details, today()).id
+    return sessions.save_session(enrolment.trainee, enrolment, details, today()).id
 
 
 def two_accounts() -> tuple[int, str]:

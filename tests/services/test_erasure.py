@@ -38,13 +38,13 @@ from app.services import (
     notifications,
     people,
     signoff,
-    supervisee_transfers,
 )
 from app.services.account_status import deactivate_person, reactivate_person
 from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
 from app.services.evidence import clips
 from app.services.progress_data import progress_for
+from app.services.supervision import transfers
 from app.storage import LocalFolderStorage
 from tests.evidence_world import mp4_bytes
 from tests.factories import make_user
@@ -259,9 +259,7 @@ def test_a_supervisor_is_erased_once_their_supervisees_are_handed_over(world, st
         _erase(supervisor, storage, coordinator)
     enrolment = db.session.get(Enrolment, world.enrolment)
     successor = make_user(Role.SUPERVISOR)
-    supervisee_transfers.reassign_supervisees(
-        coordinator, supervisor, [enrolment], successor, TODAY, TODAY
-    )
+    transfers.reassign_supervisees(coordinator, supervisor, [enrolment], successor, TODAY, TODAY)
     with pytest.raises(RuleViolation, match="still the own supervisor"):  # ends only yesterday
         erasure.erase_person(coordinator, supervisor, REASON, TODAY - timedelta(days=1), storage)
 

@@ -21,22 +21,15 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import (
-    accounts,
-    enrolments,
-    evidence_locks,
-    merges,
-    notifications,
-    signoff,
-    supervision,
-)
+from app.services import accounts, enrolments, evidence_locks, merges, notifications, signoff
 from app.services import signoff_decisions as decide
 from app.services.errors import RuleViolation
 from app.services.evidence import films, reflections
 from app.services.progress_data import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions
+from app.services.supervision.sessions import SessionDetails
 from tests.factories import DEFAULT_PASSWORD, current_scheme, enrolled_trainee, make_user
 from tests.renewal_world import NO_RENEWAL, accredited
 from tests.signoff_world import TODAY, cast
@@ -141,7 +134,7 @@ def test_signed_off_evidence_keeps_its_ids_so_the_digest_still_matches(loaded):
         "notes", "", None, TODAY,
     )  # fmt: skip
     sealed = _count(SupervisionSession.supervisor_id, people.supervisor)
-    later = supervision.save_session(
+    later = sessions.save_session(
         people.trainee,
         people.enrolment,
         SessionDetails(people.supervisor, TODAY, 60, False, False, False, "", "", ""),

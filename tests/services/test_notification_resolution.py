@@ -7,13 +7,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import MeetingStatus, Notification, User
-from app.services import notifications, signoff, supervision
+from app.services import notifications, signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence import removals
 from app.services.progress_data import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions
+from app.services.supervision.sessions import SessionDetails
 from tests.signoff_world import TODAY, cast
 
 
@@ -31,19 +32,19 @@ def _waiting(user: User) -> list[str]:
 
 def _log(people, held_on=date(2026, 11, 2)):
     details = SessionDetails(people.supervisor, held_on, 60, False, False, False, "", "", "")
-    return supervision.save_session(people.trainee, people.enrolment, details, TODAY)
+    return sessions.save_session(people.trainee, people.enrolment, details, TODAY)
 
 
 def test_confirming_a_session_resolves_the_request_to_confirm_it(people):
     baseline = notifications.unread_count(people.supervisor)
     session = _log(people)
     assert notifications.unread_count(people.supervisor) == baseline + 1
-    supervision.confirm_session(people.supervisor, session)
+    sessions.confirm_session(people.supervisor, session)
     assert notifications.unread_count(people.supervisor) == baseline
     [told] = db.session.scalars(
         select(Notification).where(
             Notification.kind == "session_to_confirm",
-            Notification.link == supervision.page_link(session),
+            Notification.link == sessions.page_link(session),
         )
     )
     assert told.resolved_at is not None and told.read_at is None
@@ -53,13 +54,13 @@ def test_confirming_a_session_resolves_the_request_to_confirm_it(people):
 
 def test_a_returned_session_waits_for_the_trainee_until_they_change_it(people):
     session = _log(people)
-    supervision.return_session(people.supervisor, session, "Check the minutes")
+    sessions.return_session(people.supervisor, session, "Check the minutes")
     assert _waiting(people.trainee)[-1:] == ["session_returned"]
     assert "session_to_confirm" not in _waiting(people.supervisor)
     details = SessionDetails(
         people.supervisor, session.held_on, 45, False, False, False, "", "", ""
     )
-    supervision.save_session(people.trainee, people.enrolment, details, TODAY, session)
+    sessions.save_session(people.trainee, people.enrolment, details, TODAY, session)
     assert "session_returned" not in _waiting(people.trainee)
     # The supervisor has one request for the corrected session, not two.
     assert _waiting(people.supervisor).count("session_to_confirm") == 1

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Case, Cycle, Film, Moment, Reflection, SupervisionSession
 from app.models.supervision import session_films, session_moments
-from app.services import supervision
 from app.services.errors import RuleViolation
 from app.services.evidence import clips, films, reflections, removals
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions
+from app.services.supervision.sessions import SessionDetails
 from app.storage import LocalFolderStorage
 from tests.evidence_world import TODAY, build_world, mp4_bytes
 
@@ -35,7 +35,7 @@ def _actions():
 
 
 def _session(enrolment, **links):
-    return supervision.save_session(
+    return sessions.save_session(
         enrolment.trainee,
         enrolment,
         SessionDetails(
@@ -80,7 +80,7 @@ def test_what_a_confirmed_session_reviewed_stays(world, tmp_path):
     _built, film = world
     enrolment = film.cycle.case.enrolment
     session = _session(enrolment, films=(film,), cycles=(film.cycle,))
-    supervision.confirm_session(enrolment.current_assignment.supervisor, session)
+    sessions.confirm_session(enrolment.current_assignment.supervisor, session)
     with pytest.raises(RuleViolation, match="confirmed supervision session"):
         removals.delete_film(enrolment.trainee, film, LocalFolderStorage(tmp_path))
     with pytest.raises(RuleViolation, match="confirmed session cannot be deleted"):
@@ -94,7 +94,7 @@ def test_a_moment_a_confirmed_session_reviewed_keeps_its_film(world, tmp_path):
     principle = enrolment.scheme.framework.principles[0]
     moment = films.add_moment(enrolment.trainee, film, 0, 1000, principle, None, "")
     session = _session(enrolment, moments=(moment,))
-    supervision.confirm_session(enrolment.current_assignment.supervisor, session)
+    sessions.confirm_session(enrolment.current_assignment.supervisor, session)
     with pytest.raises(RuleViolation, match="confirmed supervision session"):
         removals.delete_film(enrolment.trainee, film, LocalFolderStorage(tmp_path))
     assert _count(Moment) == 1

@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Enrolment, Role, SupervisorAssignment
-from app.services import enrolments, supervisee_transfers
+from app.services import enrolments
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
+from app.services.supervision import transfers
 from tests.factories import current_scheme, enrolled_trainee, make_user, stage_of
 
 TODAY = date(2026, 11, 24)
@@ -51,7 +52,7 @@ def _events(action):
 
 def test_chosen_supervisees_change_from_the_date_and_history_is_kept(world):
     first, second, third = world["enrolments"]
-    made = supervisee_transfers.reassign_supervisees(
+    made = transfers.reassign_supervisees(
         world["coordinator"], world["supervisor"], [first, second], world["successor"], FROM, TODAY
     )
     assert len(made) == 2
@@ -72,7 +73,7 @@ def test_if_one_cannot_change_none_does(world):
     """The successor chosen is one of the trainees: that trainee cannot supervise themself."""
     before = _assignments()
     with pytest.raises(RuleViolation) as refused:
-        supervisee_transfers.reassign_supervisees(
+        transfers.reassign_supervisees(
             world["coordinator"],
             world["supervisor"],
             world["enrolments"],
@@ -93,7 +94,7 @@ def test_if_one_cannot_change_none_does(world):
 
 def test_a_date_before_a_current_assignment_began_is_refused_beside_the_date(world):
     with pytest.raises(RuleViolation, match="must come after") as refused:
-        supervisee_transfers.reassign_supervisees(
+        transfers.reassign_supervisees(
             world["coordinator"],
             world["supervisor"],
             world["enrolments"][:1],
@@ -121,7 +122,7 @@ def test_refusals_name_their_field(world, case, field):
     elif case == "not_theirs":
         chosen = [enrolled_trainee()]
     with pytest.raises(RuleViolation) as refused:
-        supervisee_transfers.reassign_supervisees(
+        transfers.reassign_supervisees(
             world["coordinator"], world["supervisor"], chosen, successor, FROM, TODAY
         )
     assert refused.value.field == field
@@ -130,7 +131,7 @@ def test_refusals_name_their_field(world, case, field):
 def test_a_deactivated_successor_is_refused(world):
     world["successor"].active = False
     with pytest.raises(RuleViolation, match="active supervisor"):
-        supervisee_transfers.reassign_supervisees(
+        transfers.reassign_supervisees(
             world["coordinator"],
             world["supervisor"],
             world["enrolments"],

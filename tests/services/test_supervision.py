@@ -7,12 +7,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, CaseSetting, MilestoneKind, Role, SessionStatus
-from app.services import enrolments, supervision
+from app.services import enrolments
 from app.services.errors import RuleViolation
 from app.services.evidence import cases, films, milestones, reflections
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions as supervision
+from app.services.supervision.sessions import SessionDetails
 from tests.factories import enrolled_trainee, make_user
 
 TODAY = date(2026, 11, 24)

@@ -7,9 +7,10 @@ import pytest
 
 from app.extensions import db
 from app.models import Enrolment, Film, Role
-from app.services import enrolments, supervision
+from app.services import enrolments
 from app.services.evidence import films, reflections
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions as supervision
+from app.services.supervision.sessions import SessionDetails
 from tests.conftest import committed, sign_in
 from tests.evidence_world import TODAY, build_world
 from tests.factories import make_user

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from app.models import CaseSetting, ConsentScope, Enrolment, FilmKind, Role
-from app.services import supervision
 from app.services.evidence import cases, films, reflections
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions as supervision
+from app.services.supervision.sessions import SessionDetails
 from tests.conftest import committed, sign_in
 from tests.factories import enrolled_trainee, make_user
 from tests.query_counter import count_queries

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Case, CaseSetting, Enrolment, Reflection
-from app.services import supervision
 from app.services.evidence import cases, reflections
-from app.services.supervision import SessionDetails
+from app.services.supervision import sessions
+from app.services.supervision.sessions import SessionDetails
 from tests.conftest import committed, sign_in
 from tests.factories import enrolled_trainee
 from tests.query_counter import count_queries
@@ -28,7 +28,7 @@ def world(app, schemes):
             a.trainee, a, CaseSetting.SCHOOL, "", "", "", date(2026, 2, 1), None, TODAY
         )
         details = SessionDetails(supervisor, date(2026, 3, 2), 60, False, False, False, "", "", "")
-        session = supervision.save_session(a.trainee, a, details, TODAY)
+        session = sessions.save_session(a.trainee, a, details, TODAY)
         return SimpleNamespace(
             enrolment=a.id,
             trainee=a.trainee.email,

@@ -7,9 +7,10 @@ from sqlalchemy import Table, exists, select, update
 from app.extensions import db
 from app.models import Case, Cycle, Film, Reflection, SessionStatus, SupervisionSession, User
 from app.models.supervision import session_cycles, session_films, session_moments
-from app.services import audit, notifications, supervision
+from app.services import audit, notifications
 from app.services.errors import RuleViolation
 from app.services.evidence_locks import ensure_unlocked
+from app.services.supervision import sessions
 from app.storage import ClipStorage
 
 
@@ -90,7 +91,7 @@ def delete_session(actor: User, session: SupervisionSession) -> None:
     before = {"held_on": session.held_on, "minutes": session.minutes, "status": session.status}
     session_id = session.id
     # Nothing about a deleted session waits any more (its link leads to the list instead).
-    notifications.resolve(supervision.TASKS, supervision.page_link(session))
+    notifications.resolve(sessions.TASKS, sessions.page_link(session))
     _unlink_reflections(session_id=session_id)
     db.session.delete(session)
     db.session.flush()
