@@ -34,9 +34,9 @@ from app.models import (
     SupervisionSession,
     SupervisorAssignment,
 )
-from app.services.progress import (
+from app.services.progress import EnrolmentProgress, evaluate
+from app.services.progress_facts import (
     CycleFact,
-    EnrolmentProgress,
     MilestoneFact,
     PauseFact,
     RatingFact,
@@ -47,7 +47,6 @@ from app.services.progress import (
     StageFacts,
     StagePeriod,
     SuperviseeFact,
-    evaluate,
 )
 
 

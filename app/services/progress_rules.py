@@ -2,8 +2,7 @@
 
 Pure functions over the facts of a `progress.Snapshot` (the rules are listed in `progress`). The
 date helpers (calendar months, pause days) live here too: minimum_months and the expected dates of
-`progress` both use them. `progress` re-exports `EvidenceRef` and `RequirementProgress`.
-"""
+`progress` both use them."""
 
 from __future__ import annotations
 
@@ -11,10 +10,9 @@ import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from app.services.progress import PauseFact, RequirementFacts, Snapshot
+from app.services.progress_facts import PauseFact, RequirementFacts, Snapshot
 
 Unit = Literal["count", "minutes", "months"]
 

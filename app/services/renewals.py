@@ -28,8 +28,9 @@ from app.extensions import db
 from app.models import Certificate, Role, User
 from app.services import audit, certificates, notifications
 from app.services.errors import RuleViolation
-from app.services.progress import RequirementProgress, evaluate_renewal
+from app.services.progress import evaluate_renewal
 from app.services.progress_data import load_snapshot
+from app.services.progress_rules import RequirementProgress
 
 RENEWAL_OPENS_MONTHS = 6
 GRACE_MONTHS = 3

@@ -7,25 +7,21 @@ from itertools import count
 
 import pytest
 
-from app.services.progress import (
+from app.services.progress import EnrolmentProgress, StageProgress, evaluate, evaluate_renewal
+from app.services.progress_facts import (
     CycleFact,
-    EnrolmentProgress,
     MilestoneFact,
     PauseFact,
     RatingFact,
     RequirementFacts,
-    RequirementProgress,
     SchemeFacts,
     SessionFact,
     Snapshot,
     StageFacts,
     StagePeriod,
-    StageProgress,
     SuperviseeFact,
-    evaluate,
-    evaluate_renewal,
 )
-from app.services.progress_rules import RULES, add_months, months_between
+from app.services.progress_rules import RULES, RequirementProgress, add_months, months_between
 from app.services.scheme_files import default_schemes_dir, parse_file
 from app.services.scheme_schema import REQUIREMENT_KINDS, SchemeDef
 
