@@ -18,7 +18,7 @@ from app.retention.commands import retention_group
 from app.services import demo, evidence_locks, notifications, people
 from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
-from app.services.overdue import overdue_lines
+from app.services.progress.overdue import overdue_lines
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import latest_schemes, load_definitions
 from app.signing import create_issuer_key

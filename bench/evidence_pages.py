@@ -28,8 +28,8 @@ from app.models import (
 )
 from app.services import enrolments, people
 from app.services.evidence import cases, films, reflections
-from app.services.progress import evaluate
-from app.services.progress_data import load_snapshot
+from app.services.progress.evaluate import evaluate
+from app.services.progress.snapshots import load_snapshot
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from app.services.supervision import sessions as supervision

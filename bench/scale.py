@@ -73,7 +73,7 @@ from app.models import (
     UserRole,
 )
 from app.models.supervision import session_cycles, session_films, session_moments
-from app.services.expected_dates import refresh_all
+from app.services.progress.expected_dates import refresh_all
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import Enrolment, MeetingStatus, Role, SupervisorGrade, User
 from app.services import certificates, enrolments, signoff
 from app.services import signoff_decisions as decide
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of

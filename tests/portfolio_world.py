@@ -10,7 +10,7 @@ from app.models import Case, Cycle, Film, MeetingStatus, SupervisionSession
 from app.services import ratings, signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence import films, reflections
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.supervision import sessions
 from tests.signoff_world import TODAY, cast
 

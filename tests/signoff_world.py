@@ -17,7 +17,7 @@ from app.models import (
 from app.services import enrolments, signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence import cases, films
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import enrolled_trainee, make_user

@@ -11,8 +11,8 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment
 from app.services.evidence import cases, queries, removals
-from app.services.progress import counted_in
-from app.services.progress_data import progress_for
+from app.services.progress.evaluate import counted_in
+from app.services.progress.snapshots import progress_for
 
 from .forms import CaseForm, ConsentForm, WithdrawConsentForm
 

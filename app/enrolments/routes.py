@@ -14,7 +14,7 @@ from app.lists.csv_export import csv_download
 from app.models import Enrolment, Stage, User
 from app.services import audit, enrolments, people, portfolios, signoff
 from app.services.certificates import certificate_list
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.scheme_loader import latest_schemes
 from app.services.supervision.waiting import waiting_by_enrolment
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Enrolment, MeetingStatus, RevocationScope, Role, Scheme, User
 from app.services import accounts, certificates, enrolments, people, signoff
 from app.services import signoff_decisions as decide
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 
 # (e-mail, name, what happened to the certificate: "" valid, a revocation reason, None not issued)
 PRACTITIONERS: tuple[tuple[str, str, str | None], ...] = (

@@ -19,7 +19,7 @@ from app.models import (
 from app.services import ratings, signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence import cases, films, milestones, reflections
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 

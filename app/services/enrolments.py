@@ -15,8 +15,9 @@ from app.models import (
     SupervisorAssignment,
     User,
 )
-from app.services import audit, expected_dates
+from app.services import audit
 from app.services.errors import RuleViolation
+from app.services.progress import expected_dates
 
 EARLIEST_START = date(2000, 1, 1)
 LATEST_START_AHEAD = timedelta(days=366)

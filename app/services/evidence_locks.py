@@ -31,7 +31,7 @@ from app.models import (
     SupervisionSession,
 )
 from app.services.errors import RuleViolation
-from app.services.progress import EnrolmentProgress
+from app.services.progress.evaluate import EnrolmentProgress
 
 MODELS: dict[str, type] = {
     "case": Case,

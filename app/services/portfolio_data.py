@@ -45,8 +45,8 @@ from app.services.portfolio_entries import (
     SupervisorPeriod,
     Totals,
 )
-from app.services.progress import counted_in
-from app.services.progress_data import progress_for
+from app.services.progress.evaluate import counted_in
+from app.services.progress.snapshots import progress_for
 from app.services.supervision.queries import reflections_page_query
 
 

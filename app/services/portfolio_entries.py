@@ -4,7 +4,7 @@ the PDF and, serialised, gives the digest its cache is keyed by."""
 from dataclasses import dataclass
 from datetime import date
 
-from app.services.progress import EnrolmentProgress
+from app.services.progress.evaluate import EnrolmentProgress
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ from app.extensions import db
 from app.models import Certificate, Role, User
 from app.services import audit, certificates, notifications
 from app.services.errors import RuleViolation
-from app.services.progress import evaluate_renewal
-from app.services.progress_data import load_snapshot
-from app.services.progress_rules import RequirementProgress
+from app.services.progress.evaluate import evaluate_renewal
+from app.services.progress.rules import RequirementProgress
+from app.services.progress.snapshots import load_snapshot
 
 RENEWAL_OPENS_MONTHS = 6
 GRACE_MONTHS = 3

@@ -25,7 +25,7 @@ from app.services import audit, evidence_locks, notifications
 from app.services.assessors import grade_may_assess
 from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_text
-from app.services.progress import EnrolmentProgress, StageProgress
+from app.services.progress.evaluate import EnrolmentProgress, StageProgress
 from app.services.row_locks import locked, locked_by_id
 
 OPEN = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)

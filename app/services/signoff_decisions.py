@@ -21,12 +21,13 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.services import audit, evidence_locks, expected_dates
+from app.services import audit, evidence_locks
 from app.services.certificates import current_certificate
 from app.services.enrolments import advance_stage, supervisor_on
 from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_not_future, check_text
-from app.services.progress_data import progress_for
+from app.services.progress import expected_dates
+from app.services.progress.snapshots import progress_for
 from app.services.row_locks import locked
 from app.services.signoff import (
     MAX_MEETING_MINUTES,

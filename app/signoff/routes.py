@@ -16,7 +16,7 @@ from app.models import ConsentScope, Enrolment, Film, MeetingStatus, StageMeetin
 from app.services import evidence_locks, people, signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence.queries import films_of_stage
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 
 from .forms import AssessorForm, ExceptionRequestForm, OutcomeForm, ReasonForm, StatementForm
 

@@ -64,8 +64,8 @@ def upgrade():
 def _backfill_expected_dates():
     """Store the expected dates of the enrolments that already exist (the service keeps them
     in step from now on)."""
-    from app.services.expected_dates import expected_finish, stage_expected_end
-    from app.services.progress import PauseFact
+    from app.services.progress.expected_dates import expected_finish, stage_expected_end
+    from app.services.progress.evaluate import PauseFact
 
     bind = op.get_bind()
     pauses = {}

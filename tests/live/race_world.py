@@ -24,7 +24,7 @@ from app.models import (
 )
 from app.services import certificates, cohorts, enrolments, signoff
 from app.services import signoff_decisions as decide
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of

@@ -43,7 +43,7 @@ from app.services.account_status import deactivate_person, reactivate_person
 from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
 from app.services.evidence import clips
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.supervision import transfers
 from app.storage import LocalFolderStorage
 from tests.evidence_world import mp4_bytes

@@ -4,15 +4,15 @@ from datetime import date
 
 import pytest
 
-from app.services.progress import evaluate
-from app.services.progress_data import progress_for
-from app.services.progress_facts import (
+from app.services.progress.evaluate import evaluate
+from app.services.progress.facts import (
     RequirementFacts,
     SchemeFacts,
     Snapshot,
     StageFacts,
     StagePeriod,
 )
+from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from tests.signoff_world import TODAY, accredit, cast

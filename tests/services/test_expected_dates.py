@@ -4,7 +4,7 @@ from datetime import date
 
 from app.models import Enrolment
 from app.services.evidence import milestones
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from tests.factories import enrolled_trainee
 
 

@@ -25,7 +25,7 @@ from app.services import accounts, enrolments, evidence_locks, merges, notificat
 from app.services import signoff_decisions as decide
 from app.services.errors import RuleViolation
 from app.services.evidence import films, reflections
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from app.services.supervision import sessions

@@ -10,7 +10,7 @@ from app.models import MeetingStatus, Notification, User
 from app.services import notifications, signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence import removals
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from app.services.supervision import sessions

@@ -7,8 +7,13 @@ from itertools import count
 
 import pytest
 
-from app.services.progress import EnrolmentProgress, StageProgress, evaluate, evaluate_renewal
-from app.services.progress_facts import (
+from app.services.progress.evaluate import (
+    EnrolmentProgress,
+    StageProgress,
+    evaluate,
+    evaluate_renewal,
+)
+from app.services.progress.facts import (
     CycleFact,
     MilestoneFact,
     PauseFact,
@@ -21,7 +26,7 @@ from app.services.progress_facts import (
     StagePeriod,
     SuperviseeFact,
 )
-from app.services.progress_rules import RULES, RequirementProgress, add_months, months_between
+from app.services.progress.rules import RULES, RequirementProgress, add_months, months_between
 from app.services.scheme_files import default_schemes_dir, parse_file
 from app.services.scheme_schema import REQUIREMENT_KINDS, SchemeDef
 

@@ -24,8 +24,8 @@ from app.models import (
     User,
 )
 from app.services import enrolments
-from app.services.progress_data import load_snapshot, progress_for, progress_for_many
-from app.services.progress_facts import PauseFact, StagePeriod
+from app.services.progress.facts import PauseFact, StagePeriod
+from app.services.progress.snapshots import load_snapshot, progress_for, progress_for_many
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from tests.factories import current_scheme, make_user, stage_of

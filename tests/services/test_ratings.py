@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AuditEvent, Principle, Rating, RatingKind
 from app.services import enrolments, ratings
 from app.services.errors import RuleViolation
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from tests.signoff_world import TODAY, cast

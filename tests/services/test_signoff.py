@@ -20,7 +20,7 @@ from app.services import enrolments, evidence_locks, signoff
 from app.services import signoff_decisions as decide
 from app.services.errors import RuleViolation
 from app.services.evidence import films, removals
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from tests.factories import make_user

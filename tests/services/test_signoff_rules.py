@@ -12,7 +12,7 @@ from app.models import EnrolmentStage, MeetingStatus, Role, StageMeeting, User
 from app.services import signoff
 from app.services import signoff_decisions as decide
 from app.services.errors import RuleViolation
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from tests.factories import make_user

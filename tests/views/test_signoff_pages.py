@@ -24,7 +24,7 @@ from app.models import (
 from app.services import signoff
 from app.services import signoff_decisions as decide
 from app.services.evidence import clips, films
-from app.services.progress_data import progress_for
+from app.services.progress.snapshots import progress_for
 from app.storage import LocalFolderStorage
 from tests.conftest import client_as, committed
 from tests.evidence_world import build_world, mp4_bytes

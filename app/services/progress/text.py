@@ -1,7 +1,7 @@
 """Progress in plain words ("2 more new clients", "3 h 30 min of confirmed supervision")."""
 
 from app.i18n import gettext, ngettext
-from app.services.progress_rules import RequirementProgress
+from app.services.progress.rules import RequirementProgress
 
 
 def format_minutes(minutes: int) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStage, EnrolmentStatus, MeetingStatus, StageMeeting
-from app.services.progress_data import progress_for_many
+from app.services.progress.snapshots import progress_for_many
 from app.services.signoff import coordinators
 
 WAITING = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)

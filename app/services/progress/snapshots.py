@@ -34,8 +34,8 @@ from app.models import (
     SupervisionSession,
     SupervisorAssignment,
 )
-from app.services.progress import EnrolmentProgress, evaluate
-from app.services.progress_facts import (
+from app.services.progress.evaluate import EnrolmentProgress, evaluate
+from app.services.progress.facts import (
     CycleFact,
     MilestoneFact,
     PauseFact,

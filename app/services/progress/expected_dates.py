@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStage, Pause, Scheme, Stage
-from app.services.progress_facts import PauseFact
-from app.services.progress_rules import add_months, extend, total_pause_days
+from app.services.progress.facts import PauseFact
+from app.services.progress.rules import add_months, extend, total_pause_days
 
 
 def expected_finish(

@@ -1,6 +1,6 @@
 """What each stage of an enrolment has, and still needs: a pure evaluation of a snapshot of facts.
 
-No database and no Flask: `progress_data` builds the `Snapshot`, `evaluate` does the rest, so the
+No database and no Flask: `snapshots` builds the `Snapshot`, `evaluate` does the rest, so the
 rules can be tested (and reasoned about) on plain values. Every number comes from the scheme.
 
 Stages and their periods
@@ -17,7 +17,7 @@ Stages and their periods
   is below the highest opened stage's number (stage 0 for a trainee who started at stage 1), else
   "upcoming". Stages not opened achieve nothing (a requirement of amount 0 is still met).
 
-Requirement kinds (counted in progress_rules)
+Requirement kinds (counted in `rules`)
 - cycles: complete cycles (micro-analysed and reviewed). params.sessions_per_cycle is only shown.
 - clients / cases: distinct cases with a complete cycle in the period. With who=trainees: distinct
   enrolments the trainee was own supervisor of at some time in the period.
@@ -50,8 +50,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from app.services.progress_facts import Snapshot, StagePeriod
-from app.services.progress_rules import (
+from app.services.progress.facts import Snapshot, StagePeriod
+from app.services.progress.rules import (
     RequirementProgress,
     Window,
     add_months,

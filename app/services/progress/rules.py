@@ -1,8 +1,8 @@
 """How one requirement is counted inside one window of dates (a stage period or a renewal period).
 
-Pure functions over the facts of a `progress.Snapshot` (the rules are listed in `progress`). The
+Pure functions over the facts of a `facts.Snapshot` (the rules are listed in `evaluate`). The
 date helpers (calendar months, pause days) live here too: minimum_months and the expected dates of
-`progress` both use them."""
+`evaluate` both use them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from app.services.progress_facts import PauseFact, RequirementFacts, Snapshot
+from app.services.progress.facts import PauseFact, RequirementFacts, Snapshot
 
 Unit = Literal["count", "minutes", "months"]
 
