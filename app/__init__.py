@@ -144,8 +144,8 @@ def register_template_helpers(app: Flask) -> None:
     from app.forms import field_attrs, format_timecode
     from app.lists.urls import list_url
     from app.notifications.routes import unread_for_current_user
-    from app.services import evidence_locks
     from app.services.progress.text import achieved_text, format_minutes, missing_text
+    from app.services.signoff import evidence_locks
 
     app.jinja_env.globals["can"] = authz.can_current
     app.jinja_env.globals["page_url"] = _page_url

@@ -20,9 +20,10 @@ from dateutil.relativedelta import relativedelta
 
 from app.extensions import db
 from app.models import Enrolment, MeetingStatus, Role, SupervisorGrade, User
-from app.services import certificates, enrolments, signoff
-from app.services import signoff_decisions as decide
+from app.services import certificates, enrolments
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import decisions as decide
+from app.services.signoff import meetings
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of
@@ -66,7 +67,7 @@ def _session(enrolment: Enrolment, supervisor: User, day: date, today: date, con
 
 def _meeting(coordinator: User, enrolment: Enrolment, today: date):
     progress = progress_for(enrolment, today)
-    return signoff.request_meeting(coordinator, enrolment, progress, "test: prior learning")
+    return meetings.request_meeting(coordinator, enrolment, progress, "test: prior learning")
 
 
 def build(today: date) -> PipelineWorld:
@@ -79,7 +80,7 @@ def build(today: date) -> PipelineWorld:
     late = _enrol(coordinator, supervisor, "Lena Late", today - relativedelta(months=30), today)
     _session(late, supervisor, today - days(10), today, confirm=True)
     passed = _meeting(coordinator, late, today)
-    signoff.name_assessor(coordinator, passed.id, assessor, today)
+    meetings.name_assessor(coordinator, passed.id, assessor, today)
     decide.record_outcome(
         assessor, passed.id, MeetingStatus.PASSED, today, 60, [], "", "", None, today
     )
@@ -91,7 +92,7 @@ def build(today: date) -> PipelineWorld:
     quiet = _enrol(coordinator, supervisor, "Quinn Quiet", today - days(150), today)
     _session(quiet, supervisor, today - days(100), today, confirm=True)
     named = _meeting(coordinator, quiet, today)
-    signoff.name_assessor(coordinator, named.id, assessor, today)
+    meetings.name_assessor(coordinator, named.id, assessor, today)
 
     waiting = _enrol(coordinator, supervisor, "Wren Waiting", today - days(20), today)
     logged = _session(waiting, supervisor, today - days(18), today, confirm=False)

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, Cycle, Film, MeetingStatus, SupervisionSession
-from app.services import ratings, signoff
-from app.services import signoff_decisions as decide
 from app.services.evidence import films, reflections
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import decisions as decide
+from app.services.signoff import meetings, ratings
 from app.services.supervision import sessions
 from tests.signoff_world import TODAY, cast
 
@@ -64,8 +64,8 @@ def build_portfolio_world() -> PortfolioWorld:
     reflections.write_reflection(trainee, enrolment, TODAY, "Mine", PRIVATE, True, TODAY)
     ratings.rate(trainee, enrolment, principles[0], None, 3, "Self: getting there", [], TODAY)
     ratings.rate(supervisor, enrolment, principles[0], None, 4, "Sup: solid", [], TODAY)
-    meeting = signoff.request_meeting(trainee, enrolment, progress_for(enrolment, TODAY))
-    signoff.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
+    meeting = meetings.request_meeting(trainee, enrolment, progress_for(enrolment, TODAY))
+    meetings.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
     decide.record_outcome(
         people.assessor, meeting.id, MeetingStatus.PASSED, TODAY, 60, [], "", "", None, TODAY
     )

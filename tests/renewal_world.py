@@ -18,10 +18,11 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import certificates, enrolments, signoff
-from app.services import signoff_decisions as decide
+from app.services import certificates, enrolments
 from app.services.evidence import cases, films, milestones
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import decisions as decide
+from app.services.signoff import meetings
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of
@@ -56,11 +57,11 @@ def accredited(scheme_code: str = DUTCH, accredited_on: date = date(2026, 11, 24
     while enrolment.current_stage is not None and enrolment.current_stage.stage.number < last:
         enrolments.advance_stage(coordinator, enrolment, accredited_on - timedelta(days=30))
         db.session.expire(enrolment)
-    meeting = signoff.request_meeting(
+    meeting = meetings.request_meeting(
         coordinator, enrolment, progress_for(enrolment, accredited_on), "test: prior learning"
     )
     assessor = make_user(Role.SUPERVISOR, grade=SupervisorGrade.ADVANCED)
-    signoff.name_assessor(coordinator, meeting.id, assessor, accredited_on)
+    meetings.name_assessor(coordinator, meeting.id, assessor, accredited_on)
     passed, on = MeetingStatus.PASSED, accredited_on
     decide.record_outcome(assessor, meeting.id, passed, on, 60, [], "", "", None, on)
     decide.ratify(coordinator, meeting.id, accredited_on)

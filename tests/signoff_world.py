@@ -14,10 +14,11 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import enrolments, signoff
-from app.services import signoff_decisions as decide
+from app.services import enrolments
 from app.services.evidence import cases, films
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import decisions as decide
+from app.services.signoff import meetings
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import enrolled_trainee, make_user
@@ -87,10 +88,10 @@ def accredit(people: Cast) -> None:
     for _ in range(2):
         enrolments.advance_stage(people.coordinator, enrolment, TODAY - timedelta(days=10))
         db.session.expire(enrolment)
-    meeting = signoff.request_meeting(
+    meeting = meetings.request_meeting(
         people.coordinator, enrolment, progress_for(enrolment, TODAY), "test: final stage"
     )
-    signoff.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
+    meetings.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
     decide.record_outcome(
         people.assessor, meeting.id, MeetingStatus.PASSED, TODAY, 60, [], "", "", None, TODAY
     )

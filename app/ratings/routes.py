@@ -21,7 +21,7 @@ from app.models import (
     Principle,
     Rating,
 )
-from app.services import ratings
+from app.services.signoff import ratings
 
 from .forms import RatingForm
 

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Enrolment, MeetingStatus, RevocationScope, Role, Scheme, User
-from app.services import accounts, certificates, enrolments, people, signoff
-from app.services import signoff_decisions as decide
+from app.services import accounts, certificates, enrolments, people
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import decisions as decide
+from app.services.signoff import meetings
 
 # (e-mail, name, what happened to the certificate: "" valid, a revocation reason, None not issued)
 PRACTITIONERS: tuple[tuple[str, str, str | None], ...] = (
@@ -28,13 +29,13 @@ def _accredit(
     started = today - timedelta(days=200)
     enrolment = enrolments.enrol(coordinator, person, scheme, started, last, supervisor, today)
     held = today - timedelta(days=30)
-    meeting = signoff.request_meeting(
+    meeting = meetings.request_meeting(
         coordinator,
         enrolment,
         progress_for(enrolment, held),
         "Demo: evidence recorded before Attune was used.",
     )
-    signoff.name_assessor(coordinator, meeting.id, assessor, held)
+    meetings.name_assessor(coordinator, meeting.id, assessor, held)
     decide.record_outcome(
         assessor,
         meeting.id,

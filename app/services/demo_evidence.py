@@ -16,10 +16,10 @@ from app.models import (
     Principle,
     User,
 )
-from app.services import ratings, signoff
-from app.services import signoff_decisions as decide
 from app.services.evidence import cases, films, milestones, reflections
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import decisions as decide
+from app.services.signoff import meetings, ratings
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 
@@ -141,8 +141,8 @@ def _sessions(
 
 
 def _sign_off_stage_one(enrolment: Enrolment, people: DemoPeople, clip: Film, on: date) -> None:
-    meeting = signoff.request_meeting(people.trainee, enrolment, progress_for(enrolment, on))
-    signoff.name_assessor(people.coordinator, meeting.id, people.assessor, on)
+    meeting = meetings.request_meeting(people.trainee, enrolment, progress_for(enrolment, on))
+    meetings.name_assessor(people.coordinator, meeting.id, people.assessor, on)
     decide.write_supervisor_statement(
         people.supervisor, meeting.id, "Tess is ready: she waits and receives initiatives.", on
     )

@@ -41,7 +41,7 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services import accounts, audit, evidence_locks, login_sessions
+from app.services import accounts, audit, login_sessions
 from app.services.account_status import (
     MERGED,
     cancel_links,
@@ -51,6 +51,7 @@ from app.services.account_status import (
 )
 from app.services.errors import RuleViolation
 from app.services.row_locks import locked_all
+from app.services.signoff import evidence_locks
 
 MOVED: tuple[InstrumentedAttribute[Any], ...] = (
     Enrolment.trainee_id,

@@ -26,8 +26,6 @@ from app.models import (
     SupervisionSession,
     User,
 )
-from app.services import ratings, signoff
-from app.services.evidence_locks import check_digest
 from app.services.portfolio_entries import (
     CaseEntry,
     ConsentEntry,
@@ -47,6 +45,9 @@ from app.services.portfolio_entries import (
 )
 from app.services.progress.evaluate import counted_in
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import meetings as signoff
+from app.services.signoff import ratings
+from app.services.signoff.evidence_locks import check_digest
 from app.services.supervision.queries import reflections_page_query
 
 

@@ -13,10 +13,12 @@ from app.forms import Form, apply_or_flash, apply_service, choices, flash_form_e
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import ConsentScope, Enrolment, Film, MeetingStatus, StageMeeting, User
-from app.services import evidence_locks, people, signoff
-from app.services import signoff_decisions as decide
+from app.services import people
 from app.services.evidence.queries import films_of_stage
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import decisions as decide
+from app.services.signoff import evidence_locks
+from app.services.signoff import meetings as signoff
 
 from .forms import AssessorForm, ExceptionRequestForm, OutcomeForm, ReasonForm, StatementForm
 

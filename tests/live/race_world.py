@@ -22,9 +22,10 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import certificates, cohorts, enrolments, signoff
-from app.services import signoff_decisions as decide
+from app.services import certificates, cohorts, enrolments
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import decisions as decide
+from app.services.signoff import meetings
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of
@@ -136,10 +137,10 @@ def meeting_in(c: Crew, status: MeetingStatus) -> StageMeeting:
     named, passed or ratified."""
     coordinator, day = _user(c.coordinator_id), today()
     enrolment = at_last_stage(c)
-    meeting = signoff.request_meeting(
+    meeting = meetings.request_meeting(
         coordinator, enrolment, progress_for(enrolment, day), "race: prior learning"
     )
-    signoff.name_assessor(coordinator, meeting.id, _user(c.assessor_id), day)
+    meetings.name_assessor(coordinator, meeting.id, _user(c.assessor_id), day)
     if status is not MeetingStatus.ASSESSOR_NAMED:
         passed = MeetingStatus.PASSED
         decide.record_outcome(

@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, NotifyBy, Role, Scheme, SupervisorGrade, TokenPurpose
-from app.services import accounts, assessors, people
+from app.services import accounts, people
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
+from app.services.signoff import assessors
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 

@@ -33,17 +33,16 @@ from app.services import (
     certificates,
     erasure,
     erasure_records,
-    evidence_locks,
     merges,
     notifications,
     people,
-    signoff,
 )
 from app.services.account_status import deactivate_person, reactivate_person
 from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
 from app.services.evidence import clips
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import evidence_locks, meetings
 from app.services.supervision import transfers
 from app.storage import LocalFolderStorage
 from tests.evidence_world import mp4_bytes
@@ -276,13 +275,13 @@ def test_a_supervisor_is_erased_once_their_supervisees_are_handed_over(world, st
 
 def test_a_named_assessor_is_erased_once_another_is_named(ctx, schemes, storage):
     people_ = cast()
-    meeting = signoff.request_meeting(
+    meeting = meetings.request_meeting(
         people_.trainee, people_.enrolment, progress_for(people_.enrolment, TODAY)
     )
-    signoff.name_assessor(people_.coordinator, meeting.id, people_.assessor, TODAY)
+    meetings.name_assessor(people_.coordinator, meeting.id, people_.assessor, TODAY)
     with pytest.raises(RuleViolation, match="named assessor of 1 stage meeting"):
         _erase(people_.assessor, storage, people_.coordinator)
-    signoff.name_assessor(people_.coordinator, meeting.id, people_.stranger, TODAY)
+    meetings.name_assessor(people_.coordinator, meeting.id, people_.stranger, TODAY)
     _erase(people_.assessor, storage, people_.coordinator)
 
 

@@ -21,13 +21,14 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import accounts, enrolments, evidence_locks, merges, notifications, signoff
-from app.services import signoff_decisions as decide
+from app.services import accounts, enrolments, merges, notifications
 from app.services.errors import RuleViolation
 from app.services.evidence import films, reflections
 from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
+from app.services.signoff import decisions as decide
+from app.services.signoff import evidence_locks, meetings
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import DEFAULT_PASSWORD, current_scheme, enrolled_trainee, make_user
@@ -125,10 +126,10 @@ def test_a_coordinator_duplicate_hands_over_meetings_and_certificates(loaded):
 
 def test_signed_off_evidence_keeps_its_ids_so_the_digest_still_matches(loaded):
     people = cast()
-    meeting = signoff.request_meeting(
+    meeting = meetings.request_meeting(
         people.trainee, people.enrolment, progress_for(people.enrolment, TODAY)
     )
-    signoff.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
+    meetings.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
     meeting = decide.record_outcome(
         people.assessor, meeting.id, MeetingStatus.PASSED, TODAY - timedelta(days=1), 60, [],
         "notes", "", None, TODAY,

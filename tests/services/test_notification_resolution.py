@@ -7,12 +7,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import MeetingStatus, Notification, User
-from app.services import notifications, signoff
-from app.services import signoff_decisions as decide
+from app.services import notifications
 from app.services.evidence import removals
 from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
+from app.services.signoff import decisions as decide
+from app.services.signoff import meetings
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.signoff_world import TODAY, cast
@@ -74,9 +75,9 @@ def test_deleting_a_session_resolves_what_waited_on_it(people):
 
 def test_each_step_of_a_stage_meeting_resolves_the_one_before(people):
     enrolment, coordinator = people.enrolment, people.coordinator
-    meeting = signoff.request_meeting(people.trainee, enrolment, progress_for(enrolment, TODAY))
+    meeting = meetings.request_meeting(people.trainee, enrolment, progress_for(enrolment, TODAY))
     assert "meeting_requested" in _waiting(coordinator)
-    signoff.name_assessor(coordinator, meeting.id, people.assessor, TODAY)
+    meetings.name_assessor(coordinator, meeting.id, people.assessor, TODAY)
     assert "meeting_requested" not in _waiting(coordinator)
     assert _waiting(people.assessor) == ["assessor_named"]
     decide.record_outcome(

@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, EnrolmentStatus, MeetingStatus, Notification, RevocationScope
-from app.services import certificates, pipeline, signoff_decisions
+from app.services import certificates, pipeline
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
+from app.services.signoff import decisions
 from tests.renewal_world import NO_RENEWAL, accredited
 
 TODAY = date(2026, 12, 1)
@@ -78,11 +79,11 @@ def test_a_stage_whose_certificate_stands_is_not_reopened_until_it_is_revoked(pr
     meeting = certificates.final_signoff(p.enrolment)
     assert meeting is not None
     with pytest.raises(RuleViolation, match="revoke it before reopening"):
-        signoff_decisions.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
+        decisions.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
     assert p.enrolment.status is EnrolmentStatus.ACCREDITED
     assert _audit("meeting.voided") == []
     certificates.revoke(p.coordinator, p.certificate, "Evidence misfiled", RevocationScope.DOCUMENT)
-    reopened = signoff_decisions.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
+    reopened = decisions.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
     assert reopened.status is MeetingStatus.VOIDED
     assert len(_audit("meeting.voided")) == 1
     assert p.enrolment.status is EnrolmentStatus.ACTIVE

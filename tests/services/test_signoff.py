@@ -16,13 +16,14 @@ from app.models import (
     SupervisionSession,
     SupervisorGrade,
 )
-from app.services import enrolments, evidence_locks, signoff
-from app.services import signoff_decisions as decide
+from app.services import enrolments
 from app.services.errors import RuleViolation
 from app.services.evidence import films, removals
 from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
+from app.services.signoff import decisions as decide
+from app.services.signoff import evidence_locks, meetings
 from tests.factories import make_user
 from tests.signoff_world import TODAY, cast
 
@@ -36,7 +37,7 @@ def people(ctx):
 
 
 def _request(people):
-    return signoff.request_meeting(
+    return meetings.request_meeting(
         people.trainee, people.enrolment, progress_for(people.enrolment, TODAY)
     )
 
@@ -47,7 +48,7 @@ def _assessed(people):
 
 
 def decide_name(people, meeting):
-    return signoff.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
+    return meetings.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
 
 
 def _pass(people):
@@ -74,7 +75,7 @@ def test_request_is_refused_with_what_is_missing(ctx):
     load_definitions(None, default_schemes_dir())
     unfinished = cast(complete=False)
     with pytest.raises(RuleViolation) as raised:
-        signoff.request_meeting(
+        meetings.request_meeting(
             unfinished.trainee, unfinished.enrolment, progress_for(unfinished.enrolment, TODAY)
         )
     assert "6 VIG cycles" in raised.value.message
@@ -86,8 +87,8 @@ def test_coordinator_can_record_an_exception_with_a_reason(ctx):
     unfinished = cast(complete=False)
     progress = progress_for(unfinished.enrolment, TODAY)
     with pytest.raises(RuleViolation):
-        signoff.request_meeting(unfinished.coordinator, unfinished.enrolment, progress)
-    meeting = signoff.request_meeting(
+        meetings.request_meeting(unfinished.coordinator, unfinished.enrolment, progress)
+    meeting = meetings.request_meeting(
         unfinished.coordinator,
         unfinished.enrolment,
         progress,
@@ -128,7 +129,7 @@ def test_the_four_eyes_rule_refuses_conflicted_assessors(people, who):
             "in_training": make_user(Role.SUPERVISOR, grade=SupervisorGrade.IN_TRAINING),
         }[who]
     with pytest.raises(RuleViolation) as raised:
-        signoff.name_assessor(people.coordinator, meeting.id, candidate, TODAY)
+        meetings.name_assessor(people.coordinator, meeting.id, candidate, TODAY)
     assert raised.value.field == "assessor"
     assert meeting.status is MeetingStatus.REQUESTED
 
@@ -204,7 +205,7 @@ def test_ratifying_the_final_stage_accredits(people):
     for _ in range(2):
         enrolments.advance_stage(people.coordinator, final, TODAY - timedelta(days=5))
         db.session.expire(final)
-    meeting = signoff.request_meeting(
+    meeting = meetings.request_meeting(
         people.coordinator, final, progress_for(final, TODAY), "Test: final stage by exception"
     )
     decide_name(people, meeting)

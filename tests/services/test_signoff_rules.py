@@ -9,19 +9,19 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import EnrolmentStage, MeetingStatus, Role, StageMeeting, User
-from app.services import signoff
-from app.services import signoff_decisions as decide
 from app.services.errors import RuleViolation
 from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
+from app.services.signoff import decisions as decide
+from app.services.signoff import meetings
 from tests.factories import make_user
 from tests.signoff_world import TODAY, cast
 
 STATES = ("requested", "assessor_named", "passed", "not_yet", "ratified", "voided")
 ACTORS = ("trainee", "supervisor", "assessor", "coordinator", "stranger")
 ACTIONS = {
-    "name_assessor": lambda c, m: signoff.name_assessor(c.actor, m.id, c.assessor, TODAY),
+    "name_assessor": lambda c, m: meetings.name_assessor(c.actor, m.id, c.assessor, TODAY),
     "pass": lambda c, m: decide.record_outcome(
         c.actor, m.id, MeetingStatus.PASSED, TODAY, 60, [], "", "", None, TODAY
     ),
@@ -47,12 +47,12 @@ ALLOWED = {
 
 
 def _meeting_in(people, state: str) -> StageMeeting:
-    meeting = signoff.request_meeting(
+    meeting = meetings.request_meeting(
         people.trainee, people.enrolment, progress_for(people.enrolment, TODAY)
     )
     if state == "requested":
         return meeting
-    signoff.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
+    meetings.name_assessor(people.coordinator, meeting.id, people.assessor, TODAY)
     if state == "assessor_named":
         return meeting
     outcome = MeetingStatus.NOT_YET if state == "not_yet" else MeetingStatus.PASSED

@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Role, StageMeeting, SupervisorGrade, User
-from app.services import signoff_decisions as decide
+from app.services.signoff import decisions as decide
 from tests.assessor_world import TODAY, named_meeting, record_pass
 from tests.conftest import client_as, committed
 from tests.factories import make_user

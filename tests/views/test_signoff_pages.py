@@ -21,10 +21,10 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import signoff
-from app.services import signoff_decisions as decide
 from app.services.evidence import clips, films
 from app.services.progress.snapshots import progress_for
+from app.services.signoff import decisions as decide
+from app.services.signoff import meetings as signoff
 from app.storage import LocalFolderStorage
 from tests.conftest import client_as, committed
 from tests.evidence_world import build_world, mp4_bytes

@@ -9,7 +9,7 @@ from app.models import Case, Cycle, Film, Reflection, SessionStatus, Supervision
 from app.models.supervision import session_cycles, session_films, session_moments
 from app.services import audit, notifications
 from app.services.errors import RuleViolation
-from app.services.evidence_locks import ensure_unlocked
+from app.services.signoff.evidence_locks import ensure_unlocked
 from app.services.supervision import sessions
 from app.storage import ClipStorage
 

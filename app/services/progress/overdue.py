@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStage, EnrolmentStatus, MeetingStatus, StageMeeting
 from app.services.progress.snapshots import progress_for_many
-from app.services.signoff import coordinators
+from app.services.signoff.meetings import coordinators
 
 WAITING = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
 

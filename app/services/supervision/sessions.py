@@ -10,8 +10,8 @@ from app.services import audit, notifications
 from app.services.enrolments import supervisor_on
 from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_not_future, check_text
-from app.services.evidence_locks import ensure_unlocked
 from app.services.row_locks import locked
+from app.services.signoff.evidence_locks import ensure_unlocked
 
 MAX_MINUTES = 24 * 60
 # What a session's notifications ask for: its supervisor to decide, its trainee to correct it.

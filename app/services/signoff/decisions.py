@@ -21,7 +21,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.services import audit, evidence_locks
+from app.services import audit
 from app.services.certificates import current_certificate
 from app.services.enrolments import advance_stage, supervisor_on
 from app.services.errors import RuleViolation
@@ -29,7 +29,8 @@ from app.services.evidence.rules import check_not_future, check_text
 from app.services.progress import expected_dates
 from app.services.progress.snapshots import progress_for
 from app.services.row_locks import locked
-from app.services.signoff import (
+from app.services.signoff import evidence_locks
+from app.services.signoff.meetings import (
     MAX_MEETING_MINUTES,
     coordinators,
     enrolment_of_meeting,

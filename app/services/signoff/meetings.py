@@ -21,12 +21,13 @@ from app.models import (
     StageMeeting,
     User,
 )
-from app.services import audit, evidence_locks, notifications
-from app.services.assessors import grade_may_assess
+from app.services import audit, notifications
 from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_text
 from app.services.progress.evaluate import EnrolmentProgress, StageProgress
 from app.services.row_locks import locked, locked_by_id
+from app.services.signoff import evidence_locks
+from app.services.signoff.assessors import grade_may_assess
 
 OPEN = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
 MAX_MEETING_MINUTES = 8 * 60

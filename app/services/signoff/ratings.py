@@ -72,7 +72,7 @@ def rate(
     stage = enrolment.current_stage
     if stage is None:
         raise RuleViolation("No stage is open to rate.")
-    from app.services.signoff import open_meeting_locks_stage
+    from app.services.signoff.meetings import open_meeting_locks_stage
 
     if open_meeting_locks_stage(stage):
         raise RuleViolation("This stage is signed off; its ratings are locked.")
