@@ -41,7 +41,7 @@ from app.models import (
     SupervisorAssignment,
     User,
 )
-from app.services.certificates import current_certificate
+from app.services.certificates.issuing import current_certificate
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")

@@ -20,7 +20,8 @@ from dateutil.relativedelta import relativedelta
 
 from app.extensions import db
 from app.models import Enrolment, MeetingStatus, Role, SupervisorGrade, User
-from app.services import certificates, enrolments
+from app.services import enrolments
+from app.services.certificates import issuing
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings
@@ -100,7 +101,7 @@ def build(today: date) -> PipelineWorld:
 
     renewing = accredited(DUTCH, accredited_on=today - relativedelta(months=33)).enrolment
     revoked_one = accredited(NO_RENEWAL, accredited_on=today - days(10))
-    certificates.revoke(coordinator, revoked_one.certificate, "Issued with the wrong name")
+    issuing.revoke(coordinator, revoked_one.certificate, "Issued with the wrong name")
     db.session.flush()
     return PipelineWorld(
         coordinator,

@@ -18,7 +18,8 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import certificates, enrolments
+from app.services import enrolments
+from app.services.certificates import issuing
 from app.services.evidence import cases, films, milestones
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
@@ -68,7 +69,7 @@ def accredited(scheme_code: str = DUTCH, accredited_on: date = date(2026, 11, 24
     # Ratification is stamped with the real clock; the test's calendar decides the date.
     meeting.ratified_at = datetime.combine(accredited_on, time(12), tzinfo=UTC)
     db.session.flush()
-    certificate = certificates.issue(coordinator, enrolment, trainee.display_name, False)
+    certificate = issuing.issue(coordinator, enrolment, trainee.display_name, False)
     return Practitioner(enrolment, trainee, supervisor, coordinator, certificate)
 
 

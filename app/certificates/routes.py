@@ -27,7 +27,7 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.links import external_url
 from app.models import Certificate, Enrolment, RevocationScope
-from app.services import certificates, renewals
+from app.services.certificates import issuing, renewals, verification
 from app.signing import sign_pdf
 
 from .forms import IssueForm, RevokeForm
@@ -50,7 +50,7 @@ def issue(enrolment_id: int) -> Response | tuple[str, int]:
     form = IssueForm()
     made = form.validate_on_submit() and apply_service(
         form,
-        lambda: certificates.issue(
+        lambda: issuing.issue(
             current_user._get_current_object(),
             enrolment,
             form.holder_name.data or "",
@@ -69,7 +69,7 @@ def _show_page(certificate: Certificate, revoke_form: RevokeForm | None = None) 
     return render_template(
         "certificates/show.html",
         certificate=certificate,
-        record=certificates.public_record(certificate, local_today()),
+        record=verification.public_record(certificate, local_today()),
         revoke_form=revoke_form or RevokeForm(formdata=None),
         reissue_form=IssueForm(formdata=None, holder_name=certificate.holder_name),
         renewal=renewals.renewal_progress(certificate, local_today()),
@@ -114,7 +114,7 @@ def revoke(certificate_id: int) -> Response | tuple[str, int]:
     form = RevokeForm()
     if form.validate_on_submit() and apply_service(
         form,
-        lambda: certificates.revoke(
+        lambda: issuing.revoke(
             current_user._get_current_object(),
             certificate,
             form.reason.data or "",
@@ -140,7 +140,7 @@ def reissue(certificate_id: int) -> Response:
     form = IssueForm()
     made = form.validate_on_submit() and apply_service(
         form,
-        lambda: certificates.reissue(
+        lambda: issuing.reissue(
             current_user._get_current_object(), certificate, form.holder_name.data or ""
         ),
     )
@@ -166,7 +166,7 @@ def pdf(certificate_id: int) -> Response:
     verify_url = external_url("certificates.verify", number=certificate.number)
     document = render_pdf(
         "certificate.html",
-        record=certificates.public_record(certificate, local_today()),
+        record=verification.public_record(certificate, local_today()),
         qr=qr_data_uri(verify_url),
         verify_url=verify_url,
     )
@@ -182,7 +182,7 @@ def pdf(certificate_id: int) -> Response:
 
 
 def _found(number: str) -> Certificate:
-    certificate = certificates.find_by_number(number)
+    certificate = verification.find_by_number(number)
     if certificate is None:
         abort(404)
     return certificate
@@ -195,7 +195,7 @@ def verify(number: str) -> tuple[str, int] | str:
     """Public verification: every printed field and the status today."""
     if number.endswith(".json"):
         return verify_json(number.removesuffix(".json"))  # type: ignore[return-value]
-    certificate = certificates.find_by_number(number)
+    certificate = verification.find_by_number(number)
     if certificate is None:
         return render_error(
             404,
@@ -205,16 +205,16 @@ def verify(number: str) -> tuple[str, int] | str:
                 number=number[:20],
             ),
         )
-    record = certificates.public_record(certificate, local_today())
+    record = verification.public_record(certificate, local_today())
     return render_template("certificates/verify.html", record=record)
 
 
 def verify_json(number: str) -> tuple[Response, int] | Response:
     """The same as JSON, for employers' systems."""
-    certificate = certificates.find_by_number(number)
+    certificate = verification.find_by_number(number)
     if certificate is None:
         return jsonify({"error": "not_found", "number": number[:20]}), 404
-    return jsonify(certificates.public_record(certificate, local_today()))
+    return jsonify(verification.public_record(certificate, local_today()))
 
 
 @bp.get("/register")
@@ -223,7 +223,7 @@ def register() -> str:
     """The opt-in public register of accredited practitioners, searchable by name."""
     search = request.args.get("q", "")[:100]
     page = db.paginate(
-        certificates.register_query(search),
+        verification.register_query(search),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

@@ -13,7 +13,7 @@ from app.i18n import local_today
 from app.lists.csv_export import csv_download
 from app.models import Enrolment, Stage, User
 from app.services import audit, enrolments, people, portfolios
-from app.services.certificates import certificate_list
+from app.services.certificates.issuing import certificate_list
 from app.services.progress.snapshots import progress_for
 from app.services.scheme_loader import latest_schemes
 from app.services.signoff import meetings as signoff

@@ -10,7 +10,7 @@ from app.authz import Action, load_or_404, public, requires
 from app.extensions import limiter
 from app.links import external_url
 from app.models import Certificate
-from app.services import open_badges
+from app.services.certificates import open_badges
 
 bp = Blueprint("open_badges", __name__)
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Enrolment, MeetingStatus, RevocationScope, Role, Scheme, User
-from app.services import accounts, certificates, enrolments, people
+from app.services import accounts, enrolments, people
+from app.services.certificates import issuing, verification
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings
@@ -64,15 +65,15 @@ def seed_demo_certificates(
         _accredit(person, scheme, supervisor, assessor, coordinator, today)
         if revoke_reason is None:
             continue
-        issued = certificates.issue(coordinator, person_enrolment(person), name, listed=True)
+        issued = issuing.issue(coordinator, person_enrolment(person), name, listed=True)
         if revoke_reason:
-            certificates.revoke(coordinator, issued, revoke_reason, RevocationScope.ACCREDITATION)
+            issuing.revoke(coordinator, issued, revoke_reason, RevocationScope.ACCREDITATION)
     found = []
     for email, _name, _reason in PRACTITIONERS:
         holder = accounts.find_user_by_email(email)
         assert holder is not None
-        for certificate in certificates.certificate_list(person_enrolment(holder)):
-            found.append((certificate.number, certificates.status_of(certificate, today).code))
+        for certificate in issuing.certificate_list(person_enrolment(holder)):
+            found.append((certificate.number, verification.status_of(certificate, today).code))
     return found
 
 

@@ -32,7 +32,7 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services.renewals import GRACE_MONTHS, RENEWAL_OPENS_MONTHS
+from app.services.certificates.renewals import GRACE_MONTHS, RENEWAL_OPENS_MONTHS
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from app.models import (
     User,
 )
 from app.services import audit, notifications
-from app.services.certificates import certificate_list
+from app.services.certificates.issuing import certificate_list
 from app.services.dashboards import own_enrolments
 from app.services.portfolio_data import gather
 from app.services.subject_access_other import as_other_party

@@ -65,7 +65,7 @@ def _backfill_expected_dates():
     """Store the expected dates of the enrolments that already exist (the service keeps them
     in step from now on)."""
     from app.services.progress.expected_dates import expected_finish, stage_expected_end
-    from app.services.progress.evaluate import PauseFact
+    from app.services.progress.facts import PauseFact
 
     bind = op.get_bind()
     pauses = {}

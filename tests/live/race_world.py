@@ -22,7 +22,8 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import certificates, cohorts, enrolments
+from app.services import cohorts, enrolments
+from app.services.certificates import issuing
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings
@@ -170,7 +171,7 @@ def certified(c: Crew) -> tuple[int, int]:
     """An accredited enrolment and its certificate: (enrolment id, certificate id)."""
     meeting = meeting_in(c, MeetingStatus.RATIFIED)
     enrolment = meeting.enrolment_stage.enrolment
-    made = certificates.issue(_user(c.coordinator_id), enrolment, "Race Practitioner", False)
+    made = issuing.issue(_user(c.coordinator_id), enrolment, "Race Practitioner", False)
     return enrolment.id, made.id
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import AuditEvent, Certificate, Enrolment, User
-from app.services import certificates
+from app.services.certificates import issuing
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
@@ -66,7 +66,7 @@ def test_the_database_holds_one_current_certificate_per_enrolment(crew):
 
 def test_a_second_issue_past_a_stale_check_gets_the_message_not_an_error(crew, monkeypatch):
     enrolment_id, _certificate_id = race_world.certified(crew)
-    real = certificates.current_certificate
+    real = issuing.current_certificate
     calls = []
 
     def stale_once(enrolment: Enrolment) -> Certificate | None:
@@ -74,11 +74,11 @@ def test_a_second_issue_past_a_stale_check_gets_the_message_not_an_error(crew, m
         calls.append(enrolment.id)
         return None if len(calls) == 1 else real(enrolment)
 
-    monkeypatch.setattr(certificates, "current_certificate", stale_once)
+    monkeypatch.setattr(issuing, "current_certificate", stale_once)
     coordinator = db.session.get(User, crew.coordinator_id)
     enrolment = db.session.get(Enrolment, enrolment_id)
     with pytest.raises(RuleViolation, match="A certificate is already issued"):
-        certificates.issue(coordinator, enrolment, "Pat Practitioner", False)
+        issuing.issue(coordinator, enrolment, "Pat Practitioner", False)
     assert len(calls) == 2
     assert _current(enrolment_id) == 1  # and the transaction is still usable
 
@@ -89,11 +89,11 @@ def test_reissue_and_renew_leave_one_current_certificate(ctx):
     certificate = db.session.get(Certificate, certificate_id)
     assert certificate is not None
     coordinator = certificate.issued_by
-    renamed = certificates.reissue(coordinator, certificate, "Pat Renamed")
+    renamed = issuing.reissue(coordinator, certificate, "Pat Renamed")
     assert _current(certificate.enrolment_id) == 1
     assert certificate.superseded_by_id == renamed.id  # not itself: the placeholder is gone
     with pytest.raises(RuleViolation, match="already replaced by a newer one"):
-        certificates.revoke(coordinator, certificate, "Old document")
+        issuing.revoke(coordinator, certificate, "Old document")
     assert certificate.revoked_at is None
 
 

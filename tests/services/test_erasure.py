@@ -28,17 +28,10 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services import (
-    accounts,
-    certificates,
-    erasure,
-    erasure_records,
-    merges,
-    notifications,
-    people,
-)
+from app.services import accounts, erasure, erasure_records, merges, notifications, people
 from app.services.account_status import deactivate_person, reactivate_person
 from app.services.audit_chain import verify_chain
+from app.services.certificates import verification
 from app.services.errors import RuleViolation
 from app.services.evidence import clips
 from app.services.progress.snapshots import progress_for
@@ -220,15 +213,15 @@ def test_a_certificate_is_kept_as_printed_and_still_verifies(ctx, schemes, stora
         certificate.holder_name,
         certificate.enrolment_id,
     )
-    printed = certificates.public_record(certificate, TODAY)
+    printed = verification.public_record(certificate, TODAY)
 
     result = _erase(practitioner.trainee, storage)
 
     assert result.certificates_kept == 1
     db.session.expire_all()
-    kept = certificates.find_by_number(number)
+    kept = verification.find_by_number(number)
     assert kept is not None and kept.holder_name == holder
-    assert certificates.public_record(kept, TODAY) == printed
+    assert verification.public_record(kept, TODAY) == printed
     assert not kept.listed  # off the public register, still verifiable by its number
     shell = db.session.get(Enrolment, enrolment_id)
     assert shell is not None and shell.stages == [] and shell.assignments == []

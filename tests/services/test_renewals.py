@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, MilestoneKind, Notification
-from app.services import certificates, renewals
+from app.services.certificates import issuing, renewals, verification
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
@@ -116,10 +116,10 @@ def test_only_a_coordinator_renews(dutch, who):
 def test_revoked_and_superseded_certificates_are_not_renewed(dutch):
     meet_renewal(dutch, date(2028, 1, 10), IN_WINDOW)
     old = dutch.certificate
-    replacement = certificates.reissue(dutch.coordinator, old, "Tess Married-Name")
+    replacement = issuing.reissue(dutch.coordinator, old, "Tess Married-Name")
     with pytest.raises(RuleViolation, match="Only a current certificate can be renewed"):
         _renew(dutch)
-    certificates.revoke(dutch.coordinator, replacement, "Obtained by mistake")
+    issuing.revoke(dutch.coordinator, replacement, "Obtained by mistake")
     with pytest.raises(RuleViolation, match="Only a current certificate can be renewed"):
         renewals.renew(dutch.coordinator, replacement, IN_WINDOW)
     assert renewals.renewal_progress(old, IN_WINDOW) is None
@@ -159,10 +159,10 @@ def test_renewing_issues_a_new_certificate_that_supersedes_the_old_one(dutch):
     assert new.accredited_on == ACCREDITED_ON
     assert new.expires_on == date(2032, 11, 24)
     assert new.evidence_digest == old.evidence_digest
-    assert certificates.current_certificate(dutch.enrolment) == new
-    record = certificates.public_record(old, IN_WINDOW)
+    assert issuing.current_certificate(dutch.enrolment) == new
+    record = verification.public_record(old, IN_WINDOW)
     assert record["status"] == "superseded" and record["superseded_by"] == new.number
-    assert certificates.public_record(new, IN_WINDOW)["status"] == "valid"
+    assert verification.public_record(new, IN_WINDOW)["status"] == "valid"
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "certificate.renewed")
     ).one()
@@ -190,7 +190,7 @@ def test_a_renewed_certificate_starts_a_new_period_the_day_after_the_old_expiry(
     progress = renewals.renewal_progress(new, later)
     assert [r.achieved for r in progress.requirements] == [0, 0, 0, 0]  # evidence starts afresh
     assert not progress.window_open
-    renamed = certificates.reissue(dutch.coordinator, new, "Tess Married-Name")
+    renamed = issuing.reissue(dutch.coordinator, new, "Tess Married-Name")
     assert renewals.renewal_period(renamed) == period  # a re-issue keeps the period
     with pytest.raises(RuleViolation, match="Renewal opens on 2032-05-24"):
         renewals.renew(dutch.coordinator, renamed, later)

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, EnrolmentStatus, MeetingStatus, Notification, RevocationScope
-from app.services import certificates, pipeline
+from app.services import pipeline
+from app.services.certificates import issuing, verification
 from app.services.errors import RuleViolation
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
@@ -33,9 +34,7 @@ def _audit(action: str) -> list[AuditEvent]:
 
 def test_withdrawing_the_accreditation_ends_it_and_no_certificate_is_due(practitioner):
     p = practitioner
-    certificates.revoke(
-        p.coordinator, p.certificate, "Complaint upheld", RevocationScope.ACCREDITATION
-    )
+    issuing.revoke(p.coordinator, p.certificate, "Complaint upheld", RevocationScope.ACCREDITATION)
     assert p.certificate.revocation_scope is RevocationScope.ACCREDITATION
     assert p.enrolment.status is EnrolmentStatus.WITHDRAWN
     assert p.enrolment.id not in _to_issue()
@@ -49,40 +48,40 @@ def test_withdrawing_the_accreditation_ends_it_and_no_certificate_is_due(practit
     )
     told = db.session.scalars(select(Notification.message)).all()
     assert any("Your accreditation is withdrawn." in m for m in told)
-    record = certificates.public_record(p.certificate, TODAY)
+    record = verification.public_record(p.certificate, TODAY)
     assert (record["status"], record["revocation_scope"], record["replaced_by"]) == (
         "revoked",
         "accreditation",
         None,
     )
     with pytest.raises(RuleViolation, match="Certificates are issued once"):
-        certificates.issue(p.coordinator, p.enrolment, "Pat Practitioner", listed=False)
+        issuing.issue(p.coordinator, p.enrolment, "Pat Practitioner", listed=False)
 
 
 def test_revoking_only_the_document_keeps_the_accreditation_and_a_new_one_is_due(practitioner):
     p = practitioner
-    certificates.revoke(p.coordinator, p.certificate, "Wrong name", RevocationScope.DOCUMENT)
+    issuing.revoke(p.coordinator, p.certificate, "Wrong name", RevocationScope.DOCUMENT)
     assert p.certificate.revocation_scope is RevocationScope.DOCUMENT
     assert p.enrolment.status is EnrolmentStatus.ACCREDITED
     assert p.enrolment.id in _to_issue()
     assert _audit("certificate.revoked")[0].after == {"reason": "Wrong name", "scope": "document"}
     assert _audit("enrolment.accreditation_withdrawn") == []
-    record = certificates.public_record(p.certificate, TODAY)
+    record = verification.public_record(p.certificate, TODAY)
     assert (record["revocation_scope"], record["replaced_by"]) == ("document", None)
-    new = certificates.issue(p.coordinator, p.enrolment, "Pat Right-Name", listed=False)
+    new = issuing.issue(p.coordinator, p.enrolment, "Pat Right-Name", listed=False)
     assert p.enrolment.id not in _to_issue()
-    assert certificates.public_record(p.certificate, TODAY)["replaced_by"] == new.number
+    assert verification.public_record(p.certificate, TODAY)["replaced_by"] == new.number
 
 
 def test_a_stage_whose_certificate_stands_is_not_reopened_until_it_is_revoked(practitioner):
     p = practitioner
-    meeting = certificates.final_signoff(p.enrolment)
+    meeting = issuing.final_signoff(p.enrolment)
     assert meeting is not None
     with pytest.raises(RuleViolation, match="revoke it before reopening"):
         decisions.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
     assert p.enrolment.status is EnrolmentStatus.ACCREDITED
     assert _audit("meeting.voided") == []
-    certificates.revoke(p.coordinator, p.certificate, "Evidence misfiled", RevocationScope.DOCUMENT)
+    issuing.revoke(p.coordinator, p.certificate, "Evidence misfiled", RevocationScope.DOCUMENT)
     reopened = decisions.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
     assert reopened.status is MeetingStatus.VOIDED
     assert len(_audit("meeting.voided")) == 1

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Certificate, Enrolment, Notification, User
-from app.services import certificates
+from app.services.certificates import issuing, verification
 from app.signing import create_issuer_key
 from tests.conftest import client_as, committed
 from tests.signoff_world import TODAY, accredited_world
@@ -129,7 +129,7 @@ def test_expiry_follows_the_scheme(app, world):
     with committed(app):
         cert = db.session.get(Certificate, certificate.id)
         cert.expires_on = TODAY + timedelta(days=1)
-        later = certificates.status_of(cert, TODAY + timedelta(days=2))
+        later = verification.status_of(cert, TODAY + timedelta(days=2))
     assert later.code == "expired"
 
 
@@ -327,7 +327,7 @@ def test_a_direction_override_in_a_stored_name_is_never_printed(app, world):
     with committed(app):
         enrolment = db.session.get(Enrolment, world["enrolment"])
         coordinator = db.session.scalar(select(User).where(User.email == world["coordinator"]))
-        certificate = certificates.issue(coordinator, enrolment, OVERRIDE, True)
+        certificate = issuing.issue(coordinator, enrolment, OVERRIDE, True)
     number, public_id = certificate.number, certificate.public_id
     response = client_as(app, world["trainee"]).get(f"/certificates/{certificate.id}/pdf")
     text = " ".join(pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Certificate, Enrolment, User
-from app.services import certificates
+from app.services.certificates import issuing
 from tests.conftest import client_as, committed
 from tests.signoff_world import accredited_world
 
@@ -19,7 +19,7 @@ def world(app, schemes):
         world = accredited_world()
         enrolment = db.session.get(Enrolment, world["enrolment"])
         coordinator = db.session.scalar(select(User).where(User.email == world["coordinator"]))
-        certificate = certificates.issue(coordinator, enrolment, "Tess Trainee", True)
+        certificate = issuing.issue(coordinator, enrolment, "Tess Trainee", True)
         return world | {
             "trainee_id": enrolment.trainee_id,
             "supervisor_id": enrolment.current_assignment.supervisor_id,

@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Certificate
-from app.services.open_badges import slug
+from app.services.certificates.open_badges import slug
 from tests.conftest import client_as, committed
 from tests.signoff_world import accredited_world
 from tests.views.test_certificate_pages import _certificate, _issue

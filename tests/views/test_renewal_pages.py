@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, Certificate, Enrolment, SupervisionSession
-from app.services import certificates
+from app.services.certificates import issuing
 from tests.conftest import client_as, committed
 from tests.renewal_world import DUTCH, NO_RENEWAL, accredited, meet_renewal
 
@@ -145,7 +145,7 @@ def test_no_evidence_after_accreditation_without_renewal_or_after_revocation(app
     dutch = _world(app, cases=0)
     with committed(app):
         certificate = db.session.get(Certificate, dutch["certificate"])
-        certificates.revoke(certificate.issued_by, certificate, "Obtained by mistake")
+        issuing.revoke(certificate.issued_by, certificate, "Obtained by mistake")
     assert _log_evidence(client_as(app, dutch["trainee"]), dutch) == [403]
     with committed(app):
         enrolments = [db.session.get(Enrolment, w["enrolment"]) for w in (other, dutch)]

@@ -26,7 +26,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Certificate, Role, User
-from app.services import audit, certificates, notifications
+from app.services import audit, notifications
+from app.services.certificates import issuing
 from app.services.errors import RuleViolation
 from app.services.progress.evaluate import evaluate_renewal
 from app.services.progress.rules import RequirementProgress
@@ -133,7 +134,7 @@ def renew(actor: User, certificate: Certificate, today: date) -> Certificate:
     renewal window: a new certificate supersedes it, valid for another validity period."""
     if not actor.has_role(Role.COORDINATOR):
         raise RuleViolation("Only a coordinator can do this.")
-    certificate = certificates.lock(certificate)
+    certificate = issuing.lock(certificate)
     if certificate.revoked_at is not None or certificate.superseded_by_id is not None:
         raise RuleViolation("Only a current certificate can be renewed.")
     progress = renewal_progress(certificate, today)
@@ -155,7 +156,7 @@ def renew(actor: User, certificate: Certificate, today: date) -> Certificate:
             "Not yet renewable, still missing: " + "; ".join(progress.missing) + "."
         )
     expires_on = certificate.expires_on + relativedelta(months=months)
-    renewed = certificates.supersede(actor, certificate, certificate.holder_name, expires_on)
+    renewed = issuing.supersede(actor, certificate, certificate.holder_name, expires_on)
     audit.record(
         actor,
         "certificate.renewed",

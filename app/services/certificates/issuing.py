@@ -5,12 +5,11 @@ that the public verification page can show every field: an altered PDF cannot pa
 """
 
 import secrets
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -29,7 +28,6 @@ from app.models.base import utcnow
 from app.services import audit, notifications
 from app.services.enrolments import supervisor_on, withdraw_accreditation
 from app.services.errors import RuleViolation
-from app.services.plain_text import printable
 from app.services.row_locks import locked
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
@@ -42,19 +40,6 @@ def _new_number() -> str:
         number = f"{raw[:4]}-{raw[4:]}"
         if db.session.scalar(select(Certificate.id).where(Certificate.number == number)) is None:
             return number
-
-
-def normalise_number(text: str) -> str:
-    """'k7qx3mpd', 'K7QX 3MPD' and 'K7QX-3MPD' all mean K7QX-3MPD."""
-    raw = "".join(ch for ch in text.upper() if ch.isalnum())
-    return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else text.strip().upper()
-
-
-def find_by_number(text: str) -> Certificate | None:
-    """The certificate with this printed number, if any."""
-    return db.session.scalar(
-        select(Certificate).where(Certificate.number == normalise_number(text))
-    )
 
 
 def final_signoff(enrolment: Enrolment) -> StageMeeting | None:
@@ -277,73 +262,3 @@ def reissue(actor: User, certificate: Certificate, holder_name: str) -> Certific
         _fields(replacement),
     )
     return replacement
-
-
-@dataclass(frozen=True)
-class Status:
-    """What verification says of a certificate today."""
-
-    code: str  # valid | expired | revoked | superseded
-    on: date | None = None
-    reason: str = ""
-    superseded_by: str = ""
-    scope: str = ""  # of a revocation: document | accreditation
-
-
-def status_of(certificate: Certificate, today: date) -> Status:
-    """Valid, expired, revoked (with date and reason) or superseded (with the new number)."""
-    if certificate.revoked_at is not None:
-        scope = certificate.revocation_scope.value if certificate.revocation_scope else ""
-        return Status(
-            "revoked", certificate.revoked_at.date(), certificate.revoke_reason, scope=scope
-        )
-    if certificate.superseded_by is not None:
-        return Status(
-            "superseded",
-            certificate.superseded_by.issued_at.date(),
-            superseded_by=certificate.superseded_by.number,
-        )
-    if certificate.expires_on is not None and certificate.expires_on < today:
-        return Status("expired", certificate.expires_on)
-    return Status("valid")
-
-
-def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
-    """Every field printed on the certificate, and its status: what verification shows (for a
-    revoked document whose accreditation stands, the certificate now issued in its place)."""
-    status = status_of(certificate, today)
-    replaced = None
-    if status.scope == RevocationScope.DOCUMENT:
-        replaced = current_certificate(certificate.enrolment)
-    record = {
-        "number": certificate.number,
-        "holder_name": certificate.holder_name,
-        "awarding_body": certificate.body,
-        "scheme": certificate.scheme_title,
-        "scheme_version": certificate.scheme_version,
-        "accredited_on": certificate.accredited_on.isoformat(),
-        "own_supervisor": certificate.supervisor_name,
-        "assessor": certificate.assessor_name,
-        "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
-        "evidence_digest": certificate.evidence_digest,
-        "status": status.code,
-        "status_since": status.on.isoformat() if status.on else None,
-        "revocation_reason": status.reason or None,
-        "revocation_scope": status.scope or None,
-        "replaced_by": replaced.number if replaced else None,
-        "superseded_by": status.superseded_by or None,
-    }
-    # Names stored before forms dropped direction controls must not print reversed.
-    return {name: printable(value) for name, value in record.items()}
-
-
-def register_query(search: str = "") -> Any:
-    """Listed, current certificates for the public register, by name."""
-    query = select(Certificate).where(
-        Certificate.listed.is_(True),
-        Certificate.revoked_at.is_(None),
-        Certificate.superseded_by_id.is_(None),
-    )
-    if search.strip():
-        query = query.where(func.lower(Certificate.holder_name).like(f"%{search.strip().lower()}%"))
-    return query.order_by(func.lower(Certificate.holder_name), Certificate.id)
