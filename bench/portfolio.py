@@ -33,7 +33,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import enrolments
-from app.services.portfolio_data import digest_of, gather
+from app.services.portfolio.gather import digest_of, gather
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from bench.evidence_pages import PASSWORD, START, TODAY, person, record_evidence, timings

@@ -5,7 +5,7 @@ from datetime import datetime
 from app.documents.pdf import render_html
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.services.portfolio_data import PortfolioData
+from app.services.portfolio.gather import PortfolioData
 
 SECTIONS = (
     ("requirements", _l("Requirements of each stage")),

@@ -12,8 +12,9 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.lists.csv_export import csv_download
 from app.models import Enrolment, Stage, User
-from app.services import audit, enrolments, people, portfolios
+from app.services import audit, enrolments, people
 from app.services.certificates.issuing import certificate_list
+from app.services.portfolio import cache
 from app.services.progress.snapshots import progress_for
 from app.services.scheme_loader import latest_schemes
 from app.services.signoff import meetings as signoff
@@ -112,7 +113,7 @@ def _page(
         open_meeting=signoff.open_meeting(current) if current else None,
         missing=signoff.missing_for_request(progress.current) if progress.current else [],
         certificates=certificate_list(enrolment),
-        portfolio_documents=portfolios.documents_of(enrolment),
+        portfolio_documents=cache.documents_of(enrolment),
     )
     return page, status
 

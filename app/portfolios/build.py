@@ -6,8 +6,8 @@ from app.documents.portfolio import portfolio_html
 from app.extensions import db
 from app.i18n import local_today
 from app.models import PortfolioDocument, PortfolioStatus
-from app.services import portfolios
-from app.services.portfolio_data import digest_of, gather
+from app.services.portfolio import cache
+from app.services.portfolio.gather import digest_of, gather
 
 
 def build_portfolio(document_id: int) -> None:
@@ -26,10 +26,10 @@ def build_portfolio(document_id: int) -> None:
         db.session.rollback()
         document = db.session.get(PortfolioDocument, document_id)
         if document is not None:
-            portfolios.record_failure(document, f"{type(error).__name__}: {error}")
+            cache.record_failure(document, f"{type(error).__name__}: {error}")
             db.session.commit()
         raise
     document = db.session.get(PortfolioDocument, document_id)
     if document is not None and document.status is PortfolioStatus.PREPARING:
-        portfolios.record_rendered(document, pdf, pages, digest)
+        cache.record_rendered(document, pdf, pages, digest)
         db.session.commit()

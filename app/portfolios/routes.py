@@ -12,7 +12,8 @@ from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Enrolment, PortfolioDocument, PortfolioStatus
-from app.services import audit, portfolios
+from app.services import audit
+from app.services.portfolio import cache
 
 from .build import build_portfolio
 
@@ -24,7 +25,7 @@ bp = Blueprint("portfolios", __name__)
 def generate(enrolment_id: int) -> Response:
     """Ask for the portfolio: the stored file if nothing changed, otherwise one is prepared."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.GENERATE_PORTFOLIO)
-    document, needs_job = portfolios.request_portfolio(
+    document, needs_job = cache.request_portfolio(
         current_user._get_current_object(), enrolment, local_today()
     )
     db.session.commit()

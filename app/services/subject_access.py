@@ -29,7 +29,7 @@ from app.models import (
 from app.services import audit, notifications
 from app.services.certificates.issuing import certificate_list
 from app.services.dashboards import own_enrolments
-from app.services.portfolio_data import gather
+from app.services.portfolio.gather import gather
 from app.services.subject_access_other import as_other_party
 
 FORMAT = "attune-subject-access/1"

@@ -14,8 +14,9 @@ from app.documents.pdf import html_to_pdf
 from app.documents.portfolio import portfolio_html
 from app.models import Enrolment, PortfolioStatus, User
 from app.models.base import utcnow
-from app.services import portfolios, subject_access
-from app.services.portfolio_data import digest_of, gather
+from app.services import subject_access
+from app.services.portfolio import cache
+from app.services.portfolio.gather import digest_of, gather
 
 
 @dataclass
@@ -33,7 +34,7 @@ def _gather_portfolio(enrolment: Enrolment, today: date, archive: Gathered) -> N
     name = f"portfolio-{enrolment.scheme.code}-{enrolment.id}.pdf"
     data = gather(enrolment, today)
     digest = digest_of(data)
-    document = portfolios.cached(enrolment, digest)
+    document = cache.cached(enrolment, digest)
     if document is not None and document.status is PortfolioStatus.READY and document.pdf:
         archive.portfolios[name] = document.pdf
     else:

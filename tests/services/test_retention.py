@@ -14,7 +14,7 @@ from app.models import AuditEvent, ConsentScope, Film, FilmKind, Notification
 from app.services import notifications, retention
 from app.services.errors import RuleViolation
 from app.services.evidence import cases, clips, films
-from app.services.portfolio_data import digest_of, gather
+from app.services.portfolio.gather import digest_of, gather
 from app.storage import LocalFolderStorage
 from tests.evidence_world import TODAY, build_world, mp4_bytes
 

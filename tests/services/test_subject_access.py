@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import CaseSetting, Enrolment, PortfolioDocument, PortfolioStatus, User
 from app.services import accounts, subject_access
 from app.services.evidence import cases, reflections
-from app.services.portfolio_data import digest_of, gather
+from app.services.portfolio.gather import digest_of, gather
 from app.subject_access.archive import gather_archive
 from tests.factories import enrolled_trainee
 from tests.portfolio_world import HOLDER, LABEL, PRIVATE, SHARED, build_portfolio_world

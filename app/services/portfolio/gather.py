@@ -13,12 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
-    Case,
     Cycle,
     Enrolment,
     Film,
     Milestone,
-    Moment,
     Rating,
     Reflection,
     SessionStatus,
@@ -26,16 +24,16 @@ from app.models import (
     SupervisionSession,
     User,
 )
-from app.services.portfolio_entries import (
-    CaseEntry,
-    ConsentEntry,
-    CycleEntry,
-    FilmEntry,
+from app.services.portfolio.case_records import (
+    case_entries,
+    cases_of,
+    consent_entries,
+    cycles_of_cases,
+)
+from app.services.portfolio.entries import (
     MeetingEntry,
     MilestoneEntry,
-    MomentLine,
     PortfolioData,
-    PrincipleMoments,
     PrincipleRatings,
     RatingEntry,
     ReflectionEntry,
@@ -49,122 +47,6 @@ from app.services.signoff import meetings as signoff
 from app.services.signoff import ratings
 from app.services.signoff.evidence_locks import check_digest
 from app.services.supervision.queries import reflections_page_query
-
-
-def _cases(enrolment: Enrolment) -> list[Case]:
-    return list(
-        db.session.scalars(
-            select(Case)
-            .where(Case.enrolment_id == enrolment.id)
-            .options(selectinload(Case.consents))
-            .order_by(Case.started_on, Case.id)
-        )
-    )
-
-
-def _cycles(case_ids: list[int]) -> dict[int, list[Cycle]]:
-    found: dict[int, list[Cycle]] = defaultdict(list)
-    query = (
-        select(Cycle)
-        .where(Cycle.case_id.in_(case_ids))
-        .options(
-            selectinload(Cycle.films).selectinload(Film.moments).selectinload(Moment.principle),
-            selectinload(Cycle.films).selectinload(Film.moments).selectinload(Moment.element),
-            selectinload(Cycle.films)
-            .selectinload(Film.moments)
-            .selectinload(Moment.author)
-            .lazyload(User.role_links),
-        )
-        .order_by(Cycle.filmed_on, Cycle.id)
-    )
-    for cycle in db.session.scalars(query) if case_ids else []:
-        found[cycle.case_id].append(cycle)
-    return found
-
-
-def _film(film: Film) -> FilmEntry:
-    grouped: dict[int, list[Moment]] = defaultdict(list)
-    for moment in sorted(film.moments, key=lambda m: (m.start_ms, m.id)):
-        grouped[moment.principle_id].append(moment)
-    by_principle = tuple(
-        PrincipleMoments(
-            moments[0].principle.name,
-            tuple(
-                MomentLine(
-                    m.start_ms,
-                    m.end_ms,
-                    m.element.text if m.element else "",
-                    m.note,
-                    m.author.display_name,
-                )
-                for m in moments
-            ),
-        )
-        for moments in sorted(grouped.values(), key=lambda ms: ms[0].principle.number)
-    )
-    clip = "deleted" if film.clip_deleted_at else ("stored" if film.clip_key else "none")
-    return FilmEntry(
-        kind=film.kind.value,
-        recorded_on=film.recorded_on,
-        length_seconds=film.length_seconds,
-        clip=clip,
-        clip_deleted_on=film.clip_deleted_at.date() if film.clip_deleted_at else None,
-        by_principle=by_principle,
-        moment_count=len(film.moments),
-    )
-
-
-def _case_entries(
-    cases: list[Case], cycles: dict[int, list[Cycle]], stages: dict[int, int]
-) -> tuple[CaseEntry, ...]:
-    return tuple(
-        CaseEntry(
-            code=case.code,
-            setting=case.setting.value,
-            started_on=case.started_on,
-            ended_on=case.ended_on,
-            helping_question=case.helping_question,
-            cycles=tuple(
-                CycleEntry(
-                    number=n,
-                    filmed_on=cycle.filmed_on,
-                    micro_analysis_done=cycle.micro_analysis_done,
-                    shared_review_on=cycle.shared_review_on,
-                    review_filmed=cycle.review_filmed,
-                    complete=cycle.complete,
-                    stage_number=stages.get(cycle.id),
-                    notes=cycle.notes,
-                    films=tuple(_film(f) for f in sorted(cycle.films, key=lambda f: f.id)),
-                )
-                for n, cycle in enumerate(cycles.get(case.id, []), start=1)
-            ),
-        )
-        for case in cases
-    )
-
-
-def _consents(cases: list[Case], cycles: dict[int, list[Cycle]]) -> tuple[ConsentEntry, ...]:
-    films_by_consent: dict[int, list[Film]] = defaultdict(list)
-    for case_cycles in cycles.values():
-        for cycle in case_cycles:
-            for film in cycle.films:
-                films_by_consent[film.consent_id].append(film)
-    return tuple(
-        ConsentEntry(
-            case_code=case.code,
-            given_by_role=consent.given_by_role,
-            given_on=consent.given_on,
-            scopes=tuple(sorted(consent.scopes)),
-            deletion_due_on=consent.deletion_due_on,
-            withdrawn_on=consent.withdrawn_on,
-            clips_stored=sum(
-                1 for f in films_by_consent[consent.id] if f.clip_key and not f.clip_deleted_at
-            ),
-            clips_deleted=sum(1 for f in films_by_consent[consent.id] if f.clip_deleted_at),
-        )
-        for case in cases
-        for consent in case.consents
-    )
 
 
 def _sessions(enrolment: Enrolment, stages: dict[int, int]) -> tuple[SessionEntry, ...]:
@@ -283,11 +165,11 @@ def _milestones(enrolment: Enrolment) -> tuple[MilestoneEntry, ...]:
 def gather(enrolment: Enrolment, today: date) -> PortfolioData:
     """Everything the portfolio of `enrolment` shows, as of `today`."""
     progress = progress_for(enrolment, today)
-    cases = _cases(enrolment)
-    cycles = _cycles([c.id for c in cases])
-    case_entries = _case_entries(cases, cycles, counted_in(progress, "cycle"))
+    cases = cases_of(enrolment)
+    cycles = cycles_of_cases([c.id for c in cases])
+    printed_cases = case_entries(cases, cycles, counted_in(progress, "cycle"))
     sessions = _sessions(enrolment, counted_in(progress, "session"))
-    films = [f for case in case_entries for cycle in case.cycles for f in cycle.films]
+    films = [f for case in printed_cases for cycle in case.cycles for f in cycle.films]
     return PortfolioData(
         enrolment_id=enrolment.id,
         holder=enrolment.trainee.display_name,
@@ -302,9 +184,9 @@ def gather(enrolment: Enrolment, today: date) -> PortfolioData:
         ),
         progress=progress,
         totals=Totals(
-            cases=len(case_entries),
-            cycles=sum(len(c.cycles) for c in case_entries),
-            complete_cycles=sum(1 for c in case_entries for y in c.cycles if y.complete),
+            cases=len(printed_cases),
+            cycles=sum(len(c.cycles) for c in printed_cases),
+            complete_cycles=sum(1 for c in printed_cases for y in c.cycles if y.complete),
             films=len(films),
             moments=sum(f.moment_count for f in films),
             sessions=len(sessions),
@@ -312,8 +194,8 @@ def gather(enrolment: Enrolment, today: date) -> PortfolioData:
                 s.minutes for s in sessions if s.status == SessionStatus.CONFIRMED.value
             ),
         ),
-        cases=case_entries,
-        consents=_consents(cases, cycles),
+        cases=printed_cases,
+        consents=consent_entries(cases, cycles),
         sessions=sessions,
         reflections=_reflections(enrolment, {c.id: c.code for c in cases}),
         ratings=_ratings(enrolment),

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Enrolment, PortfolioDocument, PortfolioStatus, User
 from app.models.base import utcnow
 from app.services import audit
-from app.services.portfolio_data import digest_of, gather
+from app.services.portfolio.gather import digest_of, gather
 
 RECENT = 5
 
