@@ -15,9 +15,10 @@ from app.extensions import db
 from app.models import Role, StageMeeting, SupervisorGrade
 from app.models.base import utcnow
 from app.retention.commands import retention_group
-from app.services import demo, notifications, people
+from app.services import demo, notifications
 from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
+from app.services.people import directory as people
 from app.services.progress.overdue import overdue_lines
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import latest_schemes, load_definitions

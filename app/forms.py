@@ -31,9 +31,9 @@ from wtforms.validators import (
 from app.extensions import db
 from app.i18n import gettext
 from app.i18n import lazy_gettext as _l
-from app.services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.services.errors import RuleViolation
 from app.services.evidence.identifying_text import identifying_text
+from app.services.people.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.services.plain_text import has_control_characters, printable
 
 T = TypeVar("T")

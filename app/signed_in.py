@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db
 from app.models import LoginSession, User
-from app.services import login_sessions
+from app.services.people import login_sessions
 
 SESSION_KEY = "login_session"
 # Requests that need no signed-in person: no database work for them.

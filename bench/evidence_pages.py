@@ -26,8 +26,8 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import enrolments, people
 from app.services.evidence import cases, films, reflections
+from app.services.people import directory, enrolments
 from app.services.progress.evaluate import evaluate
 from app.services.progress.snapshots import load_snapshot
 from app.services.scheme_files import default_schemes_dir
@@ -46,7 +46,7 @@ SCOPES = {ConsentScope.FILMING, ConsentScope.OWN_SUPERVISOR}
 def person(role: Role, n: str) -> User:
     grade = SupervisorGrade.SUPERVISOR if role is Role.SUPERVISOR else None
     password = PASSWORD if n == "main" else None
-    return people.create_person(
+    return directory.create_person(
         None, f"{role.value}{n}@bench.test", f"{role.value} {n}", [role], grade, password
     )
 

@@ -32,7 +32,7 @@ from app.models import (
     SupervisionSession,
 )
 from app.models.base import utcnow
-from app.services import enrolments
+from app.services.people import enrolments
 from app.services.portfolio.gather import digest_of, gather
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions

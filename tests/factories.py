@@ -65,7 +65,7 @@ def stage_of(scheme: Scheme, number: int) -> Stage:
 
 def enrolled_trainee(started_on: date = date(2026, 1, 5), stage: int = 1) -> Enrolment:
     """A trainee enrolled on the current AVIGuk scheme with an own supervisor (schemes loaded)."""
-    from app.services import enrolments
+    from app.services.people import enrolments
 
     scheme = current_scheme()
     coordinator = make_user(Role.COORDINATOR)

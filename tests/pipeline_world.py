@@ -20,8 +20,8 @@ from dateutil.relativedelta import relativedelta
 
 from app.extensions import db
 from app.models import Enrolment, MeetingStatus, Role, SupervisorGrade, User
-from app.services import enrolments
 from app.services.certificates import issuing
+from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings

@@ -18,9 +18,9 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import enrolments
 from app.services.certificates import issuing
 from app.services.evidence import cases, films, milestones
+from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings

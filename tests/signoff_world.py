@@ -14,8 +14,8 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import enrolments
 from app.services.evidence import cases, films
+from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings

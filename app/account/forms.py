@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from app.forms import Form, NewPasswordFields, choices
 from app.i18n import lazy_gettext as _l
 from app.models import NotifyBy
-from app.services.people import MAX_NAME_LENGTH
+from app.services.people.directory import MAX_NAME_LENGTH
 
 TIMEZONES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc/"))
 

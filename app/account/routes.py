@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 from app.authz import Action, requires
 from app.forms import apply_service
 from app.i18n import gettext as _
-from app.services import accounts, people
+from app.services.people import accounts, directory
 from app.signed_in import current_login
 
 from .forms import ChangePasswordForm, ProfileForm
@@ -28,7 +28,7 @@ def profile() -> tuple[str, int] | Response:
     form = ProfileForm(obj=user)
     if form.validate_on_submit() and apply_service(
         form,
-        lambda: people.update_own_profile(
+        lambda: directory.update_own_profile(
             user, form.display_name.data or "", form.timezone.data, form.notify_by.data
         ),
     ):

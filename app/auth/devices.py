@@ -11,7 +11,7 @@ from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
-from app.services.accounts import normalise_email
+from app.services.people.accounts import normalise_email
 
 COOKIE = "attune_device"
 # A shared computer may know a few accounts; the oldest is forgotten first.

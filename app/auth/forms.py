@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.forms import Form, NewPasswordFields, email_field
 from app.i18n import lazy_gettext as _l
-from app.services.accounts import MAX_PASSWORD_LENGTH
+from app.services.people.accounts import MAX_PASSWORD_LENGTH
 
 
 class LoginForm(Form):

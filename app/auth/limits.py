@@ -14,7 +14,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
 from app.extensions import limiter
-from app.services.accounts import normalise_email
+from app.services.people.accounts import normalise_email
 
 from .devices import known_device
 

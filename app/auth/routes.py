@@ -12,7 +12,7 @@ from app.extensions import db, limiter
 from app.forms import apply_service, safe_next
 from app.i18n import gettext as _
 from app.models import TokenPurpose
-from app.services import accounts
+from app.services.people import accounts
 from app.signed_in import sign_in, sign_out
 
 from .devices import remember_device

@@ -12,8 +12,9 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.lists.csv_export import csv_download
 from app.models import Enrolment, Stage, User
-from app.services import audit, enrolments, people
+from app.services import audit
 from app.services.certificates.issuing import certificate_list
+from app.services.people import directory, enrolments
 from app.services.portfolio import cache
 from app.services.progress.snapshots import progress_for
 from app.services.scheme_loader import latest_schemes
@@ -27,7 +28,7 @@ bp = Blueprint("enrolments", __name__, url_prefix="/enrolments")
 
 
 def _supervisor_choices(exclude: int | None = None) -> list[SelectChoice]:
-    supervisors = db.session.scalars(people.supervisors_query())
+    supervisors = db.session.scalars(directory.supervisors_query())
     return choices((u.id, u.display_name) for u in supervisors if u.id != exclude)
 
 

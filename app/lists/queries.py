@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Select, SQLColumnExpression, case, func
 
 from app.models import Enrolment, EnrolmentStatus, Role, Scheme, User
-from app.services.enrolment_queries import search_enrolments
-from app.services.people import people_query
+from app.services.people.directory import people_query
+from app.services.people.enrolment_queries import search_enrolments
 
 
 @dataclass(frozen=True)

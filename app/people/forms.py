@@ -7,7 +7,7 @@ from app.forms import Form, MultiCheckboxField, choices, email_field
 from app.i18n import lazy_gettext as _l
 from app.labels import GRADE_NAMES, ROLE_NAMES
 from app.models import Role
-from app.services.people import MAX_NAME_LENGTH
+from app.services.people.directory import MAX_NAME_LENGTH
 
 
 def _grade_choices() -> list[SelectChoice]:

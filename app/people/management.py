@@ -11,7 +11,8 @@ from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
 from app.models import User
-from app.services import account_status, dashboards, erasure, merges, people
+from app.services import dashboards, erasure
+from app.services.people import account_status, directory, merges
 from app.services.supervision import transfers
 from app.storage import clip_storage
 
@@ -75,7 +76,7 @@ def _reassign_form(person: User) -> ReassignForm:
     form.enrolments.choices = choices(
         (e.id, f"{e.trainee.display_name} · {e.scheme.label}") for e in supervisees
     )
-    supervisors = db.session.scalars(people.supervisors_query())
+    supervisors = db.session.scalars(directory.supervisors_query())
     form.supervisor.choices = choices(
         [("", _("— choose —")), *((u.id, u.display_name) for u in supervisors if u != person)]
     )

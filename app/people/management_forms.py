@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.forms import Form, MultiCheckboxField, email_field
 from app.i18n import lazy_gettext as _l
-from app.services.account_status import MAX_REASON_LENGTH
+from app.services.people.account_status import MAX_REASON_LENGTH
 
 
 def _optional_id(value: object) -> int | None:

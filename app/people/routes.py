@@ -14,7 +14,8 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.lists.csv_export import csv_download
 from app.models import Enrolment, SupervisorGrade, User
-from app.services import account_status, audit, dashboards, people
+from app.services import audit, dashboards
+from app.services.people import account_status, directory
 
 from . import listing
 from .forms import InviteForm, PersonForm
@@ -83,7 +84,7 @@ def invite() -> tuple[str, int] | Response:
     actor = current_user._get_current_object()
     invited = form.validate_on_submit() and apply_service(
         form,
-        lambda: people.invite_person(
+        lambda: directory.invite_person(
             actor,
             form.email.data or "",
             form.display_name.data or "",
@@ -130,7 +131,7 @@ def show(user_id: int) -> tuple[str, int] | Response:
     form = PersonForm(obj=person)
     if form.validate_on_submit() and apply_service(
         form,
-        lambda: people.update_person(
+        lambda: directory.update_person(
             current_user._get_current_object(),
             person,
             form.display_name.data or "",
@@ -150,6 +151,6 @@ def reinvite(user_id: int) -> Response:
     person = _load_person(user_id)
     actor = current_user._get_current_object()
     links: list[str] = []
-    if apply_or_flash(lambda: links.append(people.reinvite(actor, person, _invite_lifetime()))):
+    if apply_or_flash(lambda: links.append(directory.reinvite(actor, person, _invite_lifetime()))):
         _flash_delivery(send_invitation(person, links[0], actor), person)
     return redirect(url_for("people.show", user_id=person.id))

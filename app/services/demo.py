@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Cohort, CohortKind, Enrolment, Role, Scheme, SupervisorGrade, User, UserRole
-from app.services import accounts, cohorts, enrolments, people
+from app.services import cohorts
 from app.services.demo_certificates import seed_demo_certificates
 from app.services.demo_evidence import DemoPeople, seed_demo_record
+from app.services.people import accounts, directory, enrolments
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ DEMO_SCHEME_CODE = "aviguk-practitioner"
 def _ensure_person(account: DemoAccount) -> User:
     user = accounts.find_user_by_email(account.email)
     if user is None:
-        user = people.create_person(
+        user = directory.create_person(
             None, account.email, account.name, account.roles, account.grade, account.password
         )
     return user

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Enrolment, MeetingStatus, RevocationScope, Role, Scheme, User
-from app.services import accounts, enrolments, people
 from app.services.certificates import issuing, verification
+from app.services.people import accounts, directory, enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings
@@ -59,7 +59,7 @@ def seed_demo_certificates(
     for email, name, revoke_reason in PRACTITIONERS:
         if accounts.find_user_by_email(email) is not None:
             continue
-        person = people.create_person(
+        person = directory.create_person(
             coordinator, email, name, [Role.TRAINEE], None, "demo-practitioner-pass"
         )
         _accredit(person, scheme, supervisor, assessor, coordinator, today)

@@ -13,8 +13,8 @@ from app.forms import Form, apply_or_flash, apply_service, choices, flash_form_e
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import ConsentScope, Enrolment, Film, MeetingStatus, StageMeeting, User
-from app.services import people
 from app.services.evidence.queries import films_of_stage
+from app.services.people import directory
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import evidence_locks
@@ -75,7 +75,7 @@ def _assessor_choices(meeting: StageMeeting) -> list:
     today = local_today()
     return choices(
         (u.id, u.display_name)
-        for u in db.session.scalars(people.supervisors_query())
+        for u in db.session.scalars(directory.supervisors_query())
         if signoff.assessor_conflict(meeting, u, today) is None
     )
 

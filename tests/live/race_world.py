@@ -22,8 +22,9 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import cohorts, enrolments
+from app.services import cohorts
 from app.services.certificates import issuing
+from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings

@@ -24,7 +24,7 @@ from app.models import (
     SupervisionSession,
     User,
 )
-from app.services.account_status import ERASED, MERGED
+from app.services.people.account_status import ERASED, MERGED
 from tests.databases import worker_id
 from tests.live import race_world
 from tests.live.client import Browser

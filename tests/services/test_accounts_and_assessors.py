@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, NotifyBy, Role, Scheme, SupervisorGrade, TokenPurpose
-from app.services import accounts, people
 from app.services.errors import RuleViolation
+from app.services.people import accounts, directory
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from app.services.signoff import assessors
@@ -25,7 +25,7 @@ def _actions(subject_id):
 
 
 def test_using_an_invitation_is_audited_and_spends_the_link(ctx):
-    person, raw = people.invite_person(
+    person, raw = directory.invite_person(
         None, "i@example.org", "I", [Role.TRAINEE], None, timedelta(hours=1)
     )
     user = accounts.use_link(raw, TokenPurpose.INVITE, "chosen password!")
@@ -42,14 +42,14 @@ def test_using_an_invitation_is_audited_and_spends_the_link(ctx):
 
 
 def test_a_reset_link_does_not_open_an_invitation(ctx):
-    _person, raw = people.invite_person(
+    _person, raw = directory.invite_person(
         None, "j@example.org", "J", [Role.TRAINEE], None, timedelta(hours=1)
     )
     assert accounts.check_link(raw, TokenPurpose.RESET).state is accounts.LinkState.UNKNOWN
 
 
 def test_expired_link_sets_nothing(ctx):
-    person, raw = people.invite_person(
+    person, raw = directory.invite_person(
         None, "k@example.org", "K", [Role.TRAINEE], None, timedelta(seconds=-1)
     )
     with pytest.raises(RuleViolation, match="expired"):
@@ -66,7 +66,7 @@ def test_reset_request_for_unknown_or_deactivated_address_issues_nothing(ctx):
 def test_own_password_and_profile_changes_are_audited(ctx):
     me = make_user(Role.TRAINEE, name="Me")
     accounts.change_own_password(me, DEFAULT_PASSWORD, "my new password")
-    people.update_own_profile(me, "Me Again", "Europe/Athens", NotifyBy.DIGEST)
+    directory.update_own_profile(me, "Me Again", "Europe/Athens", NotifyBy.DIGEST)
     assert _actions(me.id) == ["user.password_set", "user.profile_updated"]
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "user.profile_updated")

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Role, Scheme
-from app.services import enrolments
 from app.services.errors import RuleViolation
+from app.services.people import enrolments
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from tests.factories import current_scheme, make_user, stage_of

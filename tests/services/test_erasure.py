@@ -28,12 +28,13 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services import accounts, erasure, erasure_records, merges, notifications, people
-from app.services.account_status import deactivate_person, reactivate_person
+from app.services import erasure, erasure_records, notifications
 from app.services.audit_chain import verify_chain
 from app.services.certificates import verification
 from app.services.errors import RuleViolation
 from app.services.evidence import clips
+from app.services.people import accounts, directory, merges
+from app.services.people.account_status import deactivate_person, reactivate_person
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import evidence_locks, meetings
 from app.services.supervision import transfers
@@ -132,7 +133,7 @@ def test_every_table_hanging_off_an_enrolment_is_deleted_or_kept_as_printed(app)
 def test_erasing_a_trainee_leaves_nothing_of_their_record(world, storage):
     trainee, coordinator = _user(world.trainee), _user(world.coordinator)
     for name in (FORMER_NAME, HOLDER):  # the log now holds both names
-        people.update_person(coordinator, trainee, name, {Role.TRAINEE}, None)
+        directory.update_person(coordinator, trainee, name, {Role.TRAINEE}, None)
     film = db.session.get(Film, world.film)
     clips.attach_clip(trainee, film, io.BytesIO(mp4_bytes(2_000)), storage, 10_000, ("video/mp4",))
     clip_path = storage.path(film.clip_key)
@@ -187,7 +188,7 @@ def test_the_audit_chain_holds_after_an_erasure_and_one_entry_records_it(world, 
 
 def test_entries_of_other_people_that_do_not_name_the_person_are_untouched(world, storage):
     stranger = _user(world.stranger)
-    people.update_person(
+    directory.update_person(
         make_user(Role.COORDINATOR),
         stranger,
         "Someone Else",
@@ -347,8 +348,8 @@ def test_an_erased_account_cannot_be_changed_reactivated_or_merged(world, storag
     _erase(trainee, storage, coordinator)
     attempts = [
         lambda: reactivate_person(coordinator, trainee),
-        lambda: people.update_person(coordinator, trainee, "Back again", {Role.TRAINEE}, None),
-        lambda: people.reinvite(coordinator, trainee, timedelta(days=1)),
+        lambda: directory.update_person(coordinator, trainee, "Back again", {Role.TRAINEE}, None),
+        lambda: directory.reinvite(coordinator, trainee, timedelta(days=1)),
         lambda: merges.merge_people(coordinator, other, trainee, "x"),
         lambda: merges.merge_people(coordinator, trainee, other, "x"),
     ]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, LoginSession, Role
-from app.services import account_status, accounts, login_sessions, merges
+from app.services.people import account_status, accounts, login_sessions, merges
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 

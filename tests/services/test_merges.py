@@ -21,9 +21,10 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import accounts, enrolments, merges, notifications
+from app.services import notifications
 from app.services.errors import RuleViolation
 from app.services.evidence import films, reflections
+from app.services.people import accounts, enrolments, merges
 from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions

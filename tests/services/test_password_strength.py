@@ -3,8 +3,8 @@
 import pytest
 
 from app.models import Role
-from app.services import accounts, people
 from app.services.errors import RuleViolation
+from app.services.people import accounts, directory
 from tests.factories import make_user
 
 NAME, EMAIL = "Tess Trainee", "tess.trainee@example.org"
@@ -38,7 +38,7 @@ def test_passphrases_are_accepted(password):
 
 def test_a_person_cannot_be_created_or_given_a_guessable_password(ctx):
     with pytest.raises(RuleViolation, match="passphrase"):
-        people.create_person(None, EMAIL, NAME, [Role.TRAINEE], password="password123")
+        directory.create_person(None, EMAIL, NAME, [Role.TRAINEE], password="password123")
     person = make_user(Role.TRAINEE, email=EMAIL, name=NAME)
     with pytest.raises(RuleViolation, match="passphrase"):
         accounts.set_password(person, person, "1234567890")

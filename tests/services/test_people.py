@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Role, SupervisorGrade, TokenPurpose
-from app.services import accounts, people
 from app.services.errors import RuleViolation
+from app.services.people import accounts, directory
 from tests.factories import make_user
 
 
@@ -18,7 +18,7 @@ def _events(action):
 
 def test_a_person_can_hold_several_roles(ctx):
     coordinator = make_user(Role.COORDINATOR)
-    person = people.create_person(
+    person = directory.create_person(
         coordinator,
         " Both@Example.org ",
         "Bo",
@@ -37,7 +37,7 @@ def test_a_person_can_hold_several_roles(ctx):
 
 
 def test_password_is_stored_as_a_modern_hash(ctx):
-    person = people.create_person(
+    person = directory.create_person(
         None, "h@example.org", "H", [Role.TRAINEE], None, "long enough password"
     )
     assert person.password_hash.startswith(("scrypt:", "argon2"))
@@ -46,7 +46,7 @@ def test_password_is_stored_as_a_modern_hash(ctx):
 
 def test_invitation_is_audited_and_holds_no_secret(ctx):
     coordinator = make_user(Role.COORDINATOR)
-    person, raw = people.invite_person(
+    person, raw = directory.invite_person(
         coordinator, "new@example.org", "New", [Role.TRAINEE], None, timedelta(hours=1)
     )
     assert person.password_hash is None
@@ -59,7 +59,7 @@ def test_invitation_is_audited_and_holds_no_secret(ctx):
 def test_update_records_before_and_after(ctx):
     coordinator = make_user(Role.COORDINATOR)
     person = make_user(Role.TRAINEE, name="Before")
-    people.update_person(
+    directory.update_person(
         coordinator, person, "After", [Role.TRAINEE, Role.SUPERVISOR], SupervisorGrade.IN_TRAINING
     )
     [event] = _events("user.updated")
@@ -73,14 +73,14 @@ def test_update_records_before_and_after(ctx):
 def test_update_without_change_writes_no_entry(ctx):
     coordinator = make_user(Role.COORDINATOR)
     person = make_user(Role.TRAINEE, name="Same")
-    people.update_person(coordinator, person, "Same", [Role.TRAINEE], None)
+    directory.update_person(coordinator, person, "Same", [Role.TRAINEE], None)
     assert _events("user.updated") == []
 
 
 def test_grade_is_dropped_with_the_supervisor_role(ctx):
     coordinator = make_user(Role.COORDINATOR)
     person = make_user(Role.SUPERVISOR, Role.TRAINEE)
-    people.update_person(
+    directory.update_person(
         coordinator, person, person.display_name, [Role.TRAINEE], SupervisorGrade.ADVANCED
     )
     assert person.supervisor_grade is None
@@ -89,7 +89,7 @@ def test_grade_is_dropped_with_the_supervisor_role(ctx):
 def test_the_last_coordinator_cannot_drop_the_role(ctx):
     only = make_user(Role.COORDINATOR)
     with pytest.raises(RuleViolation, match="at least one coordinator") as raised:
-        people.update_person(only, only, only.display_name, [Role.TRAINEE], None)
+        directory.update_person(only, only, only.display_name, [Role.TRAINEE], None)
     assert raised.value.field == "roles"
 
 
@@ -107,7 +107,7 @@ def test_the_last_coordinator_cannot_drop_the_role(ctx):
 def test_bad_people_are_refused_with_the_field_named(ctx, email, name, roles, grade, field):
     make_user(Role.TRAINEE, email="taken@example.org")
     with pytest.raises(RuleViolation) as raised:
-        people.create_person(None, email, name, roles, grade)
+        directory.create_person(None, email, name, roles, grade)
     assert raised.value.field == field
     assert _events("user.created") == []
 
@@ -124,7 +124,7 @@ def test_password_rules(ctx):
 def test_search_finds_by_name_or_email_and_role(ctx):
     make_user(Role.TRAINEE, name="Zofia Nowak", email="zn@example.org")
     make_user(Role.SUPERVISOR, name="Other", email="nowak.supervisor@example.org")
-    by_name = db.session.scalars(people.people_query("nowak")).all()
+    by_name = db.session.scalars(directory.people_query("nowak")).all()
     assert {p.email for p in by_name} == {"zn@example.org", "nowak.supervisor@example.org"}
-    supervisors = db.session.scalars(people.people_query("nowak", Role.SUPERVISOR)).all()
+    supervisors = db.session.scalars(directory.people_query("nowak", Role.SUPERVISOR)).all()
     assert [p.email for p in supervisors] == ["nowak.supervisor@example.org"]

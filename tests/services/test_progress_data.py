@@ -23,7 +23,7 @@ from app.models import (
     SupervisionSession,
     User,
 )
-from app.services import enrolments
+from app.services.people import enrolments
 from app.services.progress.facts import PauseFact, StagePeriod
 from app.services.progress.snapshots import load_snapshot, progress_for, progress_for_many
 from app.services.scheme_files import default_schemes_dir

@@ -16,9 +16,9 @@ from app.models import (
     SupervisionSession,
     SupervisorGrade,
 )
-from app.services import enrolments
 from app.services.errors import RuleViolation
 from app.services.evidence import films, removals
+from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Enrolment, Role, SupervisorAssignment
-from app.services import enrolments
 from app.services.errors import RuleViolation
+from app.services.people import enrolments
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from app.services.supervision import transfers

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, CaseSetting, MilestoneKind, Role, SessionStatus
-from app.services import enrolments
 from app.services.errors import RuleViolation
 from app.services.evidence import cases, films, milestones, reflections
+from app.services.people import enrolments
 from app.services.scheme_files import default_schemes_dir
 from app.services.scheme_loader import load_definitions
 from app.services.supervision import sessions as supervision

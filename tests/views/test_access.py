@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Framework, Role
-from app.services import enrolments
+from app.services.people import enrolments
 from tests.conftest import committed, sign_in
 from tests.factories import current_scheme, make_user, stage_of
 

@@ -7,8 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Enrolment, Film, Role
-from app.services import enrolments
 from app.services.evidence import films, reflections
+from app.services.people import enrolments
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
 from tests.conftest import committed, sign_in

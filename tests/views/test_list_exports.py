@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from app.models import Role
-from app.services import enrolments
+from app.services.people import enrolments
 from tests.conftest import committed, sign_in
 from tests.factories import current_scheme, make_user, stage_of
 from tests.query_counter import count_queries

@@ -79,7 +79,7 @@ def test_deactivating_ends_every_session_and_reactivating_revives_none(app, pers
     coordinator = app.test_client()
     sign_in(coordinator, "cleo@example.org")
     with committed(app):
-        from app.services import account_status
+        from app.services.people import account_status
 
         tess = db.session.get(User, person.id)
         cleo = db.session.scalar(db.select(User).where(User.email == "cleo@example.org"))

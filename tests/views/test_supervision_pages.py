@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import CaseSetting, Enrolment, Role, SessionStatus, SupervisionSession, User
-from app.services import enrolments
 from app.services.evidence import cases, films
+from app.services.people import enrolments
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
 from tests.conftest import committed, sign_in

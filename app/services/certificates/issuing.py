@@ -26,8 +26,8 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import audit, notifications
-from app.services.enrolments import supervisor_on, withdraw_accreditation
 from app.services.errors import RuleViolation
+from app.services.people.enrolments import supervisor_on, withdraw_accreditation
 from app.services.row_locks import locked
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type

@@ -23,9 +23,9 @@ from app.models import (
 from app.models.base import utcnow
 from app.services import audit
 from app.services.certificates.issuing import current_certificate
-from app.services.enrolments import advance_stage, supervisor_on
 from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_not_future, check_text
+from app.services.people.enrolments import advance_stage, supervisor_on
 from app.services.progress import expected_dates
 from app.services.progress.snapshots import progress_for
 from app.services.row_locks import locked

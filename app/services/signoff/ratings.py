@@ -19,9 +19,9 @@ from app.models import (
     User,
 )
 from app.services import audit
-from app.services.enrolments import supervisor_on
 from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_text
+from app.services.people.enrolments import supervisor_on
 
 SCALE = (1, 2, 3, 4, 5)
 

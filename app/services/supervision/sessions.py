@@ -7,9 +7,9 @@ from app.extensions import db
 from app.models import Cycle, Enrolment, Film, Moment, SessionStatus, SupervisionSession, User
 from app.models.base import utcnow
 from app.services import audit, notifications
-from app.services.enrolments import supervisor_on
 from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_not_future, check_text
+from app.services.people.enrolments import supervisor_on
 from app.services.row_locks import locked
 from app.services.signoff.evidence_locks import ensure_unlocked
 

@@ -5,8 +5,9 @@ from datetime import date
 
 from app.extensions import db
 from app.models import Enrolment, SupervisorAssignment, User
-from app.services import audit, enrolments
+from app.services import audit
 from app.services.errors import RuleViolation
+from app.services.people import enrolments
 
 
 def _who(enrolment: Enrolment) -> str:

@@ -41,15 +41,16 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services import accounts, audit, login_sessions
-from app.services.account_status import (
+from app.services import audit
+from app.services.errors import RuleViolation
+from app.services.people import accounts, login_sessions
+from app.services.people.account_status import (
     MERGED,
     cancel_links,
     check_reason,
     merged_into,
     refuse_if_erased,
 )
-from app.services.errors import RuleViolation
 from app.services.row_locks import locked_all
 from app.services.signoff import evidence_locks
 

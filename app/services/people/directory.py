@@ -7,9 +7,10 @@ from sqlalchemy import Select, func, or_, select
 
 from app.extensions import db
 from app.models import NotifyBy, Role, SupervisorGrade, TokenPurpose, User, UserRole
-from app.services import accounts, audit
-from app.services.account_status import refuse_if_erased
+from app.services import audit
 from app.services.errors import RuleViolation
+from app.services.people import accounts
+from app.services.people.account_status import refuse_if_erased
 
 MAX_NAME_LENGTH = 120
 

@@ -5,9 +5,10 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, AuthToken, Enrolment, Role, User, UserRole
 from app.models.base import utcnow
-from app.services import audit, login_sessions
+from app.services import audit
 from app.services.dashboards import current_supervisees
 from app.services.errors import RuleViolation
+from app.services.people import login_sessions
 
 MAX_REASON_LENGTH = 300
 MERGED = "person.merged"

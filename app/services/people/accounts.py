@@ -12,8 +12,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models import AuthToken, LoginSession, TokenPurpose, User
 from app.models.base import utcnow
-from app.services import audit, login_sessions, password_strength
+from app.services import audit
 from app.services.errors import RuleViolation
+from app.services.people import login_sessions, password_strength
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
