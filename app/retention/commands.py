@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
-from app.services import retention
+from app.services.privacy import retention
 from app.storage import clip_storage
 
 

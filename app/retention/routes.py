@@ -10,8 +10,8 @@ from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.i18n import local_today
 from app.models import Film
-from app.services import retention
-from app.services.retention import DueFilm
+from app.services.privacy import retention
+from app.services.privacy.retention import DueFilm
 
 bp = Blueprint("retention", __name__)
 

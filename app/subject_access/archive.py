@@ -14,9 +14,9 @@ from app.documents.pdf import html_to_pdf
 from app.documents.portfolio import portfolio_html
 from app.models import Enrolment, PortfolioStatus, User
 from app.models.base import utcnow
-from app.services import subject_access
 from app.services.portfolio import cache
 from app.services.portfolio.gather import digest_of, gather
+from app.services.privacy import subject_access
 
 
 @dataclass

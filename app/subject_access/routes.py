@@ -11,7 +11,7 @@ from app.database import reading_only
 from app.extensions import db
 from app.i18n import local_today
 from app.models import User
-from app.services import subject_access
+from app.services.privacy import subject_access
 
 from .archive import gather_archive, render_archive
 

@@ -28,13 +28,14 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services import erasure, erasure_records, notifications
+from app.services import notifications
 from app.services.audit_chain import verify_chain
 from app.services.certificates import verification
 from app.services.errors import RuleViolation
 from app.services.evidence import clips
 from app.services.people import accounts, directory, merges
 from app.services.people.account_status import deactivate_person, reactivate_person
+from app.services.privacy import erasure, erasure_records
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import evidence_locks, meetings
 from app.services.supervision import transfers

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from app.documents.portfolio import portfolio_html
 from app.extensions import db
 from app.models import AuditEvent, ConsentScope, Film, FilmKind, Notification
-from app.services import notifications, retention
+from app.services import notifications
 from app.services.errors import RuleViolation
 from app.services.evidence import cases, clips, films
 from app.services.portfolio.gather import digest_of, gather
+from app.services.privacy import retention
 from app.storage import LocalFolderStorage
 from tests.evidence_world import TODAY, build_world, mp4_bytes
 

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import CaseSetting, Enrolment, PortfolioDocument, PortfolioStatus, User
-from app.services import subject_access
 from app.services.evidence import cases, reflections
 from app.services.people import accounts
 from app.services.portfolio.gather import digest_of, gather
+from app.services.privacy import subject_access
 from app.subject_access.archive import gather_archive
 from tests.factories import enrolled_trainee
 from tests.portfolio_world import HOLDER, LABEL, PRIVATE, SHARED, build_portfolio_world

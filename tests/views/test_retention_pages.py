@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Consent, Film, User
-from app.services import retention
 from app.services.evidence import cases, clips
+from app.services.privacy import retention
 from app.storage import LocalFolderStorage, clip_storage
 from tests.conftest import client_as, committed
 from tests.evidence_world import TODAY, build_world, mp4_bytes

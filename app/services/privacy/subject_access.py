@@ -30,7 +30,7 @@ from app.services import audit, notifications
 from app.services.certificates.issuing import certificate_list
 from app.services.dashboards import own_enrolments
 from app.services.portfolio.gather import gather
-from app.services.subject_access_other import as_other_party
+from app.services.privacy.subject_access_other import as_other_party
 
 FORMAT = "attune-subject-access/1"
 # What the portfolio gathers that is kept for a trainee's export (its progress and totals are

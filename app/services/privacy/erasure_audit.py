@@ -22,7 +22,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Certificate, User
 from app.services.audit_chain import declared_redactions
-from app.services.erasure_records import SUBJECT_TYPES
+from app.services.privacy.erasure_records import SUBJECT_TYPES
 
 # States in entries about an account that hold a name or e-mail address it had.
 _IDENTITY_KEYS = ("display_name", "email", "duplicate_email")

@@ -49,16 +49,16 @@ from app.models import (
 from app.models.base import utcnow
 from app.services import audit
 from app.services.audit_chain import REDACTIONS_KEY
-from app.services.erasure_audit import Identity, entries_to_redact, identity_of
-from app.services.erasure_records import (
+from app.services.errors import RuleViolation
+from app.services.people.account_status import ERASED, MERGED, check_reason
+from app.services.privacy.erasure_audit import Identity, entries_to_redact, identity_of
+from app.services.privacy.erasure_records import (
     Deleted,
     delete_addressed_to,
     delete_cached_portfolios,
     delete_own_records,
     own_records,
 )
-from app.services.errors import RuleViolation
-from app.services.people.account_status import ERASED, MERGED, check_reason
 from app.services.row_locks import locked, locked_all
 from app.storage import ClipStorage
 
