@@ -20,8 +20,8 @@ from app.services.audit_chain import verify_chain
 from app.services.errors import RuleViolation
 from app.services.people import directory as people
 from app.services.progress.overdue import overdue_lines
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import latest_schemes, load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import latest_schemes, load_definitions
 from app.services.signoff import evidence_locks
 from app.signing import create_issuer_key
 

@@ -30,8 +30,8 @@ from app.services.evidence import cases, films, reflections
 from app.services.people import directory, enrolments
 from app.services.progress.evaluate import evaluate
 from app.services.progress.snapshots import load_snapshot
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
 

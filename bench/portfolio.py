@@ -34,8 +34,8 @@ from app.models import (
 from app.models.base import utcnow
 from app.services.people import enrolments
 from app.services.portfolio.gather import digest_of, gather
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from bench.evidence_pages import PASSWORD, START, TODAY, person, record_evidence, timings
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))

@@ -74,8 +74,8 @@ from app.models import (
 )
 from app.models.supervision import session_cycles, session_films, session_moments
 from app.services.progress.expected_dates import refresh_all
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 
 
 def _env_int(name: str, default: int) -> int:

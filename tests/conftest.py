@@ -163,8 +163,8 @@ def client_as(app: Flask, email: str) -> FlaskClient:
 @pytest.fixture
 def schemes(app: Flask) -> None:
     """The shipped scheme and framework definitions, loaded through the real loader."""
-    from app.services.scheme_files import default_schemes_dir
-    from app.services.scheme_loader import load_definitions
+    from app.services.schemes.files import default_schemes_dir
+    from app.services.schemes.loader import load_definitions
 
     with committed(app):
         load_definitions(None, default_schemes_dir())

@@ -21,8 +21,8 @@ from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, Certificate
 from app.services.audit_chain import verify_chain
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from tests.renewal_world import NO_RENEWAL, accredited
 
 VERSIONS = Path(__file__).parent.parent / "migrations" / "versions"

@@ -17,7 +17,7 @@ from app.services.certificates.issuing import certificate_list
 from app.services.people import directory, enrolments
 from app.services.portfolio import cache
 from app.services.progress.snapshots import progress_for
-from app.services.scheme_loader import latest_schemes
+from app.services.schemes.loader import latest_schemes
 from app.services.signoff import meetings as signoff
 from app.services.supervision.waiting import waiting_by_enrolment
 

@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, render_template
 
 from app.authz import Action, requires
-from app.services import scheme_catalogue
-from app.services.scheme_loader import latest_schemes
+from app.services.schemes import catalogue
+from app.services.schemes.loader import latest_schemes
 
 bp = Blueprint("scheme_pages", __name__, url_prefix="/schemes")
 
@@ -20,9 +20,9 @@ def index() -> str:
 @requires(Action.VIEW_SCHEMES)
 def show(scheme_id: int) -> str:
     """A scheme revision: stages and the requirements of each."""
-    scheme = scheme_catalogue.scheme_details(scheme_id) or abort(404)
+    scheme = catalogue.scheme_details(scheme_id) or abort(404)
     return render_template(
-        "scheme_pages/show.html", scheme=scheme, revisions=scheme_catalogue.revisions_of(scheme)
+        "scheme_pages/show.html", scheme=scheme, revisions=catalogue.revisions_of(scheme)
     )
 
 
@@ -30,5 +30,5 @@ def show(scheme_id: int) -> str:
 @requires(Action.VIEW_SCHEMES)
 def framework(framework_id: int) -> str:
     """A framework revision: the principles and their elements."""
-    found = scheme_catalogue.framework_details(framework_id) or abort(404)
+    found = catalogue.framework_details(framework_id) or abort(404)
     return render_template("scheme_pages/framework.html", framework=found)

@@ -9,8 +9,8 @@ from app.extensions import db
 from app.models import AuditEvent, Role, SupervisorAssignment, TokenPurpose
 from app.services.errors import RuleViolation
 from app.services.people import account_status, accounts, merges
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from tests.factories import DEFAULT_PASSWORD, enrolled_trainee, make_user
 
 

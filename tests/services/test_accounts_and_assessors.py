@@ -9,8 +9,8 @@ from app.extensions import db
 from app.models import AuditEvent, NotifyBy, Role, Scheme, SupervisorGrade, TokenPurpose
 from app.services.errors import RuleViolation
 from app.services.people import accounts, directory
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.signoff import assessors
 from tests.factories import DEFAULT_PASSWORD, make_user
 

@@ -4,8 +4,8 @@ import pytest
 
 from app.models import Role, SupervisorGrade
 from app.services import dashboards
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
 from tests.assessor_world import TODAY, named_meeting, record_pass
 from tests.factories import make_user

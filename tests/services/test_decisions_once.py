@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import AuditEvent, Certificate, Enrolment, User
 from app.services.certificates import issuing
 from app.services.errors import RuleViolation
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from tests.conftest import client_as
 from tests.live import race_world
 from tests.live.race_world import Crew

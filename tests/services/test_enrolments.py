@@ -9,8 +9,8 @@ from app.extensions import db
 from app.models import AuditEvent, Role, Scheme
 from app.services.errors import RuleViolation
 from app.services.people import enrolments
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from tests.factories import current_scheme, make_user, stage_of
 
 TODAY = date(2026, 11, 24)

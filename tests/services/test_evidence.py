@@ -10,8 +10,8 @@ from app.models import AuditEvent, CaseSetting, ConsentScope, FilmKind, Principl
 from app.services.errors import RuleViolation
 from app.services.evidence import cases, films
 from app.services.evidence.identifying_text import identifying_text
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from tests.factories import enrolled_trainee
 
 TODAY = date(2026, 11, 24)

@@ -13,8 +13,8 @@ from app.services.progress.facts import (
     StagePeriod,
 )
 from app.services.progress.snapshots import progress_for
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from tests.signoff_world import TODAY, accredit, cast
 
 

@@ -26,8 +26,8 @@ from app.services.errors import RuleViolation
 from app.services.evidence import films, reflections
 from app.services.people import accounts, enrolments, merges
 from app.services.progress.snapshots import progress_for
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
 from app.services.signoff import evidence_locks, meetings
 from app.services.supervision import sessions

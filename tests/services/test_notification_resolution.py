@@ -10,8 +10,8 @@ from app.models import MeetingStatus, Notification, User
 from app.services import notifications
 from app.services.evidence import removals
 from app.services.progress.snapshots import progress_for
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings
 from app.services.supervision import sessions

@@ -10,8 +10,8 @@ from app.models import DigestSent
 from app.notify_mail import send_daily_digests
 from app.services.progress.overdue import overdue_lines
 from app.services.progress.snapshots import progress_for
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.signoff import meetings as signoff
 from tests.conftest import committed
 from tests.signoff_world import TODAY, cast

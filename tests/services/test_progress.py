@@ -27,8 +27,8 @@ from app.services.progress.facts import (
     SuperviseeFact,
 )
 from app.services.progress.rules import RULES, RequirementProgress, add_months, months_between
-from app.services.scheme_files import default_schemes_dir, parse_file
-from app.services.scheme_schema import REQUIREMENT_KINDS, SchemeDef
+from app.services.schemes.files import default_schemes_dir, parse_file
+from app.services.schemes.schema import REQUIREMENT_KINDS, SchemeDef
 
 AVIGUK = "aviguk-practitioner-2024.yaml"
 LEGACY = "aviguk-practitioner-legacy.yaml"

@@ -26,8 +26,8 @@ from app.models import (
 from app.services.people import enrolments
 from app.services.progress.facts import PauseFact, StagePeriod
 from app.services.progress.snapshots import load_snapshot, progress_for, progress_for_many
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from tests.factories import current_scheme, make_user, stage_of
 
 TODAY = date(2026, 9, 15)

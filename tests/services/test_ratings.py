@@ -10,8 +10,8 @@ from app.models import AuditEvent, Principle, Rating, RatingKind
 from app.services.errors import RuleViolation
 from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.signoff import ratings
 from tests.signoff_world import TODAY, cast
 

@@ -11,8 +11,8 @@ from app.models import AuditEvent, Case, Cycle, Film, Moment, Reflection, Superv
 from app.models.supervision import session_films, session_moments
 from app.services.errors import RuleViolation
 from app.services.evidence import clips, films, reflections, removals
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from app.storage import LocalFolderStorage

@@ -9,8 +9,8 @@ from app.extensions import db
 from app.models import AuditEvent, MilestoneKind, Notification
 from app.services.certificates import issuing, renewals, verification
 from app.services.errors import RuleViolation
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from tests.renewal_world import (
     NO_RENEWAL,
     accredited,

@@ -10,8 +10,8 @@ from app.models import AuditEvent, EnrolmentStatus, MeetingStatus, Notification,
 from app.services import pipeline
 from app.services.certificates import issuing, verification
 from app.services.errors import RuleViolation
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions
 from tests.renewal_world import NO_RENEWAL, accredited
 

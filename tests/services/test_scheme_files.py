@@ -5,7 +5,7 @@ from textwrap import dedent
 
 import pytest
 
-from app.services.scheme_files import (
+from app.services.schemes.files import (
     Definition,
     SchemeFileError,
     default_schemes_dir,
@@ -14,7 +14,7 @@ from app.services.scheme_files import (
     parse_text,
     read_definitions,
 )
-from app.services.scheme_schema import REQUIREMENT_KINDS, FrameworkDef, SchemeDef
+from app.services.schemes.schema import REQUIREMENT_KINDS, FrameworkDef, SchemeDef
 
 SHIPPED = default_schemes_dir()
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Framework, Requirement, Role, Scheme
 from app.services.errors import RuleViolation
-from app.services.scheme_files import SchemeFileError, default_schemes_dir
-from app.services.scheme_loader import (
+from app.services.schemes.files import SchemeFileError, default_schemes_dir
+from app.services.schemes.loader import (
     NEW,
     NEW_REVISION,
     UNCHANGED,

@@ -20,8 +20,8 @@ from app.services.errors import RuleViolation
 from app.services.evidence import films, removals
 from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
 from app.services.signoff import evidence_locks, meetings
 from tests.factories import make_user

@@ -11,8 +11,8 @@ from app.extensions import db
 from app.models import EnrolmentStage, MeetingStatus, Role, StageMeeting, User
 from app.services.errors import RuleViolation
 from app.services.progress.snapshots import progress_for
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings
 from tests.factories import make_user

@@ -9,8 +9,8 @@ from app.extensions import db
 from app.models import AuditEvent, Enrolment, Role, SupervisorAssignment
 from app.services.errors import RuleViolation
 from app.services.people import enrolments
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.supervision import transfers
 from tests.factories import current_scheme, enrolled_trainee, make_user, stage_of
 

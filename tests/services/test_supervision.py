@@ -10,8 +10,8 @@ from app.models import AuditEvent, CaseSetting, MilestoneKind, Role, SessionStat
 from app.services.errors import RuleViolation
 from app.services.evidence import cases, films, milestones, reflections
 from app.services.people import enrolments
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import enrolled_trainee, make_user

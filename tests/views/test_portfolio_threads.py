@@ -7,8 +7,8 @@ import pypdf
 
 from app import jobs
 from app.extensions import db
-from app.services.scheme_files import default_schemes_dir
-from app.services.scheme_loader import load_definitions
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from tests.conftest import sign_in
 from tests.portfolio_world import HOLDER, build_portfolio_world
 

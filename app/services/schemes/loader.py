@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, select
 from app.extensions import db
 from app.models import Element, Framework, Principle, Requirement, Scheme, Stage, User
 from app.services.audit import record
-from app.services.scheme_files import (
+from app.services.schemes.files import (
     REQUIREMENT_KINDS,
     Definition,
     Problem,
@@ -25,7 +25,7 @@ from app.services.scheme_files import (
     definition_files,
     read_definitions,
 )
-from app.services.scheme_schema import FrameworkDef, RequirementDef, SchemeDef, iter_requirements
+from app.services.schemes.schema import FrameworkDef, RequirementDef, SchemeDef, iter_requirements
 
 __all__ = [
     "REQUIREMENT_KINDS",

@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from app.services.errors import RuleViolation
-from app.services.scheme_schema import (
+from app.services.schemes.schema import (
     REQUIREMENT_KINDS,
     FrameworkDef,
     Loc,
@@ -41,7 +41,7 @@ __all__ = [
     "read_definitions",
 ]
 
-PACKAGE_SCHEMES_DIR = Path(__file__).resolve().parent.parent / "schemes"
+PACKAGE_SCHEMES_DIR = Path(__file__).resolve().parents[2] / "schemes"
 
 
 @dataclass(frozen=True)
