@@ -17,9 +17,9 @@ from app.models.base import utcnow
 from app.retention.commands import retention_group
 from app.services import demo, notifications
 from app.services.audit_chain import verify_chain
+from app.services.coordination.overdue import overdue_lines
 from app.services.errors import RuleViolation
 from app.services.people import directory as people
-from app.services.progress.overdue import overdue_lines
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import latest_schemes, load_definitions
 from app.services.signoff import evidence_locks

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app import create_app, jobs
 from app.extensions import db
 from app.models import Cohort, CohortMember, Enrolment, Role, Scheme, User
-from app.services import pipeline
+from app.services.coordination import pipeline
 from app.services.people import accounts
 from tests.conftest import committed
 

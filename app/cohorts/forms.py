@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.forms import Form, choices
 from app.i18n import lazy_gettext as _l
-from app.services.cohorts import MAX_NAME
+from app.services.coordination.cohorts import MAX_NAME
 
 from .listing import KIND_NAMES
 

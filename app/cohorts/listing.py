@@ -28,7 +28,7 @@ from app.models import (
     Stage,
     User,
 )
-from app.services import pipeline
+from app.services.coordination import pipeline, risk
 
 KIND_NAMES = {
     CohortKind.COURSE: _l("Initial-training course"),
@@ -106,14 +106,14 @@ def _members_of(cohort_id: int) -> Any:
         status = args.choices.get("status", "")
         if status in {s.value for s in EnrolmentStatus}:
             query = query.where(Enrolment.status == EnrolmentStatus(status))
-        tests = pipeline.risk_tests(args.today, args.thresholds)
-        return with_stages(pipeline.with_risk_flags(query, tests))
+        tests = risk.risk_tests(args.today, args.thresholds)
+        return with_stages(risk.with_risk_flags(query, tests))
 
     return base
 
 
 def _reasons(row: Any) -> str:
-    return "; ".join(str(RISK_NAMES[r]) for r in pipeline.reasons_of(row))
+    return "; ".join(str(RISK_NAMES[r]) for r in risk.reasons_of(row))
 
 
 def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:

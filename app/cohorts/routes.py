@@ -11,7 +11,7 @@ from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
 from app.lists.worklist import WorkList, csv_response, page_context
 from app.models import Cohort, CohortKind, Stage
-from app.services import cohorts, pipeline
+from app.services.coordination import cohorts, pipeline
 
 from . import listing
 from .forms import AddMembersForm, CohortForm

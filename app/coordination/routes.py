@@ -7,7 +7,7 @@ from app.authz import Action, requires
 from app.extensions import db
 from app.lists.worklist import WorkList, args_from_request, csv_response, page_context
 from app.lists.workspace import LISTS
-from app.services import pipeline
+from app.services.coordination import pipeline
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.authz import Action, requires
 from app.i18n import local_today
 from app.models import Role
-from app.services import dashboards
+from app.services.coordination import dashboards
 from app.services.progress.snapshots import progress_for_many
 from app.services.supervision.waiting import waiting_by_enrolment
 

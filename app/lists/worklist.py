@@ -20,7 +20,7 @@ from app.lists.queries import SortOrder
 from app.lists.urls import paginate
 from app.models import Enrolment, User
 from app.services import audit
-from app.services.pipeline import Thresholds
+from app.services.coordination.risk import Thresholds
 
 # Query arguments a list's drop-downs may use.
 CHOICE_NAMES = ("scheme", "cohort", "reason", "stage", "status", "kind")

@@ -24,8 +24,8 @@ from app.models import (
     User,
 )
 from app.request_guard import LARGEST_NUMBER
-from app.services import pipeline
-from app.services.pipeline import RiskReason
+from app.services.coordination import pipeline, risk, supervisor_load
+from app.services.coordination.risk import RiskReason
 
 
 def scheme_choice() -> Choice:
@@ -133,7 +133,7 @@ def with_stages(query: Select[Any]) -> Select[Any]:
 
 def _risk_columns(args: ListArgs) -> tuple[Column[Any], ...]:
     def reasons(row: Any) -> str:
-        return "; ".join(str(RISK_NAMES[r]) for r in pipeline.reasons_of(row))
+        return "; ".join(str(RISK_NAMES[r]) for r in risk.reasons_of(row))
 
     return (
         Column(_l("Trainee"), "trainee", lambda r: r[0].trainee.display_name),
@@ -151,7 +151,7 @@ def _risk_columns(args: ListArgs) -> tuple[Column[Any], ...]:
 def _risk_base(args: ListArgs) -> Select[Any]:
     value = args.choices.get("reason", "")
     reason = RiskReason(value) if value in {r.value for r in RiskReason} else None
-    return with_stages(pipeline.at_risk(args.today, args.thresholds, reason))
+    return with_stages(risk.at_risk(args.today, args.thresholds, reason))
 
 
 RISK_NAMES = {
@@ -282,7 +282,7 @@ LISTS: dict[str, WorkList] = {
             columns=_load_columns,
             sorts=_load_sorts(),
             default_sort="-pending",
-            base=lambda _a: pipeline.supervisor_load(),
+            base=lambda _a: supervisor_load.supervisor_load(),
             link=lambda row: ("people.show", {"user_id": row[0].id}),
             search_label=_l("Supervisor"),
             tuple_rows=True,

@@ -11,7 +11,7 @@ from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
 from app.models import User
-from app.services import dashboards
+from app.services.coordination import dashboards
 from app.services.people import account_status, directory, merges
 from app.services.privacy import erasure
 from app.services.supervision import transfers

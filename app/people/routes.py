@@ -14,7 +14,8 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.lists.csv_export import csv_download
 from app.models import Enrolment, SupervisorGrade, User
-from app.services import audit, dashboards
+from app.services import audit
+from app.services.coordination import dashboards
 from app.services.people import account_status, directory
 
 from . import listing

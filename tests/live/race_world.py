@@ -22,8 +22,8 @@ from app.models import (
     SupervisorGrade,
     User,
 )
-from app.services import cohorts
 from app.services.certificates import issuing
+from app.services.coordination import cohorts
 from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide

@@ -3,7 +3,7 @@
 import pytest
 
 from app.models import Role, SupervisorGrade
-from app.services import dashboards
+from app.services.coordination import dashboards
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide

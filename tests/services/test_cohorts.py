@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import AuditEvent, Cohort, CohortKind, Role
-from app.services import cohorts
+from app.services.coordination import cohorts
 from app.services.errors import RuleViolation
 from tests.conftest import client_as
 from tests.factories import make_user

@@ -143,7 +143,7 @@ def test_erasing_a_trainee_leaves_nothing_of_their_record(world, storage):
     notifications.notify([trainee], "test", "For you", "/")
     notifications.notify([coordinator], "test", f"{HOLDER} asked for something", "/")
     from app.models import Cohort, CohortKind
-    from app.services import cohorts
+    from app.services.coordination import cohorts
 
     cohort = cohorts.create_cohort(coordinator, "Leeds course", CohortKind.COURSE, "")
     cohorts.add_members(coordinator, cohort, trainee.email)

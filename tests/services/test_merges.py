@@ -250,7 +250,7 @@ def test_an_unknown_address_names_the_field(ctx):
 
 def test_merging_keeps_one_membership_per_cohort(ctx, schemes):
     from app.models import CohortKind, CohortMember
-    from app.services import cohorts
+    from app.services.coordination import cohorts
 
     coordinator = make_user(Role.COORDINATOR)
     keep = make_user(Role.TRAINEE, email="keep@example.org")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import DigestSent
 from app.notify_mail import send_daily_digests
-from app.services.progress.overdue import overdue_lines
+from app.services.coordination.overdue import overdue_lines
 from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions

@@ -6,8 +6,8 @@ import pytest
 
 from app.extensions import db
 from app.models import EnrolmentStatus
-from app.services import pipeline
-from app.services.pipeline import RiskReason, Thresholds
+from app.services.coordination import pipeline, risk, supervisor_load
+from app.services.coordination.risk import RiskReason, Thresholds
 from tests import pipeline_world
 
 TODAY = date(2026, 11, 24)
@@ -67,21 +67,21 @@ def test_renewals_are_due_from_six_months_before_expiry_to_three_after(world):
 
 
 def test_at_risk_names_each_trainee_with_its_reasons(world):
-    rows = db.session.execute(pipeline.at_risk(TODAY, Thresholds())).all()
-    reasons = {row[0].id: pipeline.reasons_of(row) for row in rows}
+    rows = db.session.execute(risk.at_risk(TODAY, Thresholds())).all()
+    reasons = {row[0].id: risk.reasons_of(row) for row in rows}
     assert reasons == {
         world.late.id: [RiskReason.LATE],
         world.quiet.id: [RiskReason.NO_SUPERVISION],
         world.waiting.id: [RiskReason.UNCONFIRMED],
     }
-    only_late = db.session.execute(pipeline.at_risk(TODAY, Thresholds(), RiskReason.LATE)).all()
+    only_late = db.session.execute(risk.at_risk(TODAY, Thresholds(), RiskReason.LATE)).all()
     assert [row[0].id for row in only_late] == [world.late.id]
 
 
 def test_thresholds_move_who_is_at_risk(world):
     # With 16 weeks, 100 days without supervision is fine; with 20 days, 16 is fine too.
     relaxed = Thresholds(supervision_weeks=16, unconfirmed_days=20)
-    rows = db.session.execute(pipeline.at_risk(TODAY, relaxed)).all()
+    rows = db.session.execute(risk.at_risk(TODAY, relaxed)).all()
     assert {row[0].id for row in rows} == {world.late.id}
 
 
@@ -90,14 +90,15 @@ def test_a_pause_takes_a_trainee_off_the_late_list(world):
 
     late = world.late
     milestones.record_pause(world.coordinator, late, date(2024, 6, 1), date(2026, 6, 30), "Leave")
-    rows = db.session.execute(pipeline.at_risk(TODAY, Thresholds(), RiskReason.LATE)).all()
+    rows = db.session.execute(risk.at_risk(TODAY, Thresholds(), RiskReason.LATE)).all()
     assert rows == []
     assert late.status is EnrolmentStatus.ACTIVE
 
 
 def test_supervisors_load(world):
     rows = {
-        row[0].id: pipeline.as_load(row) for row in db.session.execute(pipeline.supervisor_load())
+        row[0].id: supervisor_load.as_load(row)
+        for row in db.session.execute(supervisor_load.supervisor_load())
     }
     sam = rows[world.supervisor.id]
     assert (sam.supervisees, sam.sessions_to_confirm, sam.meetings_to_assess) == (4, 1, 0)
@@ -107,5 +108,5 @@ def test_supervisors_load(world):
 
 
 def test_count_of_matches_the_rows(world):
-    query = pipeline.at_risk(TODAY, Thresholds())
+    query = risk.at_risk(TODAY, Thresholds())
     assert pipeline.count_of(query) == len(db.session.execute(query).all()) == 3

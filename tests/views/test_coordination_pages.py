@@ -11,7 +11,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Cohort, CohortKind, CohortMember, Enrolment, User
-from app.services import cohorts
+from app.services.coordination import cohorts
 from tests import pipeline_world
 from tests.conftest import client_as, committed
 from tests.query_counter import count_queries

@@ -1,0 +1,111 @@
+"""Trainees at risk: late against their expected dates, without confirmed supervision for weeks,
+or with a session their supervisor has left unconfirmed; each test a SQL condition."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, or_
+
+from app.models import (
+    Enrolment,
+    EnrolmentStatus,
+    SessionStatus,
+    SupervisionSession,
+)
+from app.services.coordination.pipeline import enrolments_with_trainees
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a trainee counts as at risk."""
+
+    # No confirmed supervision held in this many weeks.
+    supervision_weeks: int = 8
+    # Their own supervisor has left a session unconfirmed for more than this many days.
+    unconfirmed_days: int = 14
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+# -- trainees at risk -----------------------------------------------------------------------
+
+
+class RiskReason(StrEnum):
+    """Why a trainee is on the at-risk list."""
+
+    LATE = "late"
+    NO_SUPERVISION = "no_supervision"
+    UNCONFIRMED = "unconfirmed"
+
+
+@dataclass(frozen=True)
+class RiskTests:
+    """The three tests as SQL conditions on Enrolment, for a given day and thresholds."""
+
+    late: Any
+    no_supervision: Any
+    unconfirmed: Any
+
+    def of(self, reason: RiskReason) -> Any:
+        """The condition for one reason."""
+        return {
+            RiskReason.LATE: self.late,
+            RiskReason.NO_SUPERVISION: self.no_supervision,
+            RiskReason.UNCONFIRMED: self.unconfirmed,
+        }[reason]
+
+
+def risk_tests(today: date, thresholds: Thresholds) -> RiskTests:
+    """Past the expected finish or the open stage's expected end (pauses included); no
+    confirmed supervision held in `supervision_weeks` (counting from the start for new
+    trainees); a session logged more than `unconfirmed_days` ago still unconfirmed."""
+    since = today - timedelta(weeks=thresholds.supervision_weeks)
+    confirmed_recently = exists().where(
+        SupervisionSession.enrolment_id == Enrolment.id,
+        SupervisionSession.status == SessionStatus.CONFIRMED,
+        SupervisionSession.held_on >= since,
+    )
+    waiting_long = exists().where(
+        SupervisionSession.enrolment_id == Enrolment.id,
+        SupervisionSession.status == SessionStatus.LOGGED,
+        SupervisionSession.created_at
+        < _start_of(today - timedelta(days=thresholds.unconfirmed_days)),
+    )
+    return RiskTests(
+        late=or_(Enrolment.expected_finish < today, Enrolment.stage_expected_end < today),
+        no_supervision=and_(Enrolment.started_on < since, ~confirmed_recently),
+        unconfirmed=waiting_long,
+    )
+
+
+def at_risk(today: date, thresholds: Thresholds, reason: RiskReason | None = None) -> Select[Any]:
+    """Rows of (enrolment, late, no_supervision, unconfirmed) for active enrolments failing one
+    of the tests (or the one named); the flags say which."""
+    tests = risk_tests(today, thresholds)
+    condition = (
+        tests.of(reason) if reason else or_(tests.late, tests.no_supervision, tests.unconfirmed)
+    )
+    query = enrolments_with_trainees().where(Enrolment.status == EnrolmentStatus.ACTIVE, condition)
+    return with_risk_flags(query, tests)
+
+
+def with_risk_flags(query: Any, tests: RiskTests) -> Select[Any]:
+    """`query` (on Enrolment) with the late, no_supervision and unconfirmed flags added (always
+    false for enrolments that are no longer active)."""
+    active = Enrolment.status == EnrolmentStatus.ACTIVE
+    return query.add_columns(
+        case((and_(active, tests.late), True), else_=False).label("late"),
+        case((and_(active, tests.no_supervision), True), else_=False).label("no_supervision"),
+        case((and_(active, tests.unconfirmed), True), else_=False).label("unconfirmed"),
+    )
+
+
+def reasons_of(row: Any) -> list[RiskReason]:
+    """The reasons flagged on a row of `at_risk`."""
+    flags = (row.late, row.no_supervision, row.unconfirmed)
+    reasons = (RiskReason.LATE, RiskReason.NO_SUPERVISION, RiskReason.UNCONFIRMED)
+    return [reason for reason, hit in zip(reasons, flags, strict=True) if hit]

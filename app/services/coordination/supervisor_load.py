@@ -1,0 +1,80 @@
+"""Supervisors' load: current supervisees, sessions waiting for their confirmation and meetings
+they are named to assess, one row per supervisor."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from app.models import (
+    MeetingStatus,
+    Role,
+    SessionStatus,
+    StageMeeting,
+    SupervisionSession,
+    SupervisorAssignment,
+    User,
+    UserRole,
+)
+
+# -- supervisors' load ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupervisorLoad:
+    """A supervisor with what they carry now."""
+
+    supervisor: User
+    supervisees: int
+    sessions_to_confirm: int
+    oldest_waiting: datetime | None
+    meetings_to_assess: int
+
+
+def supervisor_load() -> Select[Any]:
+    """Rows of (supervisor, current supervisees, sessions waiting for their confirmation, when
+    the oldest of those was logged, meetings they are named to assess), one per supervisor."""
+    supervisees = (
+        select(func.count(SupervisorAssignment.id))
+        .where(
+            SupervisorAssignment.supervisor_id == User.id,
+            SupervisorAssignment.ends_on.is_(None),
+        )
+        .scalar_subquery()
+    )
+    waiting = (
+        select(
+            SupervisionSession.supervisor_id.label("supervisor_id"),
+            func.count().label("n"),
+            func.min(SupervisionSession.created_at).label("oldest"),
+        )
+        .where(SupervisionSession.status == SessionStatus.LOGGED)
+        .group_by(SupervisionSession.supervisor_id)
+        .subquery()
+    )
+    meetings = (
+        select(func.count(StageMeeting.id))
+        .where(
+            StageMeeting.assessor_id == User.id,
+            StageMeeting.status == MeetingStatus.ASSESSOR_NAMED,
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(
+            User,
+            supervisees.label("supervisees"),
+            func.coalesce(waiting.c.n, 0).label("sessions_to_confirm"),
+            waiting.c.oldest.label("oldest_waiting"),
+            meetings.label("meetings_to_assess"),
+        )
+        .join(UserRole, UserRole.user_id == User.id)
+        .outerjoin(waiting, waiting.c.supervisor_id == User.id)
+        .where(UserRole.role == Role.SUPERVISOR, User.active.is_(True))
+    )
+
+
+def as_load(row: Any) -> SupervisorLoad:
+    """A row of `supervisor_load` as a SupervisorLoad."""
+    return SupervisorLoad(row[0], row[1], row[2], row[3], row[4])
