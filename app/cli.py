@@ -15,9 +15,10 @@ from app.extensions import db
 from app.models import Role, StageMeeting, SupervisorGrade
 from app.models.base import utcnow
 from app.retention.commands import retention_group
-from app.services import demo, notifications
+from app.services import notifications
 from app.services.audit_chain import verify_chain
 from app.services.coordination.overdue import overdue_lines
+from app.services.demo import people as demo
 from app.services.errors import RuleViolation
 from app.services.people import directory as people
 from app.services.schemes.files import default_schemes_dir

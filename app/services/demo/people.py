@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Cohort, CohortKind, Enrolment, Role, Scheme, SupervisorGrade, User, UserRole
 from app.services.coordination import cohorts
-from app.services.demo_certificates import seed_demo_certificates
-from app.services.demo_evidence import DemoPeople, seed_demo_record
+from app.services.demo.certificates import seed_demo_certificates
+from app.services.demo.evidence import DemoPeople, seed_demo_record
 from app.services.people import accounts, directory, enrolments
 
 
