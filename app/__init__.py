@@ -144,8 +144,8 @@ def register_template_helpers(app: Flask) -> None:
     from app.forms import field_attrs, format_timecode
     from app.lists.urls import list_url
     from app.notifications.routes import unread_for_current_user
+    from app.services.evidence import locks
     from app.services.progress.text import achieved_text, format_minutes, missing_text
-    from app.services.signoff import evidence_locks
 
     app.jinja_env.globals["can"] = authz.can_current
     app.jinja_env.globals["page_url"] = _page_url
@@ -163,7 +163,7 @@ def register_template_helpers(app: Flask) -> None:
     i18n.register_filters(app)
     app.jinja_env.filters["timecode"] = format_timecode
     app.jinja_env.globals["field_attrs"] = field_attrs
-    app.jinja_env.globals["evidence_lock"] = evidence_locks.lock_on
+    app.jinja_env.globals["evidence_lock"] = locks.lock_on
     app.jinja_env.filters["hours"] = format_minutes
     app.jinja_env.globals["achieved_text"] = achieved_text
     app.jinja_env.globals["missing_text"] = missing_text

@@ -20,10 +20,10 @@ from app.services.audit_chain import verify_chain
 from app.services.coordination.overdue import overdue_lines
 from app.services.demo import people as demo
 from app.services.errors import RuleViolation
+from app.services.evidence import locks
 from app.services.people import directory as people
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import latest_schemes, load_definitions
-from app.services.signoff import evidence_locks
 from app.signing import create_issuer_key
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
@@ -209,7 +209,7 @@ def verify_signoffs(meeting_id: int | None) -> None:
         query = query.where(StageMeeting.id == meeting_id)
     broken = 0
     for meeting in db.session.scalars(query):
-        check = evidence_locks.check_digest(meeting)
+        check = locks.check_digest(meeting)
         if check.matches:
             click.echo(f"meeting #{meeting.id}: matches ({len(meeting.covered)} items)")
             continue

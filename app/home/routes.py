@@ -7,6 +7,7 @@ from app.authz import Action, requires
 from app.i18n import local_today
 from app.models import Role
 from app.services.coordination import dashboards
+from app.services.people import enrolment_queries
 from app.services.progress.snapshots import progress_for_many
 from app.services.supervision.waiting import waiting_by_enrolment
 
@@ -18,8 +19,10 @@ bp = Blueprint("home", __name__)
 def index() -> str:
     """The home page, with one section per role the person holds."""
     user = current_user._get_current_object()
-    own = dashboards.own_enrolments(user) if user.has_role(Role.TRAINEE) else None
-    supervisees = dashboards.current_supervisees(user) if user.has_role(Role.SUPERVISOR) else None
+    own = enrolment_queries.own_enrolments(user) if user.has_role(Role.TRAINEE) else None
+    supervisees = (
+        enrolment_queries.current_supervisees(user) if user.has_role(Role.SUPERVISOR) else None
+    )
     shown = [*(own or []), *(supervisees or [])]
     return render_template(
         "home/index.html",

@@ -11,8 +11,7 @@ from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
 from app.models import User
-from app.services.coordination import dashboards
-from app.services.people import account_status, directory, merges
+from app.services.people import account_status, directory, enrolment_queries, merges
 from app.services.privacy import erasure
 from app.services.supervision import transfers
 from app.storage import clip_storage
@@ -55,7 +54,7 @@ def deactivate(user_id: int) -> tuple[str, int] | Response:
         "people/deactivate.html",
         person=person,
         form=form,
-        supervisees=dashboards.current_supervisees(person),
+        supervisees=enrolment_queries.current_supervisees(person),
     )
     return page, _status(form)
 
@@ -73,7 +72,7 @@ def reactivate(user_id: int) -> Response:
 
 def _reassign_form(person: User) -> ReassignForm:
     form = ReassignForm()
-    supervisees = dashboards.current_supervisees(person)
+    supervisees = enrolment_queries.current_supervisees(person)
     form.enrolments.choices = choices(
         (e.id, f"{e.trainee.display_name} · {e.scheme.label}") for e in supervisees
     )
@@ -95,7 +94,9 @@ def reassign(user_id: int) -> tuple[str, int] | Response:
     form = _reassign_form(person)
     if form.validate_on_submit():
         new_supervisor = _person(form.supervisor.data)
-        chosen = [e for e in dashboards.current_supervisees(person) if e.id in form.chosen_ids()]
+        chosen = [
+            e for e in enrolment_queries.current_supervisees(person) if e.id in form.chosen_ids()
+        ]
         made = apply_service(
             form,
             lambda: transfers.reassign_supervisees(

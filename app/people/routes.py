@@ -15,8 +15,7 @@ from app.i18n import local_today
 from app.lists.csv_export import csv_download
 from app.models import Enrolment, SupervisorGrade, User
 from app.services import audit
-from app.services.coordination import dashboards
-from app.services.people import account_status, directory
+from app.services.people import account_status, directory, enrolment_queries
 
 from . import listing
 from .forms import InviteForm, PersonForm
@@ -112,7 +111,7 @@ def _person_page(person: User, form: PersonForm, status: int = 200) -> tuple[str
     enrolments = db.session.scalars(
         visible_enrolments(current_user).where(Enrolment.trainee_id == person.id)
     ).all()
-    supervisees = dashboards.current_supervisees(person)
+    supervisees = enrolment_queries.current_supervisees(person)
     page = render_template(
         "people/show.html",
         person=person,

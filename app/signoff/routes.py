@@ -13,11 +13,11 @@ from app.forms import Form, apply_or_flash, apply_service, choices, flash_form_e
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import ConsentScope, Enrolment, Film, MeetingStatus, StageMeeting, User
+from app.services.evidence import locks
 from app.services.evidence.queries import films_of_stage
 from app.services.people import directory
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
-from app.services.signoff import evidence_locks
 from app.services.signoff import meetings as signoff
 
 from .forms import AssessorForm, ExceptionRequestForm, OutcomeForm, ReasonForm, StatementForm
@@ -103,7 +103,7 @@ def _page(meeting: StageMeeting, status: int = 200, **forms: Form) -> tuple[str,
         statement_form=forms.get("statement_form")
         or StatementForm(formdata=None, statement=meeting.supervisor_statement),
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
-        digest_check=evidence_locks.check_digest(meeting) if meeting.digest else None,
+        digest_check=locks.check_digest(meeting) if meeting.digest else None,
     )
     return page, status
 

@@ -12,7 +12,6 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.labels_evidence import FILM_KIND_NAMES
 from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
-from app.services.evidence import removals
 from app.services.supervision import queries
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails, SupervisorNotes
@@ -258,7 +257,7 @@ def delete(session_id: int) -> Response:
     session = load_or_404(SupervisionSession, session_id, Action.RECORD_EVIDENCE)
     enrolment_id = session.enrolment_id
     actor = current_user._get_current_object()
-    if apply_or_flash(lambda: removals.delete_session(actor, session)):
+    if apply_or_flash(lambda: supervision.delete_session(actor, session)):
         flash(_("Session deleted."), "success")
         return redirect(url_for("supervision.index", enrolment_id=enrolment_id))
     return redirect(url_for("supervision.show", session_id=session_id))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Case, Cycle, Enrolment, Film, Principle, User
-from app.services.signoff import evidence_locks
+from app.services.evidence import locks as evidence_locks
 from tests.e2e.conftest import LiveApp, Steps, sign_in
 
 TRAINEE = ("trainee@attune.demo", "demo-trainee-pass")

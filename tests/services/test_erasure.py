@@ -32,12 +32,12 @@ from app.services import notifications
 from app.services.audit_chain import verify_chain
 from app.services.certificates import verification
 from app.services.errors import RuleViolation
-from app.services.evidence import clips
+from app.services.evidence import clips, locks
 from app.services.people import accounts, directory, merges
 from app.services.people.account_status import deactivate_person, reactivate_person
 from app.services.privacy import erasure, erasure_records
 from app.services.progress.snapshots import progress_for
-from app.services.signoff import evidence_locks, meetings
+from app.services.signoff import meetings
 from app.services.supervision import transfers
 from app.storage import LocalFolderStorage
 from tests.evidence_world import mp4_bytes
@@ -242,7 +242,7 @@ def test_other_peoples_records_the_person_took_part_in_stay_whole(world, storage
     meeting = db.session.get(StageMeeting, world.meeting)
     assert meeting.assessor_id == assessor.id
     assert meeting.assessor.display_name == f"Erased person {assessor.id}"
-    assert evidence_locks.check_digest(meeting).matches
+    assert locks.check_digest(meeting).matches
     assert _user(world.trainee).display_name == HOLDER  # the trainee's record is theirs
     assert verify_chain().holds
 
@@ -265,7 +265,7 @@ def test_a_supervisor_is_erased_once_their_supervisees_are_handed_over(world, st
     assert sessions and all(s.supervisor_id == supervisor.id for s in sessions)
     assert any(s.supervisor_feedback for s in sessions)
     meeting = db.session.get(StageMeeting, world.meeting)
-    assert evidence_locks.check_digest(meeting).matches
+    assert locks.check_digest(meeting).matches
 
 
 def test_a_named_assessor_is_erased_once_another_is_named(ctx, schemes, storage):

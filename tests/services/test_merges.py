@@ -23,13 +23,13 @@ from app.models import (
 )
 from app.services import notifications
 from app.services.errors import RuleViolation
-from app.services.evidence import films, reflections
+from app.services.evidence import films, locks, reflections
 from app.services.people import accounts, enrolments, merges
 from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
-from app.services.signoff import evidence_locks, meetings
+from app.services.signoff import meetings
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import DEFAULT_PASSWORD, current_scheme, enrolled_trainee, make_user
@@ -150,7 +150,7 @@ def test_signed_off_evidence_keeps_its_ids_so_the_digest_still_matches(loaded):
     assert db.session.get(SupervisionSession, later.id).supervisor_id == keep.id
     assert _count(SupervisionSession.supervisor_id, people.supervisor) == sealed
     assert people.enrolment.current_assignment.supervisor_id == keep.id
-    assert evidence_locks.check_digest(meeting).matches
+    assert locks.check_digest(meeting).matches
 
 
 def test_an_account_cannot_be_merged_into_itself(ctx):

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import MeetingStatus, Notification, User
 from app.services import notifications
-from app.services.evidence import removals
 from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
@@ -69,7 +68,7 @@ def test_a_returned_session_waits_for_the_trainee_until_they_change_it(people):
 
 def test_deleting_a_session_resolves_what_waited_on_it(people):
     session = _log(people)
-    removals.delete_session(people.trainee, session)
+    sessions.delete_session(people.trainee, session)
     assert "session_to_confirm" not in _waiting(people.supervisor)
 
 

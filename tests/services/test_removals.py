@@ -84,7 +84,7 @@ def test_what_a_confirmed_session_reviewed_stays(world, tmp_path):
     with pytest.raises(RuleViolation, match="confirmed supervision session"):
         removals.delete_film(enrolment.trainee, film, LocalFolderStorage(tmp_path))
     with pytest.raises(RuleViolation, match="confirmed session cannot be deleted"):
-        removals.delete_session(enrolment.trainee, session)
+        sessions.delete_session(enrolment.trainee, session)
     assert _count(Film) >= 1 and _count(SupervisionSession) == 1
 
 
@@ -119,7 +119,7 @@ def test_unconfirmed_session_and_own_reflection_can_be_deleted(world):
     note = reflections.write_reflection(
         enrolment.trainee, enrolment, TODAY, "", "x", True, TODAY, session
     )
-    removals.delete_session(enrolment.trainee, session)
+    sessions.delete_session(enrolment.trainee, session)
     assert _count(SupervisionSession) == 0
     db.session.expire(note)
     assert note.session_id is None

@@ -17,13 +17,14 @@ from app.models import (
     SupervisorGrade,
 )
 from app.services.errors import RuleViolation
-from app.services.evidence import films, removals
+from app.services.evidence import films, locks
 from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
-from app.services.signoff import evidence_locks, meetings
+from app.services.signoff import meetings
+from app.services.supervision import sessions as supervision
 from tests.factories import make_user
 from tests.signoff_world import TODAY, cast
 
@@ -155,8 +156,8 @@ def test_a_pass_locks_the_evidence_and_stores_a_digest(people):
         )
     session = db.session.scalars(select(SupervisionSession)).first()
     with pytest.raises(RuleViolation, match="Locked"):
-        removals.delete_session(people.trainee, session)
-    assert evidence_locks.check_digest(meeting).matches
+        supervision.delete_session(people.trainee, session)
+    assert locks.check_digest(meeting).matches
 
 
 def test_digest_names_evidence_changed_behind_the_applications_back(people):
@@ -164,7 +165,7 @@ def test_digest_names_evidence_changed_behind_the_applications_back(people):
     cycle_id = next(i for k, i, _h in meeting.covered if k == "cycle")
     db.session.execute(text("UPDATE cycles SET notes = 'edited' WHERE id = :id"), {"id": cycle_id})
     db.session.expire_all()
-    check = evidence_locks.check_digest(meeting)
+    check = locks.check_digest(meeting)
     assert not check.matches
     assert check.changed == (("cycle", cycle_id),)
 
@@ -225,7 +226,7 @@ def test_sending_back_unlocks_and_returns_to_the_assessor(people):
     decide.send_back(people.coordinator, meeting.id, "The statement is missing")
     assert meeting.status is MeetingStatus.ASSESSOR_NAMED
     session = db.session.scalars(select(SupervisionSession)).first()
-    assert evidence_locks.lock_on(session) is None
+    assert locks.lock_on(session) is None
 
 
 def test_reopening_voids_pass_and_ratification_and_tells_everyone(people):

@@ -14,45 +14,10 @@ from app.models import (
     EnrolmentStatus,
     MeetingStatus,
     StageMeeting,
-    SupervisorAssignment,
     TokenPurpose,
     User,
 )
 from app.models.base import utcnow
-
-_ENROLMENT_DETAILS = (
-    selectinload(Enrolment.trainee),
-    selectinload(Enrolment.scheme),
-    selectinload(Enrolment.stages).selectinload(EnrolmentStage.stage),
-    selectinload(Enrolment.assignments).selectinload(SupervisorAssignment.supervisor),
-)
-
-
-def own_enrolments(user: User) -> list[Enrolment]:
-    """A trainee's enrolments, newest first."""
-    query = (
-        select(Enrolment)
-        .where(Enrolment.trainee_id == user.id)
-        .options(*_ENROLMENT_DETAILS)
-        .order_by(Enrolment.started_on.desc(), Enrolment.id.desc())
-    )
-    return list(db.session.scalars(query))
-
-
-def current_supervisees(user: User) -> list[Enrolment]:
-    """Enrolments whose own supervisor is `user` now, by trainee name."""
-    query = (
-        select(Enrolment)
-        .join(SupervisorAssignment)
-        .join(User, Enrolment.trainee_id == User.id)
-        .where(
-            SupervisorAssignment.supervisor_id == user.id, SupervisorAssignment.ends_on.is_(None)
-        )
-        .options(*_ENROLMENT_DETAILS)
-        .order_by(func.lower(User.display_name), Enrolment.id)
-    )
-    return list(db.session.scalars(query).unique())
-
 
 # How many meetings an assessor sees that no longer wait for anyone (the latest first).
 RECENTLY_DONE = 10

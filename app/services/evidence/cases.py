@@ -10,8 +10,8 @@ from app.extensions import db
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment, User
 from app.services import audit
 from app.services.errors import RuleViolation
+from app.services.evidence.locks import ensure_unlocked
 from app.services.evidence.rules import check_not_future, check_text
-from app.services.signoff.evidence_locks import ensure_unlocked
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 MAX_LABEL = 40

@@ -17,8 +17,8 @@ from app.models import (
 )
 from app.services import audit
 from app.services.errors import RuleViolation
+from app.services.evidence.locks import ensure_unlocked
 from app.services.evidence.rules import check_not_future, check_text
-from app.services.signoff.evidence_locks import ensure_unlocked
 
 MAX_FILM_SECONDS = 4 * 60 * 60
 MAX_KEPT_AT = 200

@@ -7,10 +7,9 @@ from sqlalchemy import Table, exists, select, update
 from app.extensions import db
 from app.models import Case, Cycle, Film, Reflection, SessionStatus, SupervisionSession, User
 from app.models.supervision import session_cycles, session_films, session_moments
-from app.services import audit, notifications
+from app.services import audit
 from app.services.errors import RuleViolation
-from app.services.signoff.evidence_locks import ensure_unlocked
-from app.services.supervision import sessions
+from app.services.evidence.locks import ensure_unlocked
 from app.storage import ClipStorage
 
 
@@ -27,7 +26,8 @@ def _reviewed_in_confirmed_session(link: Table, column: str, ids: Iterable[int])
     return bool(db.session.scalar(exists(linked).select()))
 
 
-def _unlink_reflections(**about: int) -> None:
+def unlink_reflections(**about: int) -> None:
+    """Reflections about a deleted case, cycle or session stay, about nothing in particular."""
     ((column, value),) = about.items()
     db.session.execute(
         update(Reflection).where(getattr(Reflection, column) == value).values({column: None})
@@ -41,7 +41,7 @@ def delete_case(actor: User, case: Case) -> None:
         raise RuleViolation("Delete the case's cycles first.")
     before = {"code": case.code, "consents": len(case.consents)}
     case_id = case.id
-    _unlink_reflections(case_id=case_id)
+    unlink_reflections(case_id=case_id)
     db.session.delete(case)
     db.session.flush()
     audit.record(actor, "case.deleted", "case", case_id, before=before)
@@ -56,7 +56,7 @@ def delete_cycle(actor: User, cycle: Cycle) -> None:
         raise RuleViolation("A confirmed supervision session reviewed this cycle; it stays.")
     before = {"case_id": cycle.case_id, "filmed_on": cycle.filmed_on}
     cycle_id = cycle.id
-    _unlink_reflections(cycle_id=cycle_id)
+    unlink_reflections(cycle_id=cycle_id)
     db.session.delete(cycle)
     db.session.flush()
     audit.record(actor, "cycle.deleted", "cycle", cycle_id, before=before)
@@ -81,21 +81,6 @@ def delete_film(actor: User, film: Film, storage: ClipStorage) -> None:
     if clip_key:
         storage.delete(clip_key)
     audit.record(actor, "film.deleted", "film", film_id, before=before)
-
-
-def delete_session(actor: User, session: SupervisionSession) -> None:
-    """Delete a session the supervisor has not confirmed."""
-    ensure_unlocked(session)
-    if session.status is SessionStatus.CONFIRMED:
-        raise RuleViolation("A confirmed session cannot be deleted.")
-    before = {"held_on": session.held_on, "minutes": session.minutes, "status": session.status}
-    session_id = session.id
-    # Nothing about a deleted session waits any more (its link leads to the list instead).
-    notifications.resolve(sessions.TASKS, sessions.page_link(session))
-    _unlink_reflections(session_id=session_id)
-    db.session.delete(session)
-    db.session.flush()
-    audit.record(actor, "session.deleted", "session", session_id, before=before)
 
 
 def delete_reflection(actor: User, reflection: Reflection) -> None:

@@ -6,9 +6,9 @@ from app.extensions import db
 from app.models import AuditEvent, AuthToken, Enrolment, Role, User, UserRole
 from app.models.base import utcnow
 from app.services import audit
-from app.services.coordination.dashboards import current_supervisees
 from app.services.errors import RuleViolation
 from app.services.people import login_sessions
+from app.services.people.enrolment_queries import current_supervisees
 
 MAX_REASON_LENGTH = 300
 MERGED = "person.merged"

@@ -43,6 +43,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.errors import RuleViolation
+from app.services.evidence import locks
 from app.services.people import accounts, login_sessions
 from app.services.people.account_status import (
     MERGED,
@@ -52,7 +53,6 @@ from app.services.people.account_status import (
     refuse_if_erased,
 )
 from app.services.row_locks import locked_all
-from app.services.signoff import evidence_locks
 
 MOVED: tuple[InstrumentedAttribute[Any], ...] = (
     Enrolment.trainee_id,
@@ -110,8 +110,8 @@ def account_by_email(email: str) -> User:
 
 
 def _sealed_kind(column: InstrumentedAttribute[Any]) -> str | None:
-    for kind, model in evidence_locks.MODELS.items():
-        if model is column.class_ and column.key in evidence_locks.FIELDS[kind]:
+    for kind, model in locks.MODELS.items():
+        if model is column.class_ and column.key in locks.FIELDS[kind]:
             return kind
     return None
 

@@ -24,6 +24,7 @@ from app.models import (
     SupervisionSession,
     User,
 )
+from app.services.evidence.locks import check_digest
 from app.services.portfolio.case_records import (
     case_entries,
     cases_of,
@@ -45,7 +46,6 @@ from app.services.progress.evaluate import counted_in
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import meetings as signoff
 from app.services.signoff import ratings
-from app.services.signoff.evidence_locks import check_digest
 from app.services.supervision.queries import reflections_page_query
 
 

@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.services import audit, notifications
 from app.services.certificates.issuing import certificate_list
-from app.services.coordination.dashboards import own_enrolments
+from app.services.people.enrolment_queries import own_enrolments
 from app.services.portfolio.gather import gather
 from app.services.privacy.subject_access_other import as_other_party
 

@@ -24,12 +24,12 @@ from app.models.base import utcnow
 from app.services import audit
 from app.services.certificates.issuing import current_certificate
 from app.services.errors import RuleViolation
+from app.services.evidence import locks as evidence_locks
 from app.services.evidence.rules import check_not_future, check_text
 from app.services.people.enrolments import advance_stage, supervisor_on
 from app.services.progress import expected_dates
 from app.services.progress.snapshots import progress_for
 from app.services.row_locks import locked
-from app.services.signoff import evidence_locks
 from app.services.signoff.meetings import (
     MAX_MEETING_MINUTES,
     coordinators,

@@ -23,10 +23,10 @@ from app.models import (
 )
 from app.services import audit, notifications
 from app.services.errors import RuleViolation
+from app.services.evidence import locks
 from app.services.evidence.rules import check_text
 from app.services.progress.evaluate import EnrolmentProgress, StageProgress
 from app.services.row_locks import locked, locked_by_id
-from app.services.signoff import evidence_locks
 from app.services.signoff.assessors import grade_may_assess
 
 OPEN = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
@@ -69,7 +69,7 @@ def open_meeting(stage: EnrolmentStage) -> StageMeeting | None:
 
 def open_meeting_locks_stage(stage: EnrolmentStage) -> bool:
     """Whether the stage has a pass on record (its evidence is locked)."""
-    return any(m.status in evidence_locks.ACTIVE for m in meetings_of(stage))
+    return any(m.status in locks.ACTIVE for m in meetings_of(stage))
 
 
 def lock_meeting(meeting_id: int) -> StageMeeting:

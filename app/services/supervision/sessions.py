@@ -8,10 +8,11 @@ from app.models import Cycle, Enrolment, Film, Moment, SessionStatus, Supervisio
 from app.models.base import utcnow
 from app.services import audit, notifications
 from app.services.errors import RuleViolation
+from app.services.evidence.locks import ensure_unlocked
+from app.services.evidence.removals import unlink_reflections
 from app.services.evidence.rules import check_not_future, check_text
 from app.services.people.enrolments import supervisor_on
 from app.services.row_locks import locked
-from app.services.signoff.evidence_locks import ensure_unlocked
 
 MAX_MINUTES = 24 * 60
 # What a session's notifications ask for: its supervisor to decide, its trainee to correct it.
@@ -217,3 +218,18 @@ def write_supervisor_notes(
         raise RuleViolation("Only the session's supervisor can write its feedback.")
     _write_notes(actor, session, SupervisorNotes(reflection, feedback))
     return session
+
+
+def delete_session(actor: User, session: SupervisionSession) -> None:
+    """Delete a session the supervisor has not confirmed."""
+    ensure_unlocked(session)
+    if session.status is SessionStatus.CONFIRMED:
+        raise RuleViolation("A confirmed session cannot be deleted.")
+    before = {"held_on": session.held_on, "minutes": session.minutes, "status": session.status}
+    session_id = session.id
+    # Nothing about a deleted session waits any more (its link leads to the list instead).
+    notifications.resolve(TASKS, page_link(session))
+    unlink_reflections(session_id=session_id)
+    db.session.delete(session)
+    db.session.flush()
+    audit.record(actor, "session.deleted", "session", session_id, before=before)
