@@ -38,8 +38,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this application."""
-    from app import database, i18n, signed_in, storage
+    from app import database, i18n, storage
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from app.web import signed_in
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"],
@@ -121,16 +122,17 @@ def register_blueprints(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     """House-style error pages for every HTTP error."""
-    from app import errors
+    from app.web import error_pages
 
-    errors.init_app(app)
+    error_pages.init_app(app)
 
 
 def register_request_hooks(app: Flask) -> None:
     """Refuse addresses no link could hold (control characters, impossible numbers); security
     headers on every response; after each successful change, e-mail the notifications it
     created."""
-    from app import notify_mail, request_guard, security_headers
+    from app import notify_mail
+    from app.web import request_guard, security_headers
 
     request_guard.init_app(app)
     security_headers.init_app(app)
@@ -139,13 +141,14 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
-    from app import authz, i18n, labels, labels_evidence
+    from app import authz, i18n
     from app.documents.pdf import css_string
-    from app.forms import field_attrs, format_timecode
     from app.lists.urls import list_url
     from app.notifications.routes import unread_for_current_user
     from app.services.evidence import locks
     from app.services.progress.text import achieved_text, format_minutes, missing_text
+    from app.web import evidence_labels, labels
+    from app.web.forms import field_attrs, format_timecode
 
     app.jinja_env.globals["can"] = authz.can_current
     app.jinja_env.globals["page_url"] = _page_url
@@ -154,12 +157,12 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["grade_names"] = labels.GRADE_NAMES
     app.jinja_env.globals["status_names"] = labels.STATUS_NAMES
     app.jinja_env.globals["ends_with_names"] = labels.ENDS_WITH_NAMES
-    app.jinja_env.globals["setting_names"] = labels_evidence.SETTING_NAMES
-    app.jinja_env.globals["scope_names"] = labels_evidence.SCOPE_NAMES
-    app.jinja_env.globals["film_kind_names"] = labels_evidence.FILM_KIND_NAMES
-    app.jinja_env.globals["session_status_names"] = labels_evidence.SESSION_STATUS_NAMES
-    app.jinja_env.globals["milestone_names"] = labels_evidence.MILESTONE_NAMES
-    app.jinja_env.globals["meeting_status_names"] = labels_evidence.MEETING_STATUS_NAMES
+    app.jinja_env.globals["setting_names"] = evidence_labels.SETTING_NAMES
+    app.jinja_env.globals["scope_names"] = evidence_labels.SCOPE_NAMES
+    app.jinja_env.globals["film_kind_names"] = evidence_labels.FILM_KIND_NAMES
+    app.jinja_env.globals["session_status_names"] = evidence_labels.SESSION_STATUS_NAMES
+    app.jinja_env.globals["milestone_names"] = evidence_labels.MILESTONE_NAMES
+    app.jinja_env.globals["meeting_status_names"] = evidence_labels.MEETING_STATUS_NAMES
     i18n.register_filters(app)
     app.jinja_env.filters["timecode"] = format_timecode
     app.jinja_env.globals["field_attrs"] = field_attrs
@@ -168,7 +171,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["achieved_text"] = achieved_text
     app.jinja_env.globals["missing_text"] = missing_text
     app.jinja_env.globals["unread_notifications"] = unread_for_current_user
-    app.jinja_env.globals["rating_kind_names"] = labels_evidence.RATING_KIND_NAMES
+    app.jinja_env.globals["rating_kind_names"] = evidence_labels.RATING_KIND_NAMES
     app.jinja_env.filters["css_string"] = css_string
 
 

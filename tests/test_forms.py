@@ -11,12 +11,13 @@ from app.cases.forms import CaseForm, ConsentForm
 from app.certificates.forms import IssueForm
 from app.cohorts.forms import AddMembersForm, CohortForm
 from app.films.forms import FilmForm
-from app.forms import DEFAULT_MAX_LINE, DEFAULT_MAX_TEXT, Form, max_length, safe_next
 from app.milestones.forms import MilestoneForm, PauseForm
 from app.models import Case, Certificate, Cohort, Consent, Film, Milestone, Pause, Reflection, User
 from app.people.forms import InviteForm, PersonForm
 from app.people.management_forms import EraseForm
 from app.reflections.forms import ReflectionForm
+from app.web.forms import DEFAULT_MAX_LINE, DEFAULT_MAX_TEXT, Form, max_length
+from app.web.redirects import safe_next
 
 CONTROL_MESSAGE = "invisible control character"
 

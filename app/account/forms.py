@@ -5,10 +5,10 @@ from zoneinfo import available_timezones
 from wtforms import PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import Form, NewPasswordFields, choices
 from app.i18n import lazy_gettext as _l
 from app.models import NotifyBy
 from app.services.people.directory import MAX_NAME_LENGTH
+from app.web.forms import Form, NewPasswordFields, choices
 
 TIMEZONES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc/"))
 

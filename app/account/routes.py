@@ -5,10 +5,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import Action, requires
-from app.forms import apply_service
 from app.i18n import gettext as _
 from app.services.people import accounts, directory
-from app.signed_in import current_login
+from app.web.commit import apply_service
+from app.web.signed_in import current_login
 
 from .forms import ChangePasswordForm, ProfileForm
 

@@ -3,9 +3,9 @@
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import Form, NewPasswordFields, email_field
 from app.i18n import lazy_gettext as _l
 from app.services.people.accounts import MAX_PASSWORD_LENGTH
+from app.web.forms import Form, NewPasswordFields, email_field
 
 
 class LoginForm(Form):

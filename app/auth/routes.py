@@ -9,11 +9,12 @@ from werkzeug.wrappers import Response
 from app.authz import public
 from app.emails import send_invitation, send_password_reset
 from app.extensions import db, limiter
-from app.forms import apply_service, safe_next
 from app.i18n import gettext as _
 from app.models import TokenPurpose
 from app.services.people import accounts
-from app.signed_in import sign_in, sign_out
+from app.web.commit import apply_service
+from app.web.redirects import safe_next
+from app.web.signed_in import sign_in, sign_out
 
 from .devices import remember_device
 from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm

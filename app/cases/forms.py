@@ -3,9 +3,9 @@
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import Form, IdentifyingTextCheck, MultiCheckboxField, choices
 from app.i18n import lazy_gettext as _l
-from app.labels_evidence import SCOPE_NAMES, SETTING_NAMES
+from app.web.evidence_labels import SCOPE_NAMES, SETTING_NAMES
+from app.web.forms import Form, IdentifyingTextCheck, MultiCheckboxField, choices
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
 

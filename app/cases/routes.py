@@ -6,13 +6,13 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, requires
 from app.extensions import db
-from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment
 from app.services.evidence import cases, queries, removals
 from app.services.progress.evaluate import counted_in
 from app.services.progress.snapshots import progress_for
+from app.web.commit import apply_or_flash, apply_service
 
 from .forms import CaseForm, ConsentForm, WithdrawConsentForm
 

@@ -3,9 +3,9 @@
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.forms import Form, choices
 from app.i18n import lazy_gettext as _l
 from app.models import RevocationScope
+from app.web.forms import Form, choices
 
 
 class IssueForm(Form):

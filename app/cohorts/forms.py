@@ -3,9 +3,9 @@
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import Form, choices
 from app.i18n import lazy_gettext as _l
 from app.services.coordination.cohorts import MAX_NAME
+from app.web.forms import Form, choices
 
 from .listing import KIND_NAMES
 

@@ -6,7 +6,6 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import contains_eager
 
 from app.i18n import lazy_gettext as _l
-from app.labels import STATUS_NAMES
 from app.lists.csv_export import Column
 from app.lists.worklist import Choice, ListArgs, WorkList, day_text
 from app.lists.workspace import (
@@ -29,6 +28,7 @@ from app.models import (
     User,
 )
 from app.services.coordination import pipeline, risk
+from app.web.labels import STATUS_NAMES
 
 KIND_NAMES = {
     CohortKind.COURSE: _l("Initial-training course"),

@@ -7,11 +7,11 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, requires
 from app.extensions import db
-from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
 from app.lists.worklist import WorkList, csv_response, page_context
 from app.models import Cohort, CohortKind, Stage
 from app.services.coordination import cohorts, pipeline
+from app.web.commit import apply_or_flash, apply_service
 
 from . import listing
 from .forms import AddMembersForm, CohortForm

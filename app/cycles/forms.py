@@ -3,8 +3,8 @@
 from wtforms import BooleanField, DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import IdentifyingTextCheck
 from app.i18n import lazy_gettext as _l
+from app.web.forms import IdentifyingTextCheck
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
 

@@ -5,11 +5,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, requires
-from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, Cycle
 from app.services.evidence import films, removals
+from app.web.commit import apply_or_flash, apply_service
 
 from .forms import CycleForm
 

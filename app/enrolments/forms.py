@@ -3,8 +3,8 @@
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, InputRequired
 
-from app.forms import Form
 from app.i18n import lazy_gettext as _l
+from app.web.forms import Form
 
 
 class EnrolForm(Form):

@@ -7,7 +7,6 @@ from sqlalchemy import Select
 
 from app.authz import visible_enrolments
 from app.i18n import lazy_gettext as _l
-from app.labels import STATUS_NAMES
 from app.lists.csv_export import Column
 from app.lists.queries import (
     ENROLMENT_DEFAULT_SORT,
@@ -16,6 +15,7 @@ from app.lists.queries import (
     enrolment_list,
 )
 from app.models import Enrolment, User
+from app.web.labels import STATUS_NAMES
 
 
 def stage_number(enrolment: Enrolment) -> str:

@@ -7,7 +7,6 @@ from wtforms import SelectChoice
 
 from app.authz import Action, can_current, load_or_404, requires
 from app.extensions import db
-from app.forms import apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.lists.csv_export import csv_download
@@ -20,6 +19,8 @@ from app.services.progress.snapshots import progress_for
 from app.services.schemes.loader import latest_schemes
 from app.services.signoff import meetings as signoff
 from app.services.supervision.waiting import waiting_by_enrolment
+from app.web.commit import apply_service
+from app.web.forms import choices
 
 from . import listing
 from .forms import ChangeSupervisorForm, EnrolForm

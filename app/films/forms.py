@@ -4,9 +4,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import Form, TimecodeField, choices
 from app.i18n import lazy_gettext as _l
-from app.labels_evidence import FILM_KIND_NAMES
+from app.web.evidence_labels import FILM_KIND_NAMES
+from app.web.forms import Form, TimecodeField, choices
 
 
 class FilmForm(Form):

@@ -17,12 +17,13 @@ from wtforms import SelectChoice
 
 from app.authz import Action, can_current, load_or_404, requires
 from app.extensions import csrf, db
-from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Consent, Cycle, Element, Film, FilmKind, Moment, Principle
 from app.services.evidence import clips, films, queries, removals
 from app.storage import clip_storage
+from app.web.commit import apply_or_flash, apply_service
+from app.web.forms import choices
 
 from .forms import ClipForm, FilmForm, MomentForm
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
-from app.labels import GRADE_NAMES
 from app.lists.csv_export import Column
 from app.lists.worklist import Choice, ListArgs, WorkList, day_text, days_since
 from app.models import (
@@ -23,9 +22,10 @@ from app.models import (
     SupervisorAssignment,
     User,
 )
-from app.request_guard import LARGEST_NUMBER
 from app.services.coordination import pipeline, risk, supervisor_load
 from app.services.coordination.risk import RiskReason
+from app.web.labels import GRADE_NAMES
+from app.web.request_guard import LARGEST_NUMBER
 
 
 def scheme_choice() -> Choice:

@@ -3,9 +3,9 @@
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import Form, IdentifyingTextCheck, choices
 from app.i18n import lazy_gettext as _l
-from app.labels_evidence import MILESTONE_NAMES
+from app.web.evidence_labels import MILESTONE_NAMES
+from app.web.forms import Form, IdentifyingTextCheck, choices
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
 

@@ -6,13 +6,14 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.authz import Action, load_or_404, requires
-from app.forms import apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
-from app.labels_evidence import MILESTONE_NAMES
 from app.models import Enrolment, MilestoneKind
 from app.services.evidence import milestones
 from app.services.supervision import queries
+from app.web.commit import apply_service
+from app.web.evidence_labels import MILESTONE_NAMES
+from app.web.forms import choices
 
 from .forms import MilestoneForm, PauseForm
 

@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, requires
 from app.extensions import db
-from app.forms import apply_or_flash
 from app.i18n import gettext as _
 from app.models import Notification
 from app.services import notifications
+from app.web.commit import apply_or_flash
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

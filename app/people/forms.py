@@ -3,11 +3,11 @@
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import Form, MultiCheckboxField, choices, email_field
 from app.i18n import lazy_gettext as _l
-from app.labels import GRADE_NAMES, ROLE_NAMES
 from app.models import Role
 from app.services.people.directory import MAX_NAME_LENGTH
+from app.web.forms import Form, MultiCheckboxField, choices, email_field
+from app.web.labels import GRADE_NAMES, ROLE_NAMES
 
 
 def _grade_choices() -> list[SelectChoice]:

@@ -7,7 +7,6 @@ from sqlalchemy import Select
 
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.labels import ROLE_NAMES
 from app.lists.csv_export import Column
 from app.lists.queries import (
     PEOPLE_DEFAULT_SORT,
@@ -18,6 +17,7 @@ from app.lists.queries import (
 )
 from app.lists.worklist import day_text
 from app.models import Role, User
+from app.web.labels import ROLE_NAMES
 
 
 def account_label(user: User) -> str:

@@ -7,7 +7,6 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, requires
 from app.extensions import db
-from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
 from app.models import User
@@ -15,6 +14,8 @@ from app.services.people import account_status, directory, enrolment_queries, me
 from app.services.privacy import erasure
 from app.services.supervision import transfers
 from app.storage import clip_storage
+from app.web.commit import apply_or_flash, apply_service
+from app.web.forms import choices
 
 from .management_forms import DeactivateForm, EraseForm, MergeForm, ReassignForm
 

@@ -9,13 +9,13 @@ from werkzeug.wrappers import Response
 from app.authz import Action, requires, visible_enrolments
 from app.emails import send_invitation
 from app.extensions import db
-from app.forms import apply_or_flash, apply_service
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.lists.csv_export import csv_download
 from app.models import Enrolment, SupervisorGrade, User
 from app.services import audit
 from app.services.people import account_status, directory, enrolment_queries
+from app.web.commit import apply_or_flash, apply_service
 
 from . import listing
 from .forms import InviteForm, PersonForm

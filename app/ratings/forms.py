@@ -3,8 +3,8 @@
 from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import IdentifyingTextCheck, choices
 from app.i18n import lazy_gettext as _l
+from app.web.forms import IdentifyingTextCheck, choices
 
 SCORES = {
     1: _l("1 — not yet seen"),

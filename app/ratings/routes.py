@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, can_current, load_or_404, requires
 from app.extensions import db
-from app.forms import apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import (
@@ -22,6 +21,8 @@ from app.models import (
     Rating,
 )
 from app.services.signoff import ratings
+from app.web.commit import apply_service
+from app.web.forms import choices
 
 from .forms import RatingForm
 

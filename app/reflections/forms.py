@@ -3,8 +3,8 @@
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import IdentifyingTextCheck
 from app.i18n import lazy_gettext as _l
+from app.web.forms import IdentifyingTextCheck
 
 
 class ReflectionForm(IdentifyingTextCheck):

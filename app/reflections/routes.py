@@ -8,12 +8,13 @@ from wtforms import SelectChoice
 
 from app.authz import Action, load_or_404, requires, visible_reflections
 from app.extensions import db
-from app.forms import apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, Enrolment, Reflection, SupervisionSession
 from app.services.evidence import reflections, removals
 from app.services.supervision import queries
+from app.web.commit import apply_or_flash, apply_service
+from app.web.forms import choices
 
 from .forms import ReflectionForm
 

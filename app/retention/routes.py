@@ -5,13 +5,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, requires
-from app.forms import apply_or_flash
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.i18n import local_today
 from app.models import Film
 from app.services.privacy import retention
 from app.services.privacy.retention import DueFilm
+from app.web.commit import apply_or_flash
 
 bp = Blueprint("retention", __name__)
 

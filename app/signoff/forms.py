@@ -3,8 +3,8 @@
 from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import Form, MultiCheckboxField, choices
 from app.i18n import lazy_gettext as _l
+from app.web.forms import Form, MultiCheckboxField, choices
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
 

@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, requires
 from app.extensions import db
-from app.forms import Form, apply_or_flash, apply_service, choices, flash_form_errors
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import ConsentScope, Enrolment, Film, MeetingStatus, StageMeeting, User
@@ -19,6 +18,8 @@ from app.services.people import directory
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings as signoff
+from app.web.commit import apply_or_flash, apply_service, flash_form_errors
+from app.web.forms import Form, choices
 
 from .forms import AssessorForm, ExceptionRequestForm, OutcomeForm, ReasonForm, StatementForm
 

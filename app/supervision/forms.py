@@ -13,9 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import Form, IdentifyingTextCheck, MultiCheckboxField
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
+from app.web.forms import Form, IdentifyingTextCheck, MultiCheckboxField
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
 

@@ -7,14 +7,15 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, can, load_or_404, requires
 from app.extensions import db
-from app.forms import Form, apply_or_flash, apply_service, choices
 from app.i18n import gettext as _
 from app.i18n import local_today
-from app.labels_evidence import FILM_KIND_NAMES
 from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
 from app.services.supervision import queries
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails, SupervisorNotes
+from app.web.commit import apply_or_flash, apply_service
+from app.web.evidence_labels import FILM_KIND_NAMES
+from app.web.forms import Form, choices
 
 from .forms import DecisionForm, NotesForm, SessionForm
 

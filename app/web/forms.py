@@ -1,10 +1,9 @@
-"""Helpers shared by every feature's forms and views."""
+"""What every feature's forms share: the base Form (hostile text refused beside its field), fields
+and validators, choices, timecodes. Running a service for a form is in `commit`."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit
 
-from flask import flash
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
@@ -28,10 +27,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.extensions import db
 from app.i18n import gettext
 from app.i18n import lazy_gettext as _l
-from app.services.errors import RuleViolation
 from app.services.evidence.identifying_text import identifying_text
 from app.services.people.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.services.plain_text import has_control_characters, printable
@@ -109,62 +106,6 @@ class Form(FlaskForm):
         chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in fields or self]
         hidden = [f for f in chosen if f is not None and isinstance(f.widget, widgets.HiddenInput)]
         return Markup("\n".join(str(f(id=False)) for f in hidden))
-
-
-def show_violation(form: FlaskForm, error: RuleViolation) -> None:
-    """Put a service's refusal beside the field it concerns (or above the form)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
-def apply_service(form: FlaskForm, action: Callable[[], T]) -> T | None:
-    """Run one service call for a valid form: commit and return its result, or roll back
-    everything and show the refusal beside its field (returning None)."""
-    try:
-        result = action()
-    except RuleViolation as error:
-        db.session.rollback()
-        show_violation(form, error)
-        return None
-    db.session.commit()
-    return result
-
-
-def apply_or_flash(action: Callable[[], object]) -> bool:
-    """Run a service call that has no form: commit, or roll back and flash the refusal."""
-    try:
-        action()
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-    db.session.commit()
-    return True
-
-
-def flash_form_errors(form: FlaskForm) -> None:
-    """Flash a form's errors, for forms posted from another page that is redirected back to."""
-    # `errors` holds each field's messages, and the form's own under the key None.
-    for messages in form.errors.values():
-        for message in messages:
-            flash(str(message), "error")
-
-
-def safe_next(target: str | None) -> str | None:
-    """A redirect target only when it stays on this site: a path, with no scheme and no host."""
-    # Browsers drop tab, CR and LF from addresses and read "\\" as "/", so "/\t/evil.example"
-    # and "/\\evil.example" lead to another host: anything holding them is refused outright,
-    # also when percent-encoded.
-    if not target or not target.startswith("/"):
-        return None
-    parts = urlsplit(target)
-    for text in (target, unquote(parts.path)):
-        if text.startswith("//") or "\\" in text or has_control_characters(text):
-            return None
-    return None if parts.scheme or parts.netloc else target
 
 
 def choices(pairs: Iterable[tuple[object, object]], group: str | None = None) -> list[SelectChoice]:
