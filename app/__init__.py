@@ -131,7 +131,7 @@ def register_request_hooks(app: Flask) -> None:
     """Refuse addresses no link could hold (control characters, impossible numbers); security
     headers on every response; after each successful change, e-mail the notifications it
     created."""
-    from app import notify_mail
+    from app.mail import notifications as notify_mail
     from app.web import request_guard, security_headers
 
     request_guard.init_app(app)

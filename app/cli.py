@@ -9,9 +9,11 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app import jobs, notify_mail
-from app.emails import send_invitation
+from app import jobs
+from app.documents.signing import create_issuer_key
 from app.extensions import db
+from app.mail import notifications as notify_mail
+from app.mail.account_messages import send_invitation
 from app.models import Role, StageMeeting, SupervisorGrade
 from app.models.base import utcnow
 from app.retention.commands import retention_group
@@ -24,7 +26,6 @@ from app.services.evidence import locks
 from app.services.people import directory as people
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import latest_schemes, load_definitions
-from app.signing import create_issuer_key
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 GRADE_CHOICE = click.Choice([g.value for g in SupervisorGrade])

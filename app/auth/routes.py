@@ -7,9 +7,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import public
-from app.emails import send_invitation, send_password_reset
 from app.extensions import db, limiter
 from app.i18n import gettext as _
+from app.mail.account_messages import send_invitation, send_password_reset
 from app.models import TokenPurpose
 from app.services.people import accounts
 from app.web.commit import apply_service

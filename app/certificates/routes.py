@@ -20,13 +20,13 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, public, requires
 from app.documents.pdf import qr_data_uri, render_pdf
+from app.documents.signing import sign_pdf
 from app.extensions import db, limiter
 from app.i18n import gettext as _
 from app.i18n import local_today
-from app.links import external_url
+from app.mail.links import external_url
 from app.models import Certificate, Enrolment, RevocationScope
 from app.services.certificates import issuing, renewals, verification
-from app.signing import sign_pdf
 from app.web.commit import apply_or_flash, apply_service, flash_form_errors
 from app.web.error_pages import render_error
 

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.authz import Action, load_or_404, public, requires
 from app.extensions import limiter
-from app.links import external_url
+from app.mail.links import external_url
 from app.models import Certificate
 from app.services.certificates import open_badges
 

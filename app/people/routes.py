@@ -7,11 +7,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.authz import Action, requires, visible_enrolments
-from app.emails import send_invitation
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.lists.csv_export import csv_download
+from app.mail.account_messages import send_invitation
 from app.models import Enrolment, SupervisorGrade, User
 from app.services import audit
 from app.services.people import account_status, directory, enrolment_queries

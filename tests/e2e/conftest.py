@@ -18,8 +18,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.documents.signing import create_issuer_key
 from app.extensions import db
-from app.signing import create_issuer_key
 from tests.smtp_server import Inbox
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"

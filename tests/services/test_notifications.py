@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
+from app.mail.notifications import deliver_immediate, send_daily_digests
 from app.models import DigestSent, Notification, NotifyBy, Role, User
-from app.notify_mail import deliver_immediate, send_daily_digests
 from app.services import notifications
 from app.services.errors import RuleViolation
 from tests.conftest import committed

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.mail.notifications import send_daily_digests
 from app.models import DigestSent
-from app.notify_mail import send_daily_digests
 from app.services.coordination.overdue import overdue_lines
 from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir

@@ -16,10 +16,10 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
+from app.documents.signing import create_issuer_key
 from app.extensions import db
 from app.models import Certificate, Enrolment, Notification, User
 from app.services.certificates import issuing, verification
-from app.signing import create_issuer_key
 from tests.conftest import client_as, committed
 from tests.signoff_world import TODAY, accredited_world
 

@@ -14,8 +14,8 @@ from werkzeug.routing import BuildError
 
 from app.extensions import db
 from app.i18n import gettext as _
-from app.links import external_url
-from app.mail import send_email
+from app.mail.links import external_url
+from app.mail.sending import send_email
 from app.models import Notification, NotifyBy, User
 from app.services import notifications
 

@@ -3,8 +3,8 @@
 from flask import current_app
 
 from app.i18n import gettext as _
-from app.links import external_url
-from app.mail import send_email
+from app.mail.links import external_url
+from app.mail.sending import send_email
 from app.models import User
 
 
