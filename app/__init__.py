@@ -141,7 +141,8 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
-    from app import authz, i18n
+    from app import i18n
+    from app.authz import web as authz
     from app.documents.pdf import css_string
     from app.lists.urls import list_url
     from app.notifications.routes import unread_for_current_user

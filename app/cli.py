@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app import jobs
 from app.documents.signing import create_issuer_key
+from app.errors import RuleViolation
 from app.extensions import db
 from app.mail import notifications as notify_mail
 from app.mail.account_messages import send_invitation
@@ -21,7 +22,6 @@ from app.services import notifications
 from app.services.audit_chain import verify_chain
 from app.services.coordination.overdue import overdue_lines
 from app.services.demo import people as demo
-from app.services.errors import RuleViolation
 from app.services.evidence import locks
 from app.services.people import directory as people
 from app.services.schemes.files import default_schemes_dir

@@ -1,10 +1,10 @@
 """A person's own account: name, time zone, notification e-mails and password."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import Action, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, requires
 from app.i18n import gettext as _
 from app.services.people import accounts, directory
 from app.web.commit import apply_service
@@ -24,7 +24,7 @@ def _page(profile: ProfileForm, password: ChangePasswordForm) -> tuple[str, int]
 @requires(Action.EDIT_OWN_ACCOUNT)
 def profile() -> tuple[str, int] | Response:
     """See and change one's name, time zone and how one is told about what waits."""
-    user = current_user._get_current_object()
+    user = current_actor()
     form = ProfileForm(obj=user)
     if form.validate_on_submit() and apply_service(
         form,
@@ -41,7 +41,7 @@ def profile() -> tuple[str, int] | Response:
 @requires(Action.EDIT_OWN_ACCOUNT)
 def change_password() -> tuple[str, int] | Response:
     """Change one's password; one's other sessions end, this one stays signed in."""
-    user = current_user._get_current_object()
+    user = current_actor()
     form = ChangePasswordForm()
     if form.validate_on_submit() and apply_service(
         form,

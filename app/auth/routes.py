@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import public
+from app.authz.web import public
 from app.extensions import db, limiter
 from app.i18n import gettext as _
 from app.mail.account_messages import send_invitation, send_password_reset

@@ -1,10 +1,10 @@
 """A trainee's cases and the consents that cover their films."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import Action, load_or_404, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, load_or_404, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
@@ -34,7 +34,7 @@ def index(enrolment_id: int) -> str:
 
 
 def _save_case(form: CaseForm, enrolment: Enrolment, case: Case | None) -> Case | None:
-    actor = current_user._get_current_object()
+    actor = current_actor()
     values = (
         CaseSetting(form.setting.data),
         form.label.data or "",
@@ -115,7 +115,7 @@ def add_consent(case_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit() and apply_service(
         form,
         lambda: cases.add_consent(
-            current_user._get_current_object(),
+            current_actor(),
             case,
             form.given_by_role.data or "",
             form.given_on.data,
@@ -142,7 +142,7 @@ def withdraw_consent(consent_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit() and apply_service(
         form,
         lambda: cases.withdraw_consent(
-            current_user._get_current_object(),
+            current_actor(),
             consent,
             form.withdrawn_on.data,
             {ConsentScope(s) for s in form.remaining.data or []},
@@ -161,7 +161,7 @@ def delete(case_id: int) -> Response:
     """Delete a case that has no cycles."""
     case = load_or_404(Case, case_id, Action.RECORD_EVIDENCE)
     enrolment_id = case.enrolment_id
-    if apply_or_flash(lambda: removals.delete_case(current_user._get_current_object(), case)):
+    if apply_or_flash(lambda: removals.delete_case(current_actor(), case)):
         flash(_("Case deleted."), "success")
         return redirect(url_for("cases.index", enrolment_id=enrolment_id))
     return redirect(url_for("cases.show", case_id=case_id))

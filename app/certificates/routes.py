@@ -15,10 +15,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import Action, load_or_404, public, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, load_or_404, public, requires
 from app.documents.pdf import qr_data_uri, render_pdf
 from app.documents.signing import sign_pdf
 from app.extensions import db, limiter
@@ -51,7 +51,7 @@ def issue(enrolment_id: int) -> Response | tuple[str, int]:
     made = form.validate_on_submit() and apply_service(
         form,
         lambda: issuing.issue(
-            current_user._get_current_object(),
+            current_actor(),
             enrolment,
             form.holder_name.data or "",
             bool(form.listed.data),
@@ -89,7 +89,7 @@ def show(certificate_id: int) -> str:
 def renew(certificate_id: int) -> Response:
     """Renew on the evidence of the renewal period; refusals say what is missing."""
     certificate = load_or_404(Certificate, certificate_id, Action.MANAGE_CERTIFICATES)
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if apply_or_flash(lambda: renewals.renew(actor, certificate, local_today())):
         renewed = certificate.superseded_by
         assert renewed is not None
@@ -115,7 +115,7 @@ def revoke(certificate_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit() and apply_service(
         form,
         lambda: issuing.revoke(
-            current_user._get_current_object(),
+            current_actor(),
             certificate,
             form.reason.data or "",
             RevocationScope(form.scope.data),
@@ -140,9 +140,7 @@ def reissue(certificate_id: int) -> Response:
     form = IssueForm()
     made = form.validate_on_submit() and apply_service(
         form,
-        lambda: issuing.reissue(
-            current_user._get_current_object(), certificate, form.holder_name.data or ""
-        ),
+        lambda: issuing.reissue(current_actor(), certificate, form.holder_name.data or ""),
     )
     if made:
         flash(

@@ -1,11 +1,11 @@
 """Coordinators create cohorts, add and remove trainees, and see who is in which stage."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.authz import Action, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.lists.worklist import WorkList, csv_response, page_context
@@ -45,7 +45,7 @@ def export() -> Response:
 def new() -> tuple[str, int] | Response:
     """Create a cohort."""
     form = CohortForm()
-    actor = current_user._get_current_object()
+    actor = current_actor()
     created = form.validate_on_submit() and apply_service(
         form,
         lambda: cohorts.create_cohort(
@@ -66,7 +66,7 @@ def edit(cohort_id: int) -> tuple[str, int] | Response:
     """Rename or re-describe a cohort."""
     cohort = _load(cohort_id)
     form = CohortForm(obj=cohort)
-    actor = current_user._get_current_object()
+    actor = current_actor()
     saved = form.validate_on_submit() and apply_service(
         form,
         lambda: cohorts.update_cohort(
@@ -125,7 +125,7 @@ def add_members(cohort_id: int) -> tuple[str, int] | Response:
     """Add trainees by e-mail address (all or none)."""
     cohort = _load(cohort_id)
     form = AddMembersForm()
-    actor = current_user._get_current_object()
+    actor = current_actor()
     added = form.validate_on_submit() and apply_service(
         form, lambda: cohorts.add_members(actor, cohort, form.addresses.data or "")
     )
@@ -145,7 +145,7 @@ def add_members(cohort_id: int) -> tuple[str, int] | Response:
 def remove_member(cohort_id: int, user_id: int) -> Response:
     """Take a trainee out of the cohort."""
     cohort = _load(cohort_id)
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if apply_or_flash(lambda: cohorts.remove_member(actor, cohort, user_id)):
         flash(_("Taken out of the cohort."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -156,7 +156,7 @@ def remove_member(cohort_id: int, user_id: int) -> Response:
 def delete(cohort_id: int) -> Response:
     """Delete the cohort (not its trainees)."""
     cohort = _load(cohort_id)
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if apply_or_flash(lambda: cohorts.delete_cohort(actor, cohort)):
         flash(_("Cohort deleted."), "success")
         return redirect(url_for("cohorts.index"))

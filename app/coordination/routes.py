@@ -3,7 +3,8 @@
 from flask import Blueprint, abort, render_template
 from werkzeug.wrappers import Response
 
-from app.authz import Action, requires
+from app.authz.actions import Action
+from app.authz.web import requires
 from app.extensions import db
 from app.lists.worklist import WorkList, args_from_request, csv_response, page_context
 from app.lists.workspace import LISTS

@@ -1,10 +1,10 @@
 """Recording the cycles of a case; the stage a cycle counts toward is derived, never typed."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import Action, load_or_404, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, load_or_404, requires
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, Cycle
@@ -20,7 +20,7 @@ def _save(form: CycleForm, case: Case, cycle: Cycle | None) -> Cycle | None:
     return apply_service(
         form,
         lambda: films.save_cycle(
-            current_user._get_current_object(),
+            current_actor(),
             case,
             form.filmed_on.data,
             form.micro_analysis_done.data,
@@ -78,6 +78,6 @@ def delete(cycle_id: int) -> Response:
     """Delete a cycle without films."""
     cycle = load_or_404(Cycle, cycle_id, Action.RECORD_EVIDENCE)
     case_id = cycle.case_id
-    if apply_or_flash(lambda: removals.delete_cycle(current_user._get_current_object(), cycle)):
+    if apply_or_flash(lambda: removals.delete_cycle(current_actor(), cycle)):
         flash(_("Cycle deleted."), "success")
     return redirect(url_for("cases.show", case_id=case_id))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import request
 from sqlalchemy import Select
 
-from app.authz import visible_enrolments
+from app.authz.scopes import visible_enrolments
 from app.i18n import lazy_gettext as _l
 from app.lists.csv_export import Column
 from app.lists.queries import (

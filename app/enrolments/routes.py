@@ -5,7 +5,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.authz import Action, can_current, load_or_404, requires
+from app.authz.actions import Action
+from app.authz.web import can_current, current_actor, load_or_404, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
@@ -61,7 +62,7 @@ def index() -> str:
 def export() -> Response:
     """The enrolment list as it is searched and sorted, every page, as a CSV file."""
     filters = listing.filters_from_request()
-    actor = current_user._get_current_object()
+    actor = current_actor()
     audit.record(actor, "enrolments.exported", "list", None, after=request.args.to_dict())
     db.session.commit()
     name = f"enrolments-{local_today().isoformat()}.csv"
@@ -84,7 +85,7 @@ def new(trainee_id: int) -> tuple[str, int] | Response:
         enrolment = apply_service(
             form,
             lambda: enrolments.enrol(
-                current_user._get_current_object(),
+                current_actor(),
                 trainee,
                 stage.scheme,
                 form.started_on.data,
@@ -152,7 +153,7 @@ def change_supervisor(enrolment_id: int) -> tuple[str, int] | Response:
         if apply_service(
             form,
             lambda: enrolments.change_supervisor(
-                current_user._get_current_object(),
+                current_actor(),
                 enrolment,
                 supervisor,
                 form.from_date.data,

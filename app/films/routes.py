@@ -11,11 +11,11 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.authz import Action, can_current, load_or_404, requires
+from app.authz.actions import Action
+from app.authz.web import can_current, current_actor, load_or_404, requires
 from app.extensions import csrf, db
 from app.i18n import gettext as _
 from app.i18n import local_today
@@ -43,7 +43,7 @@ def _save_film(form: FilmForm, cycle: Cycle, film: Film | None) -> Film | None:
     return apply_service(
         form,
         lambda: films.save_film(
-            current_user._get_current_object(),
+            current_actor(),
             cycle,
             FilmKind(form.kind.data),
             form.recorded_on.data,
@@ -157,7 +157,7 @@ def add_moment(film_id: int) -> tuple[str, int] | Response:
         if apply_service(
             form,
             lambda: films.add_moment(
-                current_user._get_current_object(),
+                current_actor(),
                 film,
                 form.start.data or 0,
                 form.end.data or 0,
@@ -177,7 +177,7 @@ def delete_moment(moment_id: int) -> Response:
     """Remove a moment (its author or the trainee)."""
     moment = load_or_404(Moment, moment_id, Action.DELETE_MOMENT)
     film_id = moment.film_id
-    if apply_or_flash(lambda: films.delete_moment(current_user._get_current_object(), moment)):
+    if apply_or_flash(lambda: films.delete_moment(current_actor(), moment)):
         flash(_("Moment removed."), "success")
     return redirect(url_for("films.show", film_id=film_id))
 
@@ -196,7 +196,7 @@ def upload_clip(film_id: int) -> tuple[str, int] | Response:
         form,
         lambda: (
             clips.attach_clip(
-                current_user._get_current_object(),
+                current_actor(),
                 film,
                 form.clip.data.stream,
                 storage,
@@ -224,9 +224,7 @@ def clip(film_id: int) -> Response:
         abort(404)
     # Every delivery of the bytes is covered by a viewing in the audit log, however ranged.
     byte_range = request.headers.get("Range", "")
-    if request.method == "GET" and clips.record_view(
-        current_user._get_current_object(), film, byte_range
-    ):
+    if request.method == "GET" and clips.record_view(current_actor(), film, byte_range):
         db.session.commit()
     response = send_file(
         clip_storage().path(film.clip_key),
@@ -245,7 +243,7 @@ def delete_clip(film_id: int) -> Response:
     """Delete an uploaded clip; the film's record and moments stay."""
     film = load_or_404(Film, film_id, Action.RECORD_EVIDENCE)
     if film.has_clip:
-        clips.remove_clip(current_user._get_current_object(), film, clip_storage())
+        clips.remove_clip(current_actor(), film, clip_storage())
         db.session.commit()
         flash(_("Clip deleted."), "success")
     return redirect(url_for("films.show", film_id=film.id))
@@ -257,7 +255,7 @@ def delete(film_id: int) -> Response:
     """Delete a film with its moments and clip (not one a confirmed session reviewed)."""
     film = load_or_404(Film, film_id, Action.RECORD_EVIDENCE)
     case_id = film.cycle.case_id
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if apply_or_flash(lambda: removals.delete_film(actor, film, clip_storage())):
         flash(_("Film deleted."), "success")
         return redirect(url_for("cases.show", case_id=case_id))

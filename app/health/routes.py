@@ -5,7 +5,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from app.authz import public
+from app.authz.web import public
 from app.extensions import db, limiter
 
 bp = Blueprint("health", __name__)

@@ -1,9 +1,9 @@
 """Each person's home page: what matters for the roles they hold."""
 
 from flask import Blueprint, render_template
-from flask_login import current_user
 
-from app.authz import Action, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, requires
 from app.i18n import local_today
 from app.models import Role
 from app.services.coordination import dashboards
@@ -18,7 +18,7 @@ bp = Blueprint("home", __name__)
 @requires(Action.VIEW_HOME)
 def index() -> str:
     """The home page, with one section per role the person holds."""
-    user = current_user._get_current_object()
+    user = current_actor()
     own = enrolment_queries.own_enrolments(user) if user.has_role(Role.TRAINEE) else None
     supervisees = (
         enrolment_queries.current_supervisees(user) if user.has_role(Role.SUPERVISOR) else None

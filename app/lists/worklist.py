@@ -9,9 +9,9 @@ from typing import Any
 
 from flask import Response, current_app, request
 from flask_babel import to_user_timezone
-from flask_login import current_user
 from sqlalchemy import Select, SQLColumnExpression, func
 
+from app.authz.web import current_actor
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
 from app.i18n import local_today
@@ -131,7 +131,7 @@ def csv_response(
     """The whole list as asked (every page) as CSV, its download audited."""
     args = args_from_request(worklist)
     audit.record(
-        current_user._get_current_object(),
+        current_actor(),
         "list.exported",
         subject_type,
         subject_id,

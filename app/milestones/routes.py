@@ -1,11 +1,11 @@
 """Milestones the trainee records, and pauses coordinators record on an enrolment."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.authz import Action, load_or_404, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, load_or_404, requires
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Enrolment, MilestoneKind
@@ -40,7 +40,7 @@ def new(enrolment_id: int) -> tuple[str, int] | Response:
     if request.method == "GET":
         form.occurred_on.data = local_today()
     if form.validate_on_submit() and not form.needs_rephrasing():
-        actor = current_user._get_current_object()
+        actor = current_actor()
         kind = MilestoneKind(form.kind.data)
         subtype = (form.other_subtype.data or "").strip() or form.subtype.data or ""
         if apply_service(
@@ -71,7 +71,7 @@ def new_pause(enrolment_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit() and apply_service(
         form,
         lambda: milestones.record_pause(
-            current_user._get_current_object(),
+            current_actor(),
             enrolment,
             form.starts_on.data,
             form.ends_on.data,

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, and_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -54,3 +54,8 @@ class Certificate(Base):
     enrolment: Mapped[Enrolment] = relationship()
     issued_by: Mapped[User] = relationship()
     superseded_by: Mapped["Certificate | None"] = relationship(remote_side=[id])
+
+    @classmethod
+    def is_current(cls) -> ColumnElement[bool]:
+        """Neither revoked nor superseded: the condition of ux_certificates_one_current."""
+        return and_(cls.revoked_at.is_(None), cls.superseded_by_id.is_(None))

@@ -7,7 +7,8 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from app.authz import Action, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.models import Notification
@@ -21,7 +22,7 @@ def unread_for_current_user() -> int:
     """How many notifications the signed-in person has not read (0 when signed out)."""
     if not current_user.is_authenticated:
         return 0
-    return notifications.unread_count(current_user._get_current_object())
+    return notifications.unread_count(current_actor())
 
 
 def _own_or_404(notification_id: int) -> Notification:
@@ -46,7 +47,7 @@ def _target(notification: Notification) -> str:
 @requires(Action.VIEW_OWN_NOTIFICATIONS)
 def index() -> str:
     """The signed-in person's notifications, newest first."""
-    user = current_user._get_current_object()
+    user = current_actor()
     page = db.paginate(
         notifications.notifications_for(user),
         per_page=current_app.config["PAGE_SIZE"],
@@ -66,7 +67,7 @@ def index() -> str:
 def read(notification_id: int) -> Response:
     """Mark one notification read and go where it leads."""
     notification = _own_or_404(notification_id)
-    user = current_user._get_current_object()
+    user = current_actor()
     apply_or_flash(lambda: notifications.mark_read(user, notification))
     return redirect(_target(notification))
 
@@ -75,7 +76,7 @@ def read(notification_id: int) -> Response:
 @requires(Action.VIEW_OWN_NOTIFICATIONS)
 def read_all() -> Response:
     """Mark all of one's notifications read."""
-    user = current_user._get_current_object()
+    user = current_actor()
     if apply_or_flash(lambda: notifications.mark_all_read(user)):
         flash(_("All your notifications are marked read."), "success")
     return redirect(url_for("notifications.index"))

@@ -6,7 +6,8 @@ import json
 from flask import Blueprint, jsonify, make_response
 from werkzeug.wrappers import Response
 
-from app.authz import Action, load_or_404, public, requires
+from app.authz.actions import Action
+from app.authz.web import load_or_404, public, requires
 from app.extensions import limiter
 from app.mail.links import external_url
 from app.models import Certificate

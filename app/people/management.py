@@ -2,10 +2,10 @@
 erase people who ask."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import Action, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
@@ -36,7 +36,7 @@ def deactivate(user_id: int) -> tuple[str, int] | Response:
     """Stop a person signing in, with a reason; warns about trainees they still supervise."""
     person = _person(user_id)
     form = DeactivateForm()
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if form.validate_on_submit():
         supervisees = apply_service(
             form, lambda: account_status.deactivate_person(actor, person, form.reason.data or "")
@@ -65,7 +65,7 @@ def deactivate(user_id: int) -> tuple[str, int] | Response:
 def reactivate(user_id: int) -> Response:
     """Let a deactivated person sign in again."""
     person = _person(user_id)
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if apply_or_flash(lambda: account_status.reactivate_person(actor, person)):
         flash(_("%(name)s can sign in again.", name=person.display_name), "success")
     return redirect(url_for("people.show", user_id=person.id))
@@ -101,7 +101,7 @@ def reassign(user_id: int) -> tuple[str, int] | Response:
         made = apply_service(
             form,
             lambda: transfers.reassign_supervisees(
-                current_user._get_current_object(),
+                current_actor(),
                 person,
                 chosen,
                 new_supervisor,
@@ -128,7 +128,7 @@ def merge(user_id: int) -> tuple[str, int] | Response:
     """Merge a duplicate account into this one."""
     person = _person(user_id)
     form = MergeForm()
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if form.validate_on_submit() and apply_service(
         form,
         lambda: merges.merge_people(
@@ -156,7 +156,7 @@ def erase(user_id: int) -> tuple[str, int] | Response:
     """Erase a person who asked, keeping only what the association must keep."""
     person = _person(user_id)
     form = EraseForm(person.email)
-    actor = current_user._get_current_object()
+    actor = current_actor()
     erased = form.validate_on_submit() and apply_service(
         form,
         lambda: erasure.erase_person(

@@ -6,7 +6,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import Action, requires, visible_enrolments
+from app.authz.actions import Action
+from app.authz.scopes import visible_enrolments
+from app.authz.web import current_actor, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
@@ -66,7 +68,7 @@ def export() -> Response:
     """The people list as it is filtered and sorted, every page, as a CSV file."""
     filters = listing.filters_from_request()
     audit.record(
-        current_user._get_current_object(),
+        current_actor(),
         "people.exported",
         "list",
         None,
@@ -81,7 +83,7 @@ def export() -> Response:
 def invite() -> tuple[str, int] | Response:
     """Invite a person by e-mail with one or more roles."""
     form = InviteForm()
-    actor = current_user._get_current_object()
+    actor = current_actor()
     invited = form.validate_on_submit() and apply_service(
         form,
         lambda: directory.invite_person(
@@ -132,7 +134,7 @@ def show(user_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit() and apply_service(
         form,
         lambda: directory.update_person(
-            current_user._get_current_object(),
+            current_actor(),
             person,
             form.display_name.data or "",
             form.chosen_roles(),
@@ -149,7 +151,7 @@ def show(user_id: int) -> tuple[str, int] | Response:
 def reinvite(user_id: int) -> Response:
     """Send a fresh invitation to someone who has not set a password yet."""
     person = _load_person(user_id)
-    actor = current_user._get_current_object()
+    actor = current_actor()
     links: list[str] = []
     if apply_or_flash(lambda: links.append(directory.reinvite(actor, person, _invite_lifetime()))):
         _flash_delivery(send_invitation(person, links[0], actor), person)

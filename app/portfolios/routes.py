@@ -3,11 +3,11 @@
 import io
 
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import jobs
-from app.authz import Action, load_or_404, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, load_or_404, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
@@ -25,9 +25,7 @@ bp = Blueprint("portfolios", __name__)
 def generate(enrolment_id: int) -> Response:
     """Ask for the portfolio: the stored file if nothing changed, otherwise one is prepared."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.GENERATE_PORTFOLIO)
-    document, needs_job = cache.request_portfolio(
-        current_user._get_current_object(), enrolment, local_today()
-    )
+    document, needs_job = cache.request_portfolio(current_actor(), enrolment, local_today())
     db.session.commit()
     if needs_job:
         jobs.enqueue(build_portfolio, document.id)
@@ -50,9 +48,7 @@ def download(document_id: int) -> Response:
     if document.status is not PortfolioStatus.READY or document.pdf is None:
         flash(_("This portfolio is not ready to download."), "info")
         return redirect(url_for("portfolios.show", document_id=document.id))
-    audit.record(
-        current_user._get_current_object(), "portfolio.downloaded", "portfolio", document.id
-    )
+    audit.record(current_actor(), "portfolio.downloaded", "portfolio", document.id)
     db.session.commit()
     enrolment = document.enrolment
     name = f"portfolio-{enrolment.trainee.display_name}-{document.requested_at:%Y-%m-%d}.pdf"

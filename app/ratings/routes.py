@@ -1,12 +1,12 @@
 """Ratings against the principles: the trainee's own beside their supervisor's, with history."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from app.authz import Action, can_current, load_or_404, requires
+from app.authz.actions import Action
+from app.authz.web import can_current, current_actor, load_or_404, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
@@ -93,7 +93,7 @@ def rate(enrolment_id: int) -> tuple[str, int] | Response:
         if apply_service(
             form,
             lambda: ratings.rate(
-                current_user._get_current_object(),
+                current_actor(),
                 enrolment,
                 principle,
                 element,

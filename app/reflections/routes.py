@@ -2,11 +2,12 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.authz import Action, load_or_404, requires, visible_reflections
+from app.authz.actions import Action
+from app.authz.scopes import visible_reflections
+from app.authz.web import current_actor, load_or_404, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
@@ -51,9 +52,7 @@ def _about_choices(subjects: dict[str, Case | SupervisionSession]) -> list[Selec
 def index(enrolment_id: int) -> str:
     """The reflections the signed-in user may read, newest first."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE)
-    query = queries.reflections_page_query(
-        visible_reflections(current_user._get_current_object(), enrolment)
-    )
+    query = queries.reflections_page_query(visible_reflections(current_actor(), enrolment))
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     cases, sessions = queries.reflection_subjects(page.items)
     return render_template(
@@ -76,7 +75,7 @@ def new(enrolment_id: int) -> tuple[str, int] | Response:
     if request.method == "GET":
         form.written_on.data = local_today()
     if form.validate_on_submit() and not form.needs_rephrasing():
-        actor = current_user._get_current_object()
+        actor = current_actor()
         reflection = apply_service(
             form,
             lambda: reflections.write_reflection(
@@ -103,7 +102,7 @@ def new(enrolment_id: int) -> tuple[str, int] | Response:
 def share(reflection_id: int) -> Response:
     """Let the trainee's supervisors read a private reflection."""
     reflection = load_or_404(Reflection, reflection_id, Action.SHARE_REFLECTION)
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if apply_or_flash(lambda: reflections.share_reflection(actor, reflection)):
         flash(_("Shared with your supervisors."), "success")
     return redirect(url_for("reflections.index", enrolment_id=reflection.enrolment_id))
@@ -115,7 +114,7 @@ def delete(reflection_id: int) -> Response:
     """Its author deletes a reflection."""
     reflection = load_or_404(Reflection, reflection_id, Action.RECORD_EVIDENCE)
     enrolment_id = reflection.enrolment_id
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if apply_or_flash(lambda: removals.delete_reflection(actor, reflection)):
         flash(_("Reflection deleted."), "success")
     return redirect(url_for("reflections.index", enrolment_id=enrolment_id))

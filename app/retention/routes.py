@@ -1,10 +1,10 @@
 """Clips due for deletion, and the trainee's word that the footage kept elsewhere is gone."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import Action, load_or_404, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, load_or_404, requires
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.i18n import local_today
@@ -50,7 +50,7 @@ def index() -> str:
 def confirm_footage_deleted(film_id: int) -> Response:
     """The trainee confirms they deleted the footage they keep outside Attune."""
     film = load_or_404(Film, film_id, Action.CONFIRM_FOOTAGE_DELETED)
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if apply_or_flash(lambda: retention.confirm_footage_deleted(actor, film, local_today())):
         flash(_("Thank you: your confirmation is recorded."), "success")
     return redirect(url_for("films.show", film_id=film.id))

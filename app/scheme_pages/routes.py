@@ -2,7 +2,8 @@
 
 from flask import Blueprint, abort, render_template
 
-from app.authz import Action, requires
+from app.authz.actions import Action
+from app.authz.web import requires
 from app.services.schemes import catalogue
 from app.services.schemes.loader import latest_schemes
 

@@ -15,10 +15,10 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select, update
 from sqlalchemy.orm import contains_eager
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import DigestSent, Notification, NotifyBy, User
 from app.models.base import utcnow
-from app.services.errors import RuleViolation
 
 MAX_MESSAGE_LENGTH = 300
 MAX_LINK_LENGTH = 300

@@ -4,10 +4,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import Action, load_or_404, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, load_or_404, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
@@ -37,7 +37,7 @@ M = TypeVar("M")
 
 
 def _actor() -> User:
-    return current_user._get_current_object()
+    return current_actor()
 
 
 def _done(message: str, meeting_id: int) -> Response:

@@ -3,10 +3,10 @@
 import io
 
 from flask import Blueprint, abort, send_file
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import Action, requires
+from app.authz.actions import Action
+from app.authz.web import current_actor, requires
 from app.database import reading_only
 from app.extensions import db
 from app.i18n import local_today
@@ -43,7 +43,7 @@ def _send(actor: User, person: User) -> Response:
 @requires(Action.EXPORT_OWN_DATA)
 def own_data() -> Response:
     """Everything Attune holds about the signed-in person, as a ZIP."""
-    user = current_user._get_current_object()
+    user = current_actor()
     return _send(user, user)
 
 
@@ -52,4 +52,4 @@ def own_data() -> Response:
 def person_data(user_id: int) -> Response:
     """A coordinator downloads everything Attune holds about a person, as a ZIP."""
     person = db.session.get(User, user_id) or abort(404)
-    return _send(current_user._get_current_object(), person)
+    return _send(current_actor(), person)

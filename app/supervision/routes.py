@@ -2,10 +2,11 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.authz import Action, can, load_or_404, requires
+from app.authz.actions import Action
+from app.authz.rules import can
+from app.authz.web import current_actor, load_or_404, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
@@ -109,7 +110,7 @@ def _save(
         # Moments are marked on the film pages; changing a session keeps those it had.
         moments=tuple(session.moments) if session is not None else (),
     )
-    actor = current_user._get_current_object()
+    actor = current_actor()
     return apply_service(
         form, lambda: supervision.save_session(actor, enrolment, details, local_today(), session)
     )
@@ -184,7 +185,7 @@ def _show_page(session_id: int, **forms: Form) -> str:
     notes = {"reflection": session.supervisor_reflection, "feedback": session.supervisor_feedback}
     forms.setdefault("decision_form", DecisionForm(formdata=None, data=notes))
     forms.setdefault("notes_form", NotesForm(formdata=None, data=notes))
-    user = current_user._get_current_object()
+    user = current_actor()
     return render_template(
         "supervision/show.html",
         supervision_session=session,
@@ -212,7 +213,7 @@ def decide(session_id: int) -> tuple[str, int] | Response:
     # second press): the service's refusal says so, and what they typed is kept.
     session = load_or_404(SupervisionSession, session_id, Action.WRITE_SESSION_NOTES)
     form = DecisionForm()
-    actor = current_user._get_current_object()
+    actor = current_actor()
     notes = SupervisorNotes(form.reflection.data or "", form.feedback.data or "")
     if form.validate_on_submit():
         if form.confirm.data:
@@ -239,7 +240,7 @@ def notes(session_id: int) -> tuple[str, int] | Response:
     """The supervisor's own reflection and feedback on the session."""
     session = load_or_404(SupervisionSession, session_id, Action.WRITE_SESSION_NOTES)
     form = NotesForm()
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if form.validate_on_submit() and apply_service(
         form,
         lambda: supervision.write_supervisor_notes(
@@ -257,7 +258,7 @@ def delete(session_id: int) -> Response:
     """Delete a session the supervisor has not confirmed."""
     session = load_or_404(SupervisionSession, session_id, Action.RECORD_EVIDENCE)
     enrolment_id = session.enrolment_id
-    actor = current_user._get_current_object()
+    actor = current_actor()
     if apply_or_flash(lambda: supervision.delete_session(actor, session)):
         flash(_("Session deleted."), "success")
         return redirect(url_for("supervision.index", enrolment_id=enrolment_id))

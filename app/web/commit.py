@@ -7,8 +7,8 @@ from typing import TypeVar
 from flask import flash
 from flask_wtf import FlaskForm
 
+from app.errors import RuleViolation
 from app.extensions import db
-from app.services.errors import RuleViolation
 
 T = TypeVar("T")
 

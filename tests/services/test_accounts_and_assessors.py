@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, NotifyBy, Role, Scheme, SupervisorGrade, TokenPurpose
-from app.services.errors import RuleViolation
 from app.services.people import accounts, directory
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions

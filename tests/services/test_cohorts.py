@@ -7,10 +7,10 @@ import time
 import pytest
 from sqlalchemy import select, text
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Cohort, CohortKind, Role
 from app.services.coordination import cohorts
-from app.services.errors import RuleViolation
 from tests.conftest import client_as
 from tests.factories import make_user
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Certificate, Enrolment, User
 from app.services.certificates import issuing
-from app.services.errors import RuleViolation
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from tests.conftest import client_as

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -31,7 +32,6 @@ from app.models import (
 from app.services import notifications
 from app.services.audit_chain import verify_chain
 from app.services.certificates import verification
-from app.services.errors import RuleViolation
 from app.services.evidence import clips, locks
 from app.services.people import accounts, directory, merges
 from app.services.people.account_status import deactivate_person, reactivate_person

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, CaseSetting, ConsentScope, FilmKind, Principle
-from app.services.errors import RuleViolation
 from app.services.evidence import cases, films
 from app.services.evidence.identifying_text import identifying_text
 from app.services.schemes.files import default_schemes_dir

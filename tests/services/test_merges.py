@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -22,7 +23,6 @@ from app.models import (
     User,
 )
 from app.services import notifications
-from app.services.errors import RuleViolation
 from app.services.evidence import films, locks, reflections
 from app.services.people import accounts, enrolments, merges
 from app.services.progress.snapshots import progress_for

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
+from app.errors import RuleViolation
 from app.extensions import db
 from app.mail.notifications import deliver_immediate, send_daily_digests
 from app.models import DigestSent, Notification, NotifyBy, Role, User
 from app.services import notifications
-from app.services.errors import RuleViolation
 from tests.conftest import committed
 from tests.factories import make_user
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from app.errors import RuleViolation
 from app.models import Role
-from app.services.errors import RuleViolation
 from app.services.people import accounts, directory
 from tests.factories import make_user
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Role, SupervisorGrade, TokenPurpose
-from app.services.errors import RuleViolation
 from app.services.people import accounts, directory
 from tests.factories import make_user
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Principle, Rating, RatingKind
-from app.services.errors import RuleViolation
 from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir

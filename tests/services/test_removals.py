@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Case, Cycle, Film, Moment, Reflection, SupervisionSession
 from app.models.supervision import session_films, session_moments
-from app.services.errors import RuleViolation
 from app.services.evidence import clips, films, reflections, removals
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions

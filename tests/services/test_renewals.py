@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, MilestoneKind, Notification
 from app.services.certificates import issuing, renewals, verification
-from app.services.errors import RuleViolation
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from tests.renewal_world import (

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from app.documents.portfolio import portfolio_html
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, ConsentScope, Film, FilmKind, Notification
 from app.services import notifications
-from app.services.errors import RuleViolation
 from app.services.evidence import cases, clips, films
 from app.services.portfolio.gather import digest_of, gather
 from app.services.privacy import retention

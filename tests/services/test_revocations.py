@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, EnrolmentStatus, MeetingStatus, Notification, RevocationScope
 from app.services.certificates import issuing, verification
 from app.services.coordination import pipeline
-from app.services.errors import RuleViolation
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions

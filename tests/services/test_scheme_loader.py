@@ -7,9 +7,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Framework, Requirement, Role, Scheme
-from app.services.errors import RuleViolation
 from app.services.schemes.files import SchemeFileError, default_schemes_dir
 from app.services.schemes.loader import (
     NEW,

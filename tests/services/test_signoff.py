@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -16,7 +17,6 @@ from app.models import (
     SupervisionSession,
     SupervisorGrade,
 )
-from app.services.errors import RuleViolation
 from app.services.evidence import films, locks
 from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for

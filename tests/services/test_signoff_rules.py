@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import EnrolmentStage, MeetingStatus, Role, StageMeeting, User
-from app.services.errors import RuleViolation
 from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions

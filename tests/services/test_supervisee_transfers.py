@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Enrolment, Role, SupervisorAssignment
-from app.services.errors import RuleViolation
 from app.services.people import enrolments
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, CaseSetting, MilestoneKind, Role, SessionStatus
-from app.services.errors import RuleViolation
 from app.services.evidence import cases, films, milestones, reflections
 from app.services.people import enrolments
 from app.services.schemes.files import default_schemes_dir

@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     Certificate,
@@ -26,7 +27,6 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import audit, notifications
-from app.services.errors import RuleViolation
 from app.services.people.enrolments import supervisor_on, withdraw_accreditation
 from app.services.row_locks import locked
 
@@ -60,8 +60,7 @@ def current_certificate(enrolment: Enrolment) -> Certificate | None:
     return db.session.scalars(
         select(Certificate).where(
             Certificate.enrolment_id == enrolment.id,
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_by_id.is_(None),
+            Certificate.is_current(),
         )
     ).first()
 

@@ -24,11 +24,11 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Certificate, Role, User
 from app.services import audit, notifications
 from app.services.certificates import issuing
-from app.services.errors import RuleViolation
 from app.services.progress.evaluate import evaluate_renewal
 from app.services.progress.rules import RequirementProgress
 from app.services.progress.snapshots import load_snapshot

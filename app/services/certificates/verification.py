@@ -91,8 +91,7 @@ def register_query(search: str = "") -> Any:
     """Listed, current certificates for the public register, by name."""
     query = select(Certificate).where(
         Certificate.listed.is_(True),
-        Certificate.revoked_at.is_(None),
-        Certificate.superseded_by_id.is_(None),
+        Certificate.is_current(),
     )
     if search.strip():
         query = query.where(func.lower(Certificate.holder_name).like(f"%{search.strip().lower()}%"))

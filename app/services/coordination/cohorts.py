@@ -6,11 +6,11 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Cohort, CohortKind, CohortMember, Enrolment, Role, User, UserRole
 from app.models.cohort import NAME_KEY_LENGTH
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_text
 from app.services.plain_text import comparison_key
 from app.services.row_locks import locked

@@ -153,8 +153,7 @@ def passes_to_ratify() -> Select[StageMeeting]:
 def _current_certificate_of_enrolment() -> Any:
     return exists().where(
         Certificate.enrolment_id == Enrolment.id,
-        Certificate.revoked_at.is_(None),
-        Certificate.superseded_by_id.is_(None),
+        Certificate.is_current(),
     )
 
 
@@ -188,8 +187,7 @@ def renewals_due(today: date) -> Select[Certificate]:
         .join(User, Enrolment.trainee)
         .join(Scheme, Enrolment.scheme)
         .where(
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_by_id.is_(None),
+            Certificate.is_current(),
             Certificate.expires_on.is_not(None),
             Certificate.expires_on <= opens_before,
             Certificate.expires_on >= closed_before,

@@ -6,10 +6,10 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment, User
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.evidence.locks import ensure_unlocked
 from app.services.evidence.rules import check_not_future, check_text
 

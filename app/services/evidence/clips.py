@@ -6,11 +6,11 @@ from typing import BinaryIO
 import filetype
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Film, User
 from app.models.base import utcnow
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.storage import ClipStorage, ClipTooLarge
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     Case,
@@ -16,7 +17,6 @@ from app.models import (
     User,
 )
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.evidence.locks import ensure_unlocked
 from app.services.evidence.rules import check_not_future, check_text
 

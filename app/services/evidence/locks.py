@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     Case,
@@ -30,7 +31,6 @@ from app.models import (
     StageMeeting,
     SupervisionSession,
 )
-from app.services.errors import RuleViolation
 from app.services.progress.evaluate import EnrolmentProgress
 
 MODELS: dict[str, type] = {

@@ -2,10 +2,10 @@
 
 from datetime import date
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Enrolment, Milestone, MilestoneKind, Pause, User
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_not_future, check_text
 from app.services.progress import expected_dates
 

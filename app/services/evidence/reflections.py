@@ -2,11 +2,11 @@
 
 from datetime import date
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Case, Cycle, Enrolment, Reflection, SupervisionSession, User
 from app.models.base import utcnow
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_not_future, check_text
 
 

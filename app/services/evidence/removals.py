@@ -4,11 +4,11 @@ from collections.abc import Iterable
 
 from sqlalchemy import Table, exists, select, update
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Case, Cycle, Film, Reflection, SessionStatus, SupervisionSession, User
 from app.models.supervision import session_cycles, session_films, session_moments
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.evidence.locks import ensure_unlocked
 from app.storage import ClipStorage
 

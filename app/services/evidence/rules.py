@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from app.services.errors import RuleViolation
+from app.errors import RuleViolation
 
 MAX_TEXT = 5000
 

@@ -2,11 +2,11 @@
 
 from sqlalchemy import func, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, AuthToken, Enrolment, Role, User, UserRole
 from app.models.base import utcnow
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.people import login_sessions
 from app.services.people.enrolment_queries import current_supervisees
 

@@ -9,11 +9,11 @@ from enum import StrEnum
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuthToken, LoginSession, TokenPurpose, User
 from app.models.base import utcnow
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.people import login_sessions, password_strength
 
 MIN_PASSWORD_LENGTH = 10

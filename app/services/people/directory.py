@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import Select, func, or_, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import NotifyBy, Role, SupervisorGrade, TokenPurpose, User, UserRole
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.people import accounts
 from app.services.people.account_status import refuse_if_erased
 

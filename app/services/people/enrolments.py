@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     Enrolment,
@@ -16,7 +17,6 @@ from app.models import (
     User,
 )
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.progress import expected_dates
 
 EARLIEST_START = date(2000, 1, 1)

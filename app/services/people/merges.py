@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -42,7 +43,6 @@ from app.models import (
     UserRole,
 )
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.evidence import locks
 from app.services.people import accounts, login_sessions
 from app.services.people.account_status import (

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -49,7 +50,6 @@ from app.models import (
 from app.models.base import utcnow
 from app.services import audit
 from app.services.audit_chain import REDACTIONS_KEY
-from app.services.errors import RuleViolation
 from app.services.people.account_status import ERASED, MERGED, check_reason
 from app.services.privacy.erasure_audit import Identity, entries_to_redact, identity_of
 from app.services.privacy.erasure_records import (

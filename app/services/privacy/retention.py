@@ -13,11 +13,11 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Case, Consent, Cycle, Enrolment, Film, User
 from app.models.base import utcnow
 from app.services import audit, notifications
-from app.services.errors import RuleViolation
 from app.services.evidence.cases import default_deletion_date
 from app.storage import ClipStorage
 

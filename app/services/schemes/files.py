@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from app.services.errors import RuleViolation
+from app.errors import RuleViolation
 from app.services.schemes.schema import (
     REQUIREMENT_KINDS,
     FrameworkDef,

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import delete, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     ConsentScope,
@@ -23,7 +24,6 @@ from app.models import (
 from app.models.base import utcnow
 from app.services import audit
 from app.services.certificates.issuing import current_certificate
-from app.services.errors import RuleViolation
 from app.services.evidence import locks as evidence_locks
 from app.services.evidence.rules import check_not_future, check_text
 from app.services.people.enrolments import advance_stage, supervisor_on

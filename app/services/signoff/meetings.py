@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     Enrolment,
@@ -22,7 +23,6 @@ from app.models import (
     User,
 )
 from app.services import audit, notifications
-from app.services.errors import RuleViolation
 from app.services.evidence import locks
 from app.services.evidence.rules import check_text
 from app.services.progress.evaluate import EnrolmentProgress, StageProgress

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     Element,
@@ -19,7 +20,6 @@ from app.models import (
     User,
 )
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.evidence.rules import check_text
 from app.services.people.enrolments import supervisor_on
 

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Cycle, Enrolment, Film, Moment, SessionStatus, SupervisionSession, User
 from app.models.base import utcnow
 from app.services import audit, notifications
-from app.services.errors import RuleViolation
 from app.services.evidence.locks import ensure_unlocked
 from app.services.evidence.removals import unlink_reflections
 from app.services.evidence.rules import check_not_future, check_text

@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 from datetime import date
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Enrolment, SupervisorAssignment, User
 from app.services import audit
-from app.services.errors import RuleViolation
 from app.services.people import enrolments
 
 

@@ -1,0 +1,62 @@
+"""The rules applied to requests: views declare their action with `@requires(...)` (or
+`@public`), load objects with `load_or_404(...)` and act as `current_actor()`."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import abort
+from flask_login import current_user
+
+from app.authz.actions import Action
+from app.authz.rules import can
+from app.extensions import db, login_manager
+from app.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M")
+
+
+def current_actor() -> User:
+    """The signed-in person as the User they are (not Flask-Login's proxy), to hand to services."""
+    return cast(User, current_user._get_current_object())
+
+
+def can_current(action: Action | str, obj: object = None) -> bool:
+    """`can` for the signed-in user; templates use it to hide what the user may not do."""
+    return can(current_user, Action(action), obj)
+
+
+def load_or_404(model: type[M], object_id: int, action: Action) -> M:
+    """Load an object for the signed-in user: 404 if it is absent or not theirs to see, 403 if
+    they may see it but not do `action` with it."""
+    obj = db.session.get(model, object_id)
+    if obj is None or not can(current_user, Action.VIEW_EVIDENCE, obj):
+        abort(404)
+    if not can(current_user, action, obj):
+        abort(403)
+    return obj
+
+
+def requires(action: Action) -> Callable[[F], F]:
+    """Guard a view: sign-in required, then the role-level check of `action` (403 if refused)."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not can(current_user, action):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.authz_action = action  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(view: F) -> F:
+    """Mark a view as open to everyone (sign-in pages, health check, public verification)."""
+    view.authz_action = "public"  # type: ignore[attr-defined]
+    return view
