@@ -142,6 +142,7 @@ def register_request_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Expose permission checks and formatting helpers to templates."""
     from app import i18n
+    from app.authz import rules
     from app.authz import web as authz
     from app.documents.pdf import css_string
     from app.lists.urls import list_url
@@ -152,6 +153,9 @@ def register_template_helpers(app: Flask) -> None:
     from app.web.forms import field_attrs, format_timecode
 
     app.jinja_env.globals["can"] = authz.can_current
+    # Which parts a person shown on a page holds (what to offer about them, not who may act).
+    app.jinja_env.globals["may_train"] = rules.may_train
+    app.jinja_env.globals["may_supervise"] = rules.may_supervise
     app.jinja_env.globals["page_url"] = _page_url
     app.jinja_env.globals["list_url"] = list_url
     app.jinja_env.globals["role_names"] = labels.ROLE_NAMES

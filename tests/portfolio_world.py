@@ -10,7 +10,7 @@ from app.models import Case, Cycle, Film, MeetingStatus, SupervisionSession
 from app.services.evidence import films, reflections
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
-from app.services.signoff import meetings, ratings
+from app.services.signoff import meetings, ratification, ratings
 from app.services.supervision import sessions
 from tests.signoff_world import TODAY, cast
 
@@ -69,7 +69,7 @@ def build_portfolio_world() -> PortfolioWorld:
     decide.record_outcome(
         people.assessor, meeting.id, MeetingStatus.PASSED, TODAY, 60, [], "", "", None, TODAY
     )
-    decide.ratify(people.coordinator, meeting.id, TODAY)
+    ratification.ratify(people.coordinator, meeting.id, TODAY)
     codes = tuple(
         db.session.scalars(select(Case.code).where(Case.enrolment_id == enrolment.id)).all()
     )

@@ -23,7 +23,7 @@ from app.services.evidence import cases, films, milestones
 from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
-from app.services.signoff import meetings
+from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of
@@ -65,7 +65,7 @@ def accredited(scheme_code: str = DUTCH, accredited_on: date = date(2026, 11, 24
     meetings.name_assessor(coordinator, meeting.id, assessor, accredited_on)
     passed, on = MeetingStatus.PASSED, accredited_on
     decide.record_outcome(assessor, meeting.id, passed, on, 60, [], "", "", None, on)
-    decide.ratify(coordinator, meeting.id, accredited_on)
+    ratification.ratify(coordinator, meeting.id, accredited_on)
     # Ratification is stamped with the real clock; the test's calendar decides the date.
     meeting.ratified_at = datetime.combine(accredited_on, time(12), tzinfo=UTC)
     db.session.flush()

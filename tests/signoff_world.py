@@ -18,7 +18,7 @@ from app.services.evidence import cases, films
 from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
-from app.services.signoff import meetings
+from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import enrolled_trainee, make_user
@@ -95,7 +95,7 @@ def accredit(people: Cast) -> None:
     decide.record_outcome(
         people.assessor, meeting.id, MeetingStatus.PASSED, TODAY, 60, [], "", "", None, TODAY
     )
-    decide.ratify(people.coordinator, meeting.id, TODAY)
+    ratification.ratify(people.coordinator, meeting.id, TODAY)
 
 
 def accredited_world() -> dict[str, object]:

@@ -253,7 +253,16 @@ def can(user: User | Any, action: Action, obj: object = None) -> bool:
     return RULES[action](user, obj)
 
 
-def ensure(user: User, action: Action, obj: object = None, refusal: str = "") -> None:
-    """Raise NotAllowed (with `refusal`, or a plain message) unless `user` may do `action`."""
-    if not can(user, action, obj):
-        raise NotAllowed(refusal or "You may not do this.")
+def allows(actor: User, action: Action, obj: object = None) -> bool:
+    """For services: whether the rule of `action` allows `actor` (see `ensure`)."""
+    return RULES[action](actor, obj)
+
+
+def ensure(
+    actor: User, action: Action, obj: object = None, refusal: str = "", field: str | None = None
+) -> None:
+    """For services: raise NotAllowed (with `refusal`, shown beside `field`) unless `actor` may
+    do `action`. Signing in is the web's business, so an actor the command line hands over
+    (even a deactivated account) is judged by the rule alone."""
+    if not allows(actor, action, obj):
+        raise NotAllowed(refusal or "You may not do this.", field)

@@ -3,9 +3,9 @@
 from flask import Blueprint, render_template
 
 from app.authz.actions import Action
+from app.authz.rules import may_coordinate, may_supervise, may_train
 from app.authz.web import current_actor, requires
 from app.i18n import local_today
-from app.models import Role
 from app.services.coordination import dashboards
 from app.services.people import enrolment_queries
 from app.services.progress.snapshots import progress_for_many
@@ -19,10 +19,8 @@ bp = Blueprint("home", __name__)
 def index() -> str:
     """The home page, with one section per role the person holds."""
     user = current_actor()
-    own = enrolment_queries.own_enrolments(user) if user.has_role(Role.TRAINEE) else None
-    supervisees = (
-        enrolment_queries.current_supervisees(user) if user.has_role(Role.SUPERVISOR) else None
-    )
+    own = enrolment_queries.own_enrolments(user) if may_train(user) else None
+    supervisees = enrolment_queries.current_supervisees(user) if may_supervise(user) else None
     shown = [*(own or []), *(supervisees or [])]
     return render_template(
         "home/index.html",
@@ -30,6 +28,6 @@ def index() -> str:
         supervisees=supervisees,
         progress=progress_for_many(shown, local_today()),
         waiting=waiting_by_enrolment([e.id for e in shown]),
-        summary=dashboards.coordinator_summary() if user.has_role(Role.COORDINATOR) else None,
-        assessing=dashboards.meetings_assessed_by(user) if user.has_role(Role.SUPERVISOR) else None,
+        summary=dashboards.coordinator_summary() if may_coordinate(user) else None,
+        assessing=dashboards.meetings_assessed_by(user) if may_supervise(user) else None,
     )

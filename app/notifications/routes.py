@@ -8,6 +8,7 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from app.authz.actions import Action
+from app.authz.rules import can
 from app.authz.web import current_actor, requires
 from app.extensions import db
 from app.i18n import gettext as _
@@ -28,7 +29,7 @@ def unread_for_current_user() -> int:
 def _own_or_404(notification_id: int) -> Notification:
     """The signed-in person's notification; 404 when absent or someone else's."""
     notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != current_user.id:
+    if notification is None or not can(current_user, Action.VIEW_OWN_NOTIFICATIONS, notification):
         abort(404)
     return notification
 

@@ -1,8 +1,3 @@
-"""Domain rules as plain functions: they take the acting user explicitly, flush, never commit.
-
-One package per part of VIG's vocabulary (evidence, supervision, progress, signoff, certificates,
-portfolio, people, privacy, schemes, coordination, demo); the ground floor every package may use:
-`audit` (the append-only, hash-chained log; `audit_chain`), `errors` (RuleViolation), `row_locks`
-(exactly one decision wins), `plain_text` (what characters Attune keeps) and `notifications`.
-Who may do what is decided in app/authz, never here. No module imports Flask's request.
-"""
+"""Domain rules as plain functions (the actor passed in; flush, never commit), one package per
+part of VIG's vocabulary, over a ground floor: audit (+ audit_chain), row_locks, plain_text and
+notifications. Who may do what is asked of app/authz; nothing here imports Flask's request."""

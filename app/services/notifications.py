@@ -15,7 +15,8 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select, update
 from sqlalchemy.orm import contains_eager
 
-from app.errors import RuleViolation
+from app.authz.actions import Action
+from app.authz.rules import ensure
 from app.extensions import db
 from app.models import DigestSent, Notification, NotifyBy, User
 from app.models.base import utcnow
@@ -129,8 +130,7 @@ def unread_count(user: User) -> int:
 
 def mark_read(actor: User, notification: Notification) -> Notification:
     """The owner marks one notification read (reading it again changes nothing)."""
-    if notification.user_id != actor.id:
-        raise RuleViolation("This notification is not yours.")
+    ensure(actor, Action.VIEW_OWN_NOTIFICATIONS, notification, "This notification is not yours.")
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.flush()

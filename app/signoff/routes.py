@@ -18,6 +18,7 @@ from app.services.people import directory
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings as signoff
+from app.services.signoff import ratification
 from app.web.commit import apply_or_flash, apply_service, flash_form_errors
 from app.web.forms import Form, choices
 
@@ -205,7 +206,7 @@ def ratify(meeting_id: int) -> Response:
     load_or_404(StageMeeting, meeting_id, Action.DECIDE_SIGNOFF)
     # A button with nothing to fill in: a refusal (a second click, a stale tab) is flashed
     # above the meeting as it now stands.
-    if apply_or_flash(lambda: decide.ratify(_actor(), meeting_id, local_today())):
+    if apply_or_flash(lambda: ratification.ratify(_actor(), meeting_id, local_today())):
         return _done(_("Ratified."), meeting_id)
     return redirect(url_for("signoff.show", meeting_id=meeting_id))
 
@@ -219,7 +220,7 @@ def send_back(meeting_id: int) -> tuple[str, int] | Response:
     return _decision(
         meeting,
         form,
-        lambda: decide.send_back(_actor(), meeting_id, form.reason.data or ""),
+        lambda: ratification.send_back(_actor(), meeting_id, form.reason.data or ""),
         _("Sent back to the assessor."),
         "reason_form",
     )
@@ -234,7 +235,7 @@ def reopen(meeting_id: int) -> tuple[str, int] | Response:
     return _decision(
         meeting,
         form,
-        lambda: decide.reopen(_actor(), meeting_id, form.reason.data or ""),
+        lambda: ratification.reopen(_actor(), meeting_id, form.reason.data or ""),
         _("The stage is reopened; everyone involved has been told."),
         "reason_form",
     )

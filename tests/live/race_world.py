@@ -27,7 +27,7 @@ from app.services.coordination import cohorts
 from app.services.people import enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
-from app.services.signoff import meetings
+from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.factories import current_scheme, make_user, stage_of
@@ -149,7 +149,7 @@ def meeting_in(c: Crew, status: MeetingStatus) -> StageMeeting:
             _user(c.assessor_id), meeting.id, passed, day, 60, [], "", "", None, day
         )
     if status is MeetingStatus.RATIFIED:
-        decide.ratify(coordinator, meeting.id, day)
+        ratification.ratify(coordinator, meeting.id, day)
     return meeting
 
 

@@ -6,7 +6,7 @@ from app.models import Role, SupervisorGrade
 from app.services.coordination import dashboards
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from app.services.signoff import decisions as decide
+from app.services.signoff import ratification
 from tests.assessor_world import TODAY, named_meeting, record_pass
 from tests.factories import make_user
 
@@ -20,7 +20,7 @@ def ada(ctx):
 def test_each_meeting_says_whom_it_waits_for_theirs_first(ada):
     ratified, coordinator = named_meeting(ada)
     record_pass(ada, ratified)
-    decide.ratify(coordinator, ratified.id, TODAY)
+    ratification.ratify(coordinator, ratified.id, TODAY)
     passed, _ = named_meeting(ada)
     record_pass(ada, passed)
     to_hold, _ = named_meeting(ada)
@@ -36,10 +36,10 @@ def test_each_meeting_says_whom_it_waits_for_theirs_first(ada):
 def test_a_meeting_sent_back_waits_for_the_assessor_again_and_a_reopened_one_is_gone(ada):
     meeting, coordinator = named_meeting(ada)
     record_pass(ada, meeting)
-    decide.send_back(coordinator, meeting.id, "The statement is missing")
+    ratification.send_back(coordinator, meeting.id, "The statement is missing")
     [item] = dashboards.meetings_assessed_by(ada)
     assert item.waits_for == "assessor" and item.meeting.sent_back_reason
     record_pass(ada, meeting)
-    decide.ratify(coordinator, meeting.id, TODAY)
-    decide.reopen(coordinator, meeting.id, "Ratified by mistake")
+    ratification.ratify(coordinator, meeting.id, TODAY)
+    ratification.reopen(coordinator, meeting.id, "Ratified by mistake")
     assert dashboards.meetings_assessed_by(ada) == []

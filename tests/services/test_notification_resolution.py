@@ -12,7 +12,7 @@ from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
-from app.services.signoff import meetings
+from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from tests.signoff_world import TODAY, cast
@@ -84,7 +84,7 @@ def test_each_step_of_a_stage_meeting_resolves_the_one_before(people):
     )
     assert "assessor_named" not in _waiting(people.assessor)
     assert "outcome_recorded" in _waiting(coordinator)
-    decide.ratify(coordinator, meeting.id, TODAY)
+    ratification.ratify(coordinator, meeting.id, TODAY)
     assert "outcome_recorded" not in _waiting(coordinator)
     # What only informs (the ratification) waits until it is read.
     assert _waiting(people.trainee)[-1:] == ["ratified"]

@@ -12,7 +12,7 @@ from app.services.certificates import issuing, verification
 from app.services.coordination import pipeline
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from app.services.signoff import decisions
+from app.services.signoff import ratification
 from tests.renewal_world import NO_RENEWAL, accredited
 
 TODAY = date(2026, 12, 1)
@@ -78,11 +78,11 @@ def test_a_stage_whose_certificate_stands_is_not_reopened_until_it_is_revoked(pr
     meeting = issuing.final_signoff(p.enrolment)
     assert meeting is not None
     with pytest.raises(RuleViolation, match="revoke it before reopening"):
-        decisions.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
+        ratification.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
     assert p.enrolment.status is EnrolmentStatus.ACCREDITED
     assert _audit("meeting.voided") == []
     issuing.revoke(p.coordinator, p.certificate, "Evidence misfiled", RevocationScope.DOCUMENT)
-    reopened = decisions.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
+    reopened = ratification.reopen(p.coordinator, meeting.id, "Evidence was misfiled")
     assert reopened.status is MeetingStatus.VOIDED
     assert len(_audit("meeting.voided")) == 1
     assert p.enrolment.status is EnrolmentStatus.ACTIVE

@@ -23,7 +23,7 @@ from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
-from app.services.signoff import meetings
+from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions as supervision
 from tests.factories import make_user
 from tests.signoff_world import TODAY, cast
@@ -195,7 +195,7 @@ def test_not_yet_needs_actions_and_a_target_and_keeps_the_stage_open(people):
 
 def test_ratification_opens_the_next_stage(people):
     meeting = _pass(people)
-    decide.ratify(people.coordinator, meeting.id, TODAY)
+    ratification.ratify(people.coordinator, meeting.id, TODAY)
     db.session.expire(people.enrolment)
     assert people.enrolment.current_stage.stage.number == 2
     assert meeting.ratified_by is people.coordinator
@@ -213,7 +213,7 @@ def test_ratifying_the_final_stage_accredits(people):
     decide.record_outcome(
         people.assessor, meeting.id, PASSED, TODAY, 60, [], "statement", "", None, TODAY
     )
-    decide.ratify(people.coordinator, meeting.id, TODAY)
+    ratification.ratify(people.coordinator, meeting.id, TODAY)
     assert final.status is EnrolmentStatus.ACCREDITED
     assert final.current_stage is None
 
@@ -221,9 +221,9 @@ def test_ratifying_the_final_stage_accredits(people):
 def test_sending_back_unlocks_and_returns_to_the_assessor(people):
     meeting = _pass(people)
     with pytest.raises(RuleViolation) as raised:
-        decide.send_back(people.coordinator, meeting.id, " ")
+        ratification.send_back(people.coordinator, meeting.id, " ")
     assert raised.value.field == "reason"
-    decide.send_back(people.coordinator, meeting.id, "The statement is missing")
+    ratification.send_back(people.coordinator, meeting.id, "The statement is missing")
     assert meeting.status is MeetingStatus.ASSESSOR_NAMED
     session = db.session.scalars(select(SupervisionSession)).first()
     assert locks.lock_on(session) is None
@@ -231,10 +231,12 @@ def test_sending_back_unlocks_and_returns_to_the_assessor(people):
 
 def test_reopening_voids_pass_and_ratification_and_tells_everyone(people):
     meeting = _pass(people)
-    decide.ratify(people.coordinator, meeting.id, TODAY)
+    ratification.ratify(people.coordinator, meeting.id, TODAY)
     db.session.expire(people.enrolment)
     assert people.enrolment.current_stage.stage.number == 2
-    decide.reopen(people.coordinator, meeting.id, "Assessor later found a conflict of interest")
+    ratification.reopen(
+        people.coordinator, meeting.id, "Assessor later found a conflict of interest"
+    )
     db.session.expire(people.enrolment)
     assert meeting.status is MeetingStatus.VOIDED
     assert people.enrolment.current_stage.stage.number == 1

@@ -14,7 +14,7 @@ from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
-from app.services.signoff import meetings
+from app.services.signoff import meetings, ratification
 from tests.factories import make_user
 from tests.signoff_world import TODAY, cast
 
@@ -26,9 +26,9 @@ ACTIONS = {
         c.actor, m.id, MeetingStatus.PASSED, TODAY, 60, [], "", "", None, TODAY
     ),
     "statement": lambda c, m: decide.write_supervisor_statement(c.actor, m.id, "Ready.", TODAY),
-    "ratify": lambda c, m: decide.ratify(c.actor, m.id, TODAY),
-    "send_back": lambda c, m: decide.send_back(c.actor, m.id, "Incomplete"),
-    "reopen": lambda c, m: decide.reopen(c.actor, m.id, "Conflict found"),
+    "ratify": lambda c, m: ratification.ratify(c.actor, m.id, TODAY),
+    "send_back": lambda c, m: ratification.send_back(c.actor, m.id, "Incomplete"),
+    "reopen": lambda c, m: ratification.reopen(c.actor, m.id, "Conflict found"),
 }
 # (action, state) -> the one actor allowed; every other combination is refused.
 ALLOWED = {
@@ -69,9 +69,9 @@ def _meeting_in(people, state: str) -> StageMeeting:
         TODAY,
     )
     if state in ("ratified", "voided"):
-        decide.ratify(people.coordinator, meeting.id, TODAY)
+        ratification.ratify(people.coordinator, meeting.id, TODAY)
     if state == "voided":
-        decide.reopen(people.coordinator, meeting.id, "Test")
+        ratification.reopen(people.coordinator, meeting.id, "Test")
     return meeting
 
 
@@ -111,7 +111,7 @@ def test_two_coordinators_ratifying_at_once_make_one_decision(committing_app):
             actor = db.session.get(User, user_id)
             start.wait()
             try:
-                decide.ratify(actor, ids[0], TODAY)
+                ratification.ratify(actor, ids[0], TODAY)
                 db.session.commit()
                 results.append("ratified")
             except RuleViolation as error:

@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Role, StageMeeting, SupervisorGrade, User
-from app.services.signoff import decisions as decide
+from app.services.signoff import ratification
 from tests.assessor_world import TODAY, named_meeting, record_pass
 from tests.conftest import client_as, committed
 from tests.factories import make_user
@@ -70,7 +70,7 @@ def _ratified(app, world, n: int) -> None:
         for _ in range(n):
             meeting, coordinator = named_meeting(ada)
             record_pass(ada, meeting)
-            decide.ratify(coordinator, meeting.id, TODAY)
+            ratification.ratify(coordinator, meeting.id, TODAY)
 
 
 def test_the_home_page_takes_as_many_queries_for_four_meetings_as_for_two(app, world):

@@ -12,6 +12,8 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.authz.actions import Action
+from app.authz.rules import ensure
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
@@ -21,7 +23,6 @@ from app.models import (
     EnrolmentStatus,
     MeetingStatus,
     RevocationScope,
-    Role,
     StageMeeting,
     User,
 )
@@ -112,8 +113,7 @@ def _check_name(name: str) -> str:
 
 
 def _coordinator(actor: User) -> None:
-    if not actor.has_role(Role.COORDINATOR):
-        raise RuleViolation("Only a coordinator can do this.")
+    ensure(actor, Action.MANAGE_CERTIFICATES, refusal="Only a coordinator can do this.")
 
 
 def _fields(certificate: Certificate) -> dict[str, Any]:

@@ -24,9 +24,11 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
+from app.authz.actions import Action
+from app.authz.rules import ensure
 from app.errors import RuleViolation
 from app.extensions import db
-from app.models import Certificate, Role, User
+from app.models import Certificate, User
 from app.services import audit, notifications
 from app.services.certificates import issuing
 from app.services.progress.evaluate import evaluate_renewal
@@ -132,8 +134,7 @@ def _printed(certificate: Certificate) -> dict[str, Any]:
 def renew(actor: User, certificate: Certificate, today: date) -> Certificate:
     """A coordinator renews a current certificate whose renewal requirements are all met, in the
     renewal window: a new certificate supersedes it, valid for another validity period."""
-    if not actor.has_role(Role.COORDINATOR):
-        raise RuleViolation("Only a coordinator can do this.")
+    ensure(actor, Action.MANAGE_CERTIFICATES, refusal="Only a coordinator can do this.")
     certificate = issuing.lock(certificate)
     if certificate.revoked_at is not None or certificate.superseded_by_id is not None:
         raise RuleViolation("Only a current certificate can be renewed.")

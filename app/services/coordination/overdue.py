@@ -9,15 +9,15 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStage, EnrolmentStatus, MeetingStatus, StageMeeting
+from app.services.people.coordinators import active_coordinators
 from app.services.progress.snapshots import progress_for_many
-from app.services.signoff.meetings import coordinators
 
 WAITING = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
 
 
 def _meeting_lines(day: date, wait_days: int, lines: dict[int, list[str]]) -> None:
     cutoff = datetime.combine(day - timedelta(days=wait_days), time.min, tzinfo=UTC)
-    coordinator_ids = [u.id for u in coordinators()]
+    coordinator_ids = [u.id for u in active_coordinators()]
     meetings = db.session.scalars(
         select(StageMeeting)
         .where(StageMeeting.status.in_(WAITING))

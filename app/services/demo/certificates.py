@@ -12,7 +12,7 @@ from app.services.certificates import issuing, verification
 from app.services.people import accounts, directory, enrolments
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
-from app.services.signoff import meetings
+from app.services.signoff import meetings, ratification
 
 # (e-mail, name, what happened to the certificate: "" valid, a revocation reason, None not issued)
 PRACTITIONERS: tuple[tuple[str, str, str | None], ...] = (
@@ -49,7 +49,7 @@ def _accredit(
         None,
         held,
     )
-    decide.ratify(coordinator, meeting.id, held)
+    ratification.ratify(coordinator, meeting.id, held)
 
 
 def seed_demo_certificates(

@@ -19,7 +19,7 @@ from app.models import (
 from app.services.evidence import cases, films, milestones, reflections
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
-from app.services.signoff import meetings, ratings
+from app.services.signoff import meetings, ratification, ratings
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 
@@ -158,7 +158,7 @@ def _sign_off_stage_one(enrolment: Enrolment, people: DemoPeople, clip: Film, on
         None,
         on,
     )
-    decide.ratify(people.coordinator, meeting.id, on)
+    ratification.ratify(people.coordinator, meeting.id, on)
 
 
 def seed_demo_record(

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from app.authz.actions import Action
+from app.authz.rules import ensure
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Case, Cycle, Enrolment, Reflection, SupervisionSession, User
@@ -65,8 +67,7 @@ def write_reflection(
 
 def share_reflection(actor: User, reflection: Reflection) -> Reflection:
     """Make a private reflection visible to the trainee's supervisors."""
-    if actor.id != reflection.author_id:
-        raise RuleViolation("Only its author can share a reflection.")
+    ensure(actor, Action.SHARE_REFLECTION, reflection, "Only its author can share a reflection.")
     if not reflection.private:
         raise RuleViolation("This reflection is already shared.")
     reflection.private, reflection.shared_at = False, utcnow()

@@ -4,6 +4,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Table, exists, select, update
 
+from app.authz.actions import Action
+from app.authz.rules import ensure
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Case, Cycle, Film, Reflection, SessionStatus, SupervisionSession, User
@@ -86,8 +88,7 @@ def delete_film(actor: User, film: Film, storage: ClipStorage) -> None:
 def delete_reflection(actor: User, reflection: Reflection) -> None:
     """Its author deletes a reflection."""
     ensure_unlocked(reflection)
-    if reflection.author_id != actor.id:
-        raise RuleViolation("Only its author can delete a reflection.")
+    ensure(actor, Action.DELETE_REFLECTION, reflection, "Only its author can delete a reflection.")
     before = {"title": reflection.title, "private": reflection.private}
     reflection_id = reflection.id
     db.session.delete(reflection)

@@ -1,29 +1,22 @@
 """Deactivating and reactivating accounts: the person can no longer sign in, their record stays."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from app.authz.actions import Action
+from app.authz.rules import ensure, may_coordinate
 from app.errors import RuleViolation
 from app.extensions import db
-from app.models import AuditEvent, AuthToken, Enrolment, Role, User, UserRole
+from app.models import AuditEvent, AuthToken, Enrolment, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.people import login_sessions
+from app.services.people.coordinators import active_coordinator_count
 from app.services.people.enrolment_queries import current_supervisees
 
 MAX_REASON_LENGTH = 300
 MERGED = "person.merged"
 ERASED = "person.erased"
 STATUS_ACTIONS = ("user.deactivated", "user.reactivated", MERGED, ERASED)
-
-
-def _active_coordinators() -> int:
-    query = (
-        select(func.count())
-        .select_from(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
-    )
-    return db.session.scalar(query) or 0
 
 
 def refuse_if_erased(person: User) -> None:
@@ -59,11 +52,10 @@ def deactivate_person(actor: User, person: User, reason: str) -> list[Enrolment]
     """Stop a person signing in, keeping everything they recorded; returns the enrolments they
     are still the own supervisor of (left unchanged: a coordinator reassigns them)."""
     reason = check_reason(reason, "reason", "Say why the account is deactivated.")
-    if person.id == actor.id:
-        raise RuleViolation("You cannot deactivate your own account.")
+    ensure(actor, Action.DEACTIVATE_PERSON, person, "You cannot deactivate your own account.")
     if not person.active:
         raise RuleViolation("This account is already deactivated.")
-    if person.has_role(Role.COORDINATOR) and _active_coordinators() <= 1:
+    if may_coordinate(person) and active_coordinator_count() <= 1:
         raise RuleViolation("Attune needs at least one active coordinator.")
     supervisees = current_supervisees(person)
     person.active = False

@@ -5,12 +5,14 @@ from datetime import timedelta
 
 from sqlalchemy import Select, func, or_, select
 
+from app.authz.rules import may_coordinate
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import NotifyBy, Role, SupervisorGrade, TokenPurpose, User, UserRole
 from app.services import audit
 from app.services.people import accounts
 from app.services.people.account_status import refuse_if_erased
+from app.services.people.coordinators import active_coordinator_count
 
 MAX_NAME_LENGTH = 120
 
@@ -107,18 +109,6 @@ def reinvite(actor: User, user: User, valid_for: timedelta) -> str:
     return accounts.issue_link(actor, user, TokenPurpose.INVITE, valid_for)
 
 
-def _active_coordinators() -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
-        )
-        or 0
-    )
-
-
 def update_person(
     actor: User,
     user: User,
@@ -130,8 +120,8 @@ def update_person(
     refuse_if_erased(user)
     role_set = set(roles)
     _check(user.email, display_name, role_set, grade, user)
-    losing_coordinator = user.has_role(Role.COORDINATOR) and Role.COORDINATOR not in role_set
-    if losing_coordinator and _active_coordinators() <= 1:
+    losing_coordinator = may_coordinate(user) and Role.COORDINATOR not in role_set
+    if losing_coordinator and active_coordinator_count() <= 1:
         raise RuleViolation("Attune needs at least one coordinator.", "roles")
     before = _snapshot(user)
     user.display_name = display_name.strip()

@@ -4,13 +4,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from app.authz.rules import may_supervise, may_train
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
     Enrolment,
     EnrolmentStage,
     EnrolmentStatus,
-    Role,
     Scheme,
     Stage,
     SupervisorAssignment,
@@ -26,7 +26,7 @@ LATEST_START_AHEAD = timedelta(days=366)
 def _check_supervisor(trainee: User, supervisor: User) -> None:
     if supervisor.id == trainee.id:
         raise RuleViolation("A trainee cannot be their own supervisor.", "supervisor")
-    if not supervisor.has_role(Role.SUPERVISOR) or not supervisor.active:
+    if not may_supervise(supervisor) or not supervisor.active:
         raise RuleViolation("Choose an active supervisor.", "supervisor")
 
 
@@ -40,7 +40,7 @@ def enrol(
     today: date,
 ) -> Enrolment:
     """Enrol a trainee on a scheme revision, open the first stage and assign an own supervisor."""
-    if not trainee.has_role(Role.TRAINEE):
+    if not may_train(trainee):
         raise RuleViolation("Only people with the trainee role can be enrolled.", "trainee")
     if first_stage.scheme_id != scheme.id:
         raise RuleViolation("Choose a stage of the chosen scheme.", "first_stage")

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from app.authz.actions import Action
+from app.authz.rules import ensure, may_supervise
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
@@ -34,7 +36,6 @@ from app.models import (
     PortfolioDocument,
     Rating,
     Reflection,
-    Role,
     Scheme,
     StageMeeting,
     SupervisionSession,
@@ -194,10 +195,13 @@ def _check(actor: User, keep: User, duplicate: User) -> None:
     refuse_if_erased(duplicate)
     if keep.id == duplicate.id:
         raise RuleViolation("An account cannot be merged into itself.", "duplicate")
-    if duplicate.id == actor.id:
-        raise RuleViolation(
-            "You cannot merge away your own account; ask another coordinator.", "duplicate"
-        )
+    ensure(
+        actor,
+        Action.MERGE_PERSON,
+        duplicate,
+        "You cannot merge away your own account; ask another coordinator.",
+        "duplicate",
+    )
     if not keep.active:
         raise RuleViolation("This account is deactivated: reactivate it before merging into it.")
     earlier = merged_into(duplicate)
@@ -260,7 +264,7 @@ def merge_people(actor: User, keep: User, duplicate: User, note: str) -> MergeRe
     }
     for role in sorted(duplicate.roles - keep.roles):
         keep.role_links.append(UserRole(role=role))
-    if keep.has_role(Role.SUPERVISOR) and keep.supervisor_grade is None:
+    if may_supervise(keep) and keep.supervisor_grade is None:
         keep.supervisor_grade = duplicate.supervisor_grade
     duplicate.active = False
     cancel_links(duplicate)

@@ -32,6 +32,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.authz.actions import Action
+from app.authz.rules import ensure, may_coordinate
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
@@ -41,16 +43,15 @@ from app.models import (
     MeetingStatus,
     Notification,
     NotifyBy,
-    Role,
     StageMeeting,
     SupervisorAssignment,
     User,
-    UserRole,
 )
 from app.models.base import utcnow
 from app.services import audit
 from app.services.audit_chain import REDACTIONS_KEY
 from app.services.people.account_status import ERASED, MERGED, check_reason
+from app.services.people.coordinators import active_coordinator_count
 from app.services.privacy.erasure_audit import Identity, entries_to_redact, identity_of
 from app.services.privacy.erasure_records import (
     Deleted,
@@ -95,24 +96,17 @@ def merged_duplicates(person: User) -> list[User]:
     return sorted((u for u in found if u.id != person.id), key=lambda u: u.id)
 
 
-def _active_coordinators() -> int:
-    query = (
-        select(func.count())
-        .select_from(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
-    )
-    return db.session.scalar(query) or 0
-
-
 def _check_people(actor: User, person: User) -> None:
-    if not actor.has_role(Role.COORDINATOR):
-        raise RuleViolation("Only a coordinator can erase a person.")
-    if person.id == actor.id:
-        raise RuleViolation("You cannot erase your own account; ask another coordinator.")
+    ensure(actor, Action.ERASE_PERSON, None, "Only a coordinator can erase a person.")
+    ensure(
+        actor,
+        Action.ERASE_PERSON,
+        person,
+        "You cannot erase your own account; ask another coordinator.",
+    )
     if is_erased(person):
         raise RuleViolation("This person is already erased.")
-    if person.active and person.has_role(Role.COORDINATOR) and _active_coordinators() <= 1:
+    if person.active and may_coordinate(person) and active_coordinator_count() <= 1:
         raise RuleViolation("Attune needs at least one active coordinator.")
 
 

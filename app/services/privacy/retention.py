@@ -13,6 +13,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.authz.actions import Action
+from app.authz.rules import ensure
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Case, Consent, Cycle, Enrolment, Film, User
@@ -182,8 +184,12 @@ def awaits_confirmation(film: Film, today: date) -> DueFilm | None:
 
 def confirm_footage_deleted(actor: User, film: Film, today: date) -> Film:
     """The trainee confirms the footage kept outside Attune (`kept_at`) is deleted."""
-    if film.cycle.case.enrolment.trainee_id != actor.id:
-        raise RuleViolation("Only the trainee who keeps this footage can confirm its deletion.")
+    ensure(
+        actor,
+        Action.CONFIRM_FOOTAGE_DELETED,
+        film,
+        "Only the trainee who keeps this footage can confirm its deletion.",
+    )
     if film.footage_deleted_confirmed_at is not None:
         raise RuleViolation("The deletion of this footage is already confirmed.")
     due = deletion_due(film, today)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from app.authz.relations import is_self
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -222,5 +223,5 @@ def record_export(actor: User, person: User, portfolios: int) -> AuditEvent:
         "subject_access.exported",
         "user",
         person.id,
-        after={"by_self": actor.id == person.id, "portfolios": portfolios},
+        after={"by_self": is_self(actor, person), "portfolios": portfolios},
     )

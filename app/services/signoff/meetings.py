@@ -11,6 +11,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.authz.actions import Action
+from app.authz.rules import allows, ensure
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
@@ -18,13 +20,13 @@ from app.models import (
     EnrolmentStage,
     EnrolmentStatus,
     MeetingStatus,
-    Role,
     StageMeeting,
     User,
 )
 from app.services import audit, notifications
 from app.services.evidence import locks
 from app.services.evidence.rules import check_text
+from app.services.people.coordinators import active_coordinators
 from app.services.progress.evaluate import EnrolmentProgress, StageProgress
 from app.services.row_locks import locked, locked_by_id
 from app.services.signoff.assessors import grade_may_assess
@@ -101,15 +103,6 @@ def involved_in(meeting: StageMeeting) -> list[User]:
     return people
 
 
-def coordinators() -> list[User]:
-    """Every active coordinator."""
-    return list(
-        db.session.scalars(
-            select(User).where(User.active.is_(True), User.role_links.any(role=Role.COORDINATOR))
-        )
-    )
-
-
 def tell(people: list[User], kind: str, message: str, enrolment: Enrolment) -> None:
     """Notify people, linking to the enrolment's page."""
     notifications.notify(
@@ -146,11 +139,15 @@ def request_meeting(
         raise RuleViolation("There is no open stage to finish.")
     if open_meeting(stage) is not None:
         raise RuleViolation("A meeting for this stage is already under way.")
-    is_coordinator = actor.has_role(Role.COORDINATOR)
-    if actor.id != enrolment.trainee_id and not is_coordinator:
-        raise RuleViolation("Only the trainee or a coordinator can request the meeting.")
+    ensure(
+        actor,
+        Action.REQUEST_MEETING,
+        enrolment,
+        "Only the trainee or a coordinator can request the meeting.",
+    )
     missing = missing_for_request(progress.current)
-    if missing and not (is_coordinator and exception_reason.strip()):
+    may_except = allows(actor, Action.REQUEST_MEETING_EXCEPTION, enrolment)
+    if missing and not (may_except and exception_reason.strip()):
         raise RuleViolation("Not yet: " + "; ".join(missing) + ".")
     check_text(exception_reason, "exception_reason", 2000)
     meeting = StageMeeting(
@@ -171,7 +168,7 @@ def request_meeting(
         after={"stage": stage.stage.number, "missing": missing, "reason": meeting.exception_reason},
     )
     tell(
-        coordinators(),
+        active_coordinators(),
         "meeting_requested",
         f"{enrolment.trainee.display_name} asks for the stage {stage.stage.number} meeting.",
         enrolment,
@@ -202,8 +199,7 @@ def assessor_conflict(meeting: StageMeeting, assessor: User, today: date) -> str
 def name_assessor(actor: User, meeting_id: int, assessor: User, today: date) -> StageMeeting:
     """A coordinator names the assessing supervisor."""
     meeting = lock_meeting(meeting_id)
-    if not actor.has_role(Role.COORDINATOR):
-        raise RuleViolation("Only a coordinator names the assessor.")
+    ensure(actor, Action.NAME_ASSESSOR, meeting, "Only a coordinator names the assessor.")
     require_status(meeting, MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED)
     conflict = assessor_conflict(meeting, assessor, today)
     if conflict:

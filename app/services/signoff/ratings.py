@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.authz.relations import is_own_supervisor_on, is_trainee_of
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
@@ -21,7 +22,6 @@ from app.models import (
 )
 from app.services import audit
 from app.services.evidence.rules import check_text
-from app.services.people.enrolments import supervisor_on
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -47,10 +47,9 @@ def history(enrolment: Enrolment) -> list[Rating]:
 
 def rater_kind(actor: User, enrolment: Enrolment, today: date) -> RatingKind | None:
     """SELF for the trainee, SUPERVISOR for their own supervisor today, None otherwise."""
-    if actor.id == enrolment.trainee_id:
+    if is_trainee_of(actor, enrolment):
         return RatingKind.SELF
-    supervisor = supervisor_on(enrolment, today)
-    if supervisor is not None and supervisor.id == actor.id:
+    if is_own_supervisor_on(actor, enrolment, today):
         return RatingKind.SUPERVISOR
     return None
 

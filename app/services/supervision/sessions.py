@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from app.authz.actions import Action
+from app.authz.rules import ensure
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Cycle, Enrolment, Film, Moment, SessionStatus, SupervisionSession, User
@@ -135,8 +137,12 @@ def _decide(actor: User, session: SupervisionSession) -> SupervisionSession:
     """The session, re-read and locked, when this supervisor may decide on it now: a second
     decision at the same instant waits for the lock, then finds the first and is refused."""
     session = locked(session)
-    if actor.id != session.supervisor_id:
-        raise RuleViolation("Only the session's supervisor can decide on it.")
+    ensure(
+        actor,
+        Action.WRITE_SESSION_NOTES,
+        session,
+        "Only the session's supervisor can decide on it.",
+    )
     if session.status is not SessionStatus.LOGGED:
         raise RuleViolation(f"This session is already {session.status.value}.")
     return session
@@ -214,8 +220,12 @@ def write_supervisor_notes(
     """The supervisor's own reflection and feedback on a session (after their decision)."""
     session = locked(session)
     ensure_unlocked(session)
-    if actor.id != session.supervisor_id:
-        raise RuleViolation("Only the session's supervisor can write its feedback.")
+    ensure(
+        actor,
+        Action.WRITE_SESSION_NOTES,
+        session,
+        "Only the session's supervisor can write its feedback.",
+    )
     _write_notes(actor, session, SupervisorNotes(reflection, feedback))
     return session
 
