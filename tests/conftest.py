@@ -3,7 +3,6 @@ per test, a real SMTP server, and signed-in clients."""
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -17,8 +16,8 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app import create_app
 from app.extensions import db, limiter
+from tests.builders.web import committed
 from tests.databases import fresh_database, worker_id
-from tests.factories import DEFAULT_PASSWORD
 from tests.smtp_server import Inbox, start_smtp_server
 
 
@@ -133,31 +132,10 @@ def ctx(app: Flask) -> Iterator[Flask]:
         yield app
 
 
-@contextmanager
-def committed(app: Flask) -> Iterator[None]:
-    """A short application context whose work is committed (for view tests' data and checks)."""
-    with app.app_context():
-        yield
-        db.session.commit()
-
-
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A browser-like client."""
     return app.test_client()
-
-
-def sign_in(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD) -> None:
-    """Sign a client in through the real login form."""
-    response = client.post("/login", data={"email": email, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
-def client_as(app: Flask, email: str) -> FlaskClient:
-    """A new client, signed in as `email` through the real login form."""
-    client = app.test_client()
-    sign_in(client, email)
-    return client
 
 
 @pytest.fixture

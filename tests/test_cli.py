@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import Cohort, CohortMember, Enrolment, Role, Scheme, User
 from app.services.coordination import pipeline
 from app.services.people import accounts
-from tests.conftest import committed
+from tests.builders.web import committed
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db
 from app.models import Role
-from tests.conftest import client_as
-from tests.factories import make_user
+from tests.builders.people import make_user
+from tests.builders.web import client_as
 
 
 def test_a_long_reader_does_not_block_a_writer(tmp_path):

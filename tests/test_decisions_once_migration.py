@@ -23,7 +23,7 @@ from app.models import AuditEvent, Certificate
 from app.services.audit_chain import verify_chain
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from tests.renewal_world import NO_RENEWAL, accredited
+from tests.builders.renewal import NO_RENEWAL, accredited
 
 VERSIONS = Path(__file__).parent.parent / "migrations" / "versions"
 TARGET = "0013_decisions_once"

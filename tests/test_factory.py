@@ -38,8 +38,8 @@ def test_unknown_environment_is_refused():
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client, app):
-    from tests.conftest import committed
-    from tests.factories import make_user
+    from tests.builders.people import make_user
+    from tests.builders.web import committed
 
     with committed(app):
         make_user(email="cookie@example.org")

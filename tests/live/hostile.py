@@ -8,7 +8,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
-from tests.evidence_world import mp4_bytes
+from tests.builders.evidence import mp4_bytes
 from tests.live.client import Browser
 from tests.live.crawler import CrawlResult, Failure, check_answer, local_path, pattern
 from tests.live.page_forms import PageForm, forms_on

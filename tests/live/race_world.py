@@ -30,8 +30,8 @@ from app.services.signoff import decisions as decide
 from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
-from tests.factories import current_scheme, make_user, stage_of
-from tests.renewal_world import DUTCH, accredited, meet_renewal
+from tests.builders.people import current_scheme, make_user, stage_of
+from tests.builders.renewal import DUTCH, accredited, meet_renewal
 
 AVIGUK = "aviguk-practitioner"
 T = TypeVar("T")

@@ -7,7 +7,7 @@ session open): exports answered 500 over HTTP while their tests passed."""
 import re
 import time
 
-from tests.evidence_world import mp4_bytes
+from tests.builders.evidence import mp4_bytes
 from tests.live.crawler import Crawler, CrawlResult, Failure, check_answer, report
 from tests.live.demo_roles import ROLES, sign_in, starts
 from tests.live.page_forms import forms_on

@@ -11,7 +11,7 @@ from app.models import AuditEvent, Role, SupervisorAssignment, TokenPurpose
 from app.services.people import account_status, accounts, merges
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from tests.factories import DEFAULT_PASSWORD, enrolled_trainee, make_user
+from tests.builders.people import DEFAULT_PASSWORD, enrolled_trainee, make_user
 
 
 def _events(action):

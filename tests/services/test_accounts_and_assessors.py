@@ -12,7 +12,7 @@ from app.services.people import accounts, directory
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import assessors
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.builders.people import DEFAULT_PASSWORD, make_user
 
 
 def _actions(subject_id):

@@ -7,8 +7,8 @@ from app.services.coordination import dashboards
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import ratification
-from tests.assessor_world import TODAY, named_meeting, record_pass
-from tests.factories import make_user
+from tests.builders.assessor import TODAY, named_meeting, record_pass
+from tests.builders.people import make_user
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AuditEvent, Role
 from app.services import audit
 from app.services.audit_chain import GENESIS, verify_chain
-from tests.factories import make_user
+from tests.builders.people import make_user
 
 
 def _lift_append_only_guard() -> None:

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import AuditEvent, Role
 from app.services import audit
 from app.services.audit_chain import REDACTIONS_KEY, payload_digest, verify_chain
-from tests.factories import make_user
+from tests.builders.people import make_user
 
 
 @dataclass

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import AuditEvent, Film, User
 from app.models.base import utcnow
 from app.services.evidence.clips import VIEWING, record_view
-from tests.evidence_world import build_world
+from tests.builders.evidence import build_world
 
 
 def _count() -> int:

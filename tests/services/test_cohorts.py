@@ -11,8 +11,8 @@ from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Cohort, CohortKind, Role
 from app.services.coordination import cohorts
-from tests.conftest import client_as
-from tests.factories import make_user
+from tests.builders.people import make_user
+from tests.builders.web import client_as
 
 SAME = [
     ("Ωμέγα", "ωμέγα"),

@@ -15,7 +15,7 @@ from app.models import AuditEvent, Certificate, Enrolment, User
 from app.services.certificates import issuing
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from tests.conftest import client_as
+from tests.builders.web import client_as
 from tests.live import race_world
 from tests.live.race_world import Crew
 

@@ -11,7 +11,7 @@ from app.models import AuditEvent, Role, Scheme
 from app.services.people import enrolments
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from tests.factories import current_scheme, make_user, stage_of
+from tests.builders.people import current_scheme, make_user, stage_of
 
 TODAY = date(2026, 11, 24)
 

@@ -40,11 +40,18 @@ from app.services.progress.snapshots import progress_for
 from app.services.signoff import meetings
 from app.services.supervision import transfers
 from app.storage import LocalFolderStorage
-from tests.evidence_world import mp4_bytes
-from tests.factories import make_user
-from tests.portfolio_world import HOLDER, LABEL, MOMENT_NOTE, PRIVATE, SHARED, build_portfolio_world
-from tests.renewal_world import NO_RENEWAL, accredited
-from tests.signoff_world import TODAY, cast
+from tests.builders.evidence import mp4_bytes
+from tests.builders.people import make_user
+from tests.builders.portfolio import (
+    HOLDER,
+    LABEL,
+    MOMENT_NOTE,
+    PRIVATE,
+    SHARED,
+    build_portfolio_world,
+)
+from tests.builders.renewal import NO_RENEWAL, accredited
+from tests.builders.signoff import TODAY, cast
 
 REASON = "Request received by letter, ref. 2026-114"
 FORMER_NAME = "Łucja Previous-Name"

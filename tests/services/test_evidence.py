@@ -12,7 +12,7 @@ from app.services.evidence import cases, films
 from app.services.evidence.identifying_text import identifying_text
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from tests.factories import enrolled_trainee
+from tests.builders.people import enrolled_trainee
 
 TODAY = date(2026, 11, 24)
 ALL_SCOPES = {ConsentScope.FILMING, ConsentScope.OWN_SUPERVISOR, ConsentScope.ASSESSOR}

@@ -15,7 +15,7 @@ from app.services.progress.facts import (
 from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from tests.signoff_world import TODAY, accredit, cast
+from tests.builders.signoff import TODAY, accredit, cast
 
 
 def test_the_evaluation_keeps_the_exception_of_each_period():

@@ -5,7 +5,7 @@ from datetime import date
 from app.models import Enrolment
 from app.services.evidence import milestones
 from app.services.progress.snapshots import progress_for
-from tests.factories import enrolled_trainee
+from tests.builders.people import enrolled_trainee
 
 
 def _stored(enrolment: Enrolment) -> tuple[date | None, date | None]:
@@ -37,7 +37,7 @@ def test_a_pause_pushes_both_dates_back_by_its_days(ctx, schemes):
 
 
 def test_advancing_and_accrediting_follow_the_open_stage(ctx, schemes):
-    from tests.signoff_world import accredit, cast
+    from tests.builders.signoff import accredit, cast
 
     people = cast()
     enrolment = people.enrolment

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, LoginSession, Role
 from app.services.people import account_status, accounts, login_sessions, merges
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.builders.people import DEFAULT_PASSWORD, make_user
 
 
 def _actions(user_id):

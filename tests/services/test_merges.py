@@ -32,9 +32,9 @@ from app.services.signoff import decisions as decide
 from app.services.signoff import meetings
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
-from tests.factories import DEFAULT_PASSWORD, current_scheme, enrolled_trainee, make_user
-from tests.renewal_world import NO_RENEWAL, accredited
-from tests.signoff_world import TODAY, cast
+from tests.builders.people import DEFAULT_PASSWORD, current_scheme, enrolled_trainee, make_user
+from tests.builders.renewal import NO_RENEWAL, accredited
+from tests.builders.signoff import TODAY, cast
 
 
 @pytest.fixture

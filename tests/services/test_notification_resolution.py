@@ -15,7 +15,7 @@ from app.services.signoff import decisions as decide
 from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
-from tests.signoff_world import TODAY, cast
+from tests.builders.signoff import TODAY, cast
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from app.extensions import db
 from app.mail.notifications import deliver_immediate, send_daily_digests
 from app.models import DigestSent, Notification, NotifyBy, Role, User
 from app.services import notifications
-from tests.conftest import committed
-from tests.factories import make_user
+from tests.builders.people import make_user
+from tests.builders.web import committed
 
 DAY = date(2026, 11, 24)
 LINK = notifications.link_to("enrolments.show", enrolment_id=5)

@@ -5,7 +5,7 @@ import pytest
 from app.errors import RuleViolation
 from app.models import Role
 from app.services.people import accounts, directory
-from tests.factories import make_user
+from tests.builders.people import make_user
 
 NAME, EMAIL = "Tess Trainee", "tess.trainee@example.org"
 

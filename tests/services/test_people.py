@@ -9,7 +9,7 @@ from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Role, SupervisorGrade, TokenPurpose
 from app.services.people import accounts, directory
-from tests.factories import make_user
+from tests.builders.people import make_user
 
 
 def _events(action):

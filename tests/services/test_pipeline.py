@@ -1,4 +1,4 @@
-"""The pipeline dashboard's numbers on an association counted by hand (tests/pipeline_world)."""
+"""The pipeline dashboard's numbers on an association counted by hand (tests/builders/pipeline.py)."""
 
 from datetime import date
 
@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import EnrolmentStatus
 from app.services.coordination import pipeline, risk, supervisor_load
 from app.services.coordination.risk import RiskReason, Thresholds
-from tests import pipeline_world
+from tests.builders import pipeline as pipeline_world
 
 TODAY = date(2026, 11, 24)
 

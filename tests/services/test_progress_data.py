@@ -28,7 +28,7 @@ from app.services.progress.facts import PauseFact, StagePeriod
 from app.services.progress.snapshots import load_snapshot, progress_for, progress_for_many
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from tests.factories import current_scheme, make_user, stage_of
+from tests.builders.people import current_scheme, make_user, stage_of
 
 TODAY = date(2026, 9, 15)
 STARTED = date(2026, 1, 5)

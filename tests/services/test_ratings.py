@@ -13,7 +13,7 @@ from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import ratings
-from tests.signoff_world import TODAY, cast
+from tests.builders.signoff import TODAY, cast
 
 
 @pytest.fixture

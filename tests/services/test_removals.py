@@ -16,7 +16,7 @@ from app.services.schemes.loader import load_definitions
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
 from app.storage import LocalFolderStorage
-from tests.evidence_world import TODAY, build_world, mp4_bytes
+from tests.builders.evidence import TODAY, build_world, mp4_bytes
 
 
 @pytest.fixture

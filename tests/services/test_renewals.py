@@ -11,7 +11,7 @@ from app.models import AuditEvent, MilestoneKind, Notification
 from app.services.certificates import issuing, renewals, verification
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from tests.renewal_world import (
+from tests.builders.renewal import (
     NO_RENEWAL,
     accredited,
     add_case,

@@ -17,7 +17,7 @@ from app.services.evidence import cases, clips, films
 from app.services.portfolio.gather import digest_of, gather
 from app.services.privacy import retention
 from app.storage import LocalFolderStorage
-from tests.evidence_world import TODAY, build_world, mp4_bytes
+from tests.builders.evidence import TODAY, build_world, mp4_bytes
 
 TYPES = ("video/mp4",)
 

@@ -13,7 +13,7 @@ from app.services.coordination import pipeline
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import ratification
-from tests.renewal_world import NO_RENEWAL, accredited
+from tests.builders.renewal import NO_RENEWAL, accredited
 
 TODAY = date(2026, 12, 1)
 

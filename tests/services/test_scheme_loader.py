@@ -20,7 +20,7 @@ from app.services.schemes.loader import (
     latest_schemes,
     load_definitions,
 )
-from tests.factories import make_user
+from tests.builders.people import make_user
 
 AVIGUK = "aviguk-practitioner-2024.yaml"
 FRAMEWORK = "paig-framework-2024.yaml"

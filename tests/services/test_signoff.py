@@ -25,8 +25,8 @@ from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions as supervision
-from tests.factories import make_user
-from tests.signoff_world import TODAY, cast
+from tests.builders.people import make_user
+from tests.builders.signoff import TODAY, cast
 
 PASSED = MeetingStatus.PASSED
 

@@ -15,8 +15,8 @@ from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings, ratification
-from tests.factories import make_user
-from tests.signoff_world import TODAY, cast
+from tests.builders.people import make_user
+from tests.builders.signoff import TODAY, cast
 
 STATES = ("requested", "assessor_named", "passed", "not_yet", "ratified", "voided")
 ACTORS = ("trainee", "supervisor", "assessor", "coordinator", "stranger")

@@ -12,9 +12,9 @@ from app.services.people import accounts
 from app.services.portfolio.gather import digest_of, gather
 from app.services.privacy import subject_access
 from app.subject_access.archive import gather_archive
-from tests.factories import enrolled_trainee
-from tests.portfolio_world import HOLDER, LABEL, PRIVATE, SHARED, build_portfolio_world
-from tests.signoff_world import TODAY
+from tests.builders.people import enrolled_trainee
+from tests.builders.portfolio import HOLDER, LABEL, PRIVATE, SHARED, build_portfolio_world
+from tests.builders.signoff import TODAY
 
 SUPERVISOR_PRIVATE = "Supervisor's private reflection: never for the trainee"
 

@@ -12,7 +12,7 @@ from app.services.people import enrolments
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.supervision import transfers
-from tests.factories import current_scheme, enrolled_trainee, make_user, stage_of
+from tests.builders.people import current_scheme, enrolled_trainee, make_user, stage_of
 
 TODAY = date(2026, 11, 24)
 FROM = date(2026, 6, 1)

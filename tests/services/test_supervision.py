@@ -14,7 +14,7 @@ from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
-from tests.factories import enrolled_trainee, make_user
+from tests.builders.people import enrolled_trainee, make_user
 
 TODAY = date(2026, 11, 24)
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Framework, Role
 from app.services.people import enrolments
-from tests.conftest import committed, sign_in
-from tests.factories import current_scheme, make_user, stage_of
+from tests.builders.people import current_scheme, make_user, stage_of
+from tests.builders.web import committed, sign_in
 
 PEOPLE = (
     "anonymous",

@@ -8,9 +8,9 @@ import pytest
 from app.extensions import db
 from app.models import Role, StageMeeting, SupervisorGrade, User
 from app.services.signoff import ratification
-from tests.assessor_world import TODAY, named_meeting, record_pass
-from tests.conftest import client_as, committed
-from tests.factories import make_user
+from tests.builders.assessor import TODAY, named_meeting, record_pass
+from tests.builders.people import make_user
+from tests.builders.web import client_as, committed
 from tests.query_counter import count_queries
 
 

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Case, Consent
-from tests.conftest import committed, sign_in
-from tests.evidence_world import build_world
+from tests.builders.evidence import build_world
+from tests.builders.web import committed, sign_in
 
 
 @pytest.fixture

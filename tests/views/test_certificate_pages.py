@@ -20,8 +20,8 @@ from app.documents.signing import create_issuer_key
 from app.extensions import db
 from app.models import Certificate, Enrolment, Notification, User
 from app.services.certificates import issuing, verification
-from tests.conftest import client_as, committed
-from tests.signoff_world import TODAY, accredited_world
+from tests.builders.signoff import TODAY, accredited_world
+from tests.builders.web import client_as, committed
 
 DOCUMENT = {"scope": "document"}
 

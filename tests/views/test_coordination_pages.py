@@ -12,8 +12,8 @@ import pytest
 from app.extensions import db
 from app.models import AuditEvent, Cohort, CohortKind, CohortMember, Enrolment, User
 from app.services.coordination import cohorts
-from tests import pipeline_world
-from tests.conftest import client_as, committed
+from tests.builders import pipeline as pipeline_world
+from tests.builders.web import client_as, committed
 from tests.query_counter import count_queries
 
 BOM = b"\xef\xbb\xbf"

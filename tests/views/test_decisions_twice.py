@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Certificate, MeetingStatus
 from app.services.people.account_status import ERASED, MERGED
-from tests.conftest import client_as, committed
+from tests.builders.web import client_as, committed
 from tests.live import race_world
 from tests.live.race_world import Crew
 

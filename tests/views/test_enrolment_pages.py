@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Enrolment, Role, SupervisorAssignment
-from tests.conftest import committed, sign_in
-from tests.factories import current_scheme, make_user, stage_of
-from tests.signoff_world import accredited_world
+from tests.builders.people import current_scheme, make_user, stage_of
+from tests.builders.signoff import accredited_world
+from tests.builders.web import committed, sign_in
 
 
 @pytest.fixture

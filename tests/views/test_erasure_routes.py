@@ -6,8 +6,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Certificate, Enrolment, User
 from app.services.certificates import issuing
-from tests.conftest import client_as, committed
-from tests.signoff_world import accredited_world
+from tests.builders.signoff import accredited_world
+from tests.builders.web import client_as, committed
 
 REASON = "Written request of 20 November, ref. 114"
 

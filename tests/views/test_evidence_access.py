@@ -11,9 +11,9 @@ from app.services.evidence import films, reflections
 from app.services.people import enrolments
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
-from tests.conftest import committed, sign_in
-from tests.evidence_world import TODAY, build_world
-from tests.factories import make_user
+from tests.builders.evidence import TODAY, build_world
+from tests.builders.people import make_user
+from tests.builders.web import committed, sign_in
 
 PEOPLE = (
     "anonymous",

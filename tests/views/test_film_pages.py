@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Cycle, Element, Film, Moment, Principle
-from tests.conftest import committed, sign_in
-from tests.evidence_world import build_world, mp4_bytes
+from tests.builders.evidence import build_world, mp4_bytes
+from tests.builders.web import committed, sign_in
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Cohort, Film, Role, User
-from tests.conftest import client_as, committed
-from tests.evidence_world import build_world
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.builders.evidence import build_world
+from tests.builders.people import DEFAULT_PASSWORD, make_user
+from tests.builders.web import client_as, committed
 
 NUL = "a\x00b"
 HUGE = "x" * 100_000

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuthToken, Role, SupervisorGrade, User
 from app.models.base import utcnow
-from tests.conftest import committed, sign_in
-from tests.factories import make_user
+from tests.builders.people import make_user
+from tests.builders.web import committed, sign_in
 
 NEW_PASSWORD = "a long new password"
 

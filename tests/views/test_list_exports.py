@@ -10,8 +10,8 @@ import pytest
 
 from app.models import Role
 from app.services.people import enrolments
-from tests.conftest import committed, sign_in
-from tests.factories import current_scheme, make_user, stage_of
+from tests.builders.people import current_scheme, make_user, stage_of
+from tests.builders.web import committed, sign_in
 from tests.query_counter import count_queries
 
 BOM = b"\xef\xbb\xbf"

@@ -8,8 +8,8 @@ import requests
 
 from app.extensions import db
 from app.models import Role, User
-from tests.conftest import committed, sign_in
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.builders.people import DEFAULT_PASSWORD, make_user
+from tests.builders.web import committed, sign_in
 from tests.live_server import served
 
 NEW_PASSWORD = "a brand new password"

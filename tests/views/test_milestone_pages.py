@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Milestone, MilestoneKind, Pause, Role
-from tests.conftest import committed, sign_in
-from tests.factories import enrolled_trainee, make_user
+from tests.builders.people import enrolled_trainee, make_user
+from tests.builders.web import committed, sign_in
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 from app.extensions import db
 from app.models import Notification, NotifyBy, Role, User
 from app.services import notifications
-from tests.conftest import committed, sign_in
-from tests.factories import make_user
+from tests.builders.people import make_user
+from tests.builders.web import committed, sign_in
 
 ENROLMENT = notifications.link_to("enrolments.show", enrolment_id=5)
 SESSION = notifications.link_to("supervision.show", session_id=9)

@@ -10,8 +10,8 @@ import pytest
 from app.extensions import db
 from app.models import Certificate
 from app.services.certificates.open_badges import slug
-from tests.conftest import client_as, committed
-from tests.signoff_world import accredited_world
+from tests.builders.signoff import accredited_world
+from tests.builders.web import client_as, committed
 from tests.views.test_certificate_pages import _certificate, _issue
 
 BASE = "http://attune.test"

@@ -7,8 +7,8 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import Role
-from tests.conftest import committed, sign_in
-from tests.factories import make_user
+from tests.builders.people import make_user
+from tests.builders.web import committed, sign_in
 
 
 def test_healthz_reports_application_and_database(client):

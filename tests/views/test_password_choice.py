@@ -6,8 +6,8 @@ from html import unescape
 import pytest
 
 from app.models import Role
-from tests.conftest import committed, sign_in
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.builders.people import DEFAULT_PASSWORD, make_user
+from tests.builders.web import committed, sign_in
 
 GUESSABLE = ["1234567890", "aaaaaaaaaa", "password123"]
 

@@ -8,8 +8,8 @@ import pytest
 from app.extensions import db
 from app.models import AuthToken, Role
 from app.models.base import utcnow
-from tests.conftest import committed, sign_in
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.builders.people import DEFAULT_PASSWORD, make_user
+from tests.builders.web import committed, sign_in
 
 NEW_PASSWORD = "a brand new password"
 

@@ -22,8 +22,7 @@ from app.models import (
     StageMeeting,
 )
 from app.services.evidence import reflections
-from tests.conftest import client_as, committed
-from tests.portfolio_world import (
+from tests.builders.portfolio import (
     HOLDER,
     LABEL,
     MOMENT_NOTE,
@@ -31,7 +30,8 @@ from tests.portfolio_world import (
     SHARED,
     build_portfolio_world,
 )
-from tests.signoff_world import TODAY
+from tests.builders.signoff import TODAY
+from tests.builders.web import client_as, committed
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from app import jobs
 from app.extensions import db
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
-from tests.conftest import sign_in
-from tests.portfolio_world import HOLDER, build_portfolio_world
+from tests.builders.portfolio import HOLDER, build_portfolio_world
+from tests.builders.web import sign_in
 
 
 def test_a_thread_prepares_the_portfolio_after_the_request_has_answered(committing_app):

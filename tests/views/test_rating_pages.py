@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Principle, Rating
-from tests.conftest import committed, sign_in
-from tests.signoff_world import cast
+from tests.builders.signoff import cast
+from tests.builders.web import committed, sign_in
 
 
 @pytest.fixture

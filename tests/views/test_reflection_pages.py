@@ -11,8 +11,8 @@ from app.models import Case, CaseSetting, Enrolment, Reflection
 from app.services.evidence import cases, reflections
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
-from tests.conftest import committed, sign_in
-from tests.factories import enrolled_trainee
+from tests.builders.people import enrolled_trainee
+from tests.builders.web import committed, sign_in
 from tests.query_counter import count_queries
 
 TODAY = date(2026, 11, 24)

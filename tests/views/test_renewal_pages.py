@@ -13,8 +13,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Case, Certificate, Enrolment, SupervisionSession
 from app.services.certificates import issuing
-from tests.conftest import client_as, committed
-from tests.renewal_world import DUTCH, NO_RENEWAL, accredited, meet_renewal
+from tests.builders.renewal import DUTCH, NO_RENEWAL, accredited, meet_renewal
+from tests.builders.web import client_as, committed
 
 TODAY = date.today()
 ACCREDITED_ON = TODAY - relativedelta(months=35)

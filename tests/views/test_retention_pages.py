@@ -13,8 +13,8 @@ from app.models import AuditEvent, Consent, Film, User
 from app.services.evidence import cases, clips
 from app.services.privacy import retention
 from app.storage import LocalFolderStorage, clip_storage
-from tests.conftest import client_as, committed
-from tests.evidence_world import TODAY, build_world, mp4_bytes
+from tests.builders.evidence import TODAY, build_world, mp4_bytes
+from tests.builders.web import client_as, committed
 
 CONFIRM = "I have deleted the footage kept elsewhere"
 

@@ -9,8 +9,8 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import Role
-from tests.conftest import client_as, committed
-from tests.factories import make_user
+from tests.builders.people import make_user
+from tests.builders.web import client_as, committed
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

@@ -9,8 +9,8 @@ import requests
 from app import create_app
 from app.extensions import db
 from app.models import Role
-from tests.conftest import committed, sign_in
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.builders.people import DEFAULT_PASSWORD, make_user
+from tests.builders.web import committed, sign_in
 from tests.live_server import served
 from tests.redis_available import redis_available
 

@@ -26,10 +26,10 @@ from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings as signoff
 from app.storage import LocalFolderStorage
-from tests.conftest import client_as, committed
-from tests.evidence_world import build_world, mp4_bytes
-from tests.factories import make_user
-from tests.signoff_world import TODAY, cast
+from tests.builders.evidence import build_world, mp4_bytes
+from tests.builders.people import make_user
+from tests.builders.signoff import TODAY, cast
+from tests.builders.web import client_as, committed
 
 
 @pytest.fixture

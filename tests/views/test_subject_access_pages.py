@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, User
-from tests.conftest import client_as, committed
-from tests.portfolio_world import HOLDER, PRIVATE, build_portfolio_world
+from tests.builders.portfolio import HOLDER, PRIVATE, build_portfolio_world
+from tests.builders.web import client_as, committed
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from app.services.evidence import cases, films
 from app.services.people import enrolments
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
-from tests.conftest import committed, sign_in
-from tests.factories import enrolled_trainee, make_user
+from tests.builders.people import enrolled_trainee, make_user
+from tests.builders.web import committed, sign_in
 from tests.query_counter import count_queries
 
 TODAY = date(2026, 11, 24)

@@ -5,7 +5,7 @@ from datetime import date
 
 from app.models import CaseSetting, ConsentScope, FilmKind, Role, User
 from app.services.evidence import cases, films
-from tests.factories import enrolled_trainee, make_user
+from tests.builders.people import enrolled_trainee, make_user
 
 TODAY = date(2026, 11, 24)
 MP4_HEADER = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"

@@ -21,7 +21,7 @@ from app.services.signoff import decisions as decide
 from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
-from tests.factories import enrolled_trainee, make_user
+from tests.builders.people import enrolled_trainee, make_user
 
 TODAY = date(2026, 11, 24)
 SCOPES = {ConsentScope.FILMING, ConsentScope.OWN_SUPERVISOR, ConsentScope.ASSESSOR}

@@ -6,7 +6,7 @@ from app.models import MeetingStatus, Role, StageMeeting, User
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings as signoff
-from tests.factories import enrolled_trainee, make_user
+from tests.builders.people import enrolled_trainee, make_user
 
 TODAY = date(2026, 11, 24)
 

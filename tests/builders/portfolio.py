@@ -12,7 +12,7 @@ from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings, ratification, ratings
 from app.services.supervision import sessions
-from tests.signoff_world import TODAY, cast
+from tests.builders.signoff import TODAY, cast
 
 HOLDER = "Łucja Żółć-Ἀλεξάνδρα Дмитриева"
 MOMENT_NOTE = 'Waited <b>&amp; "named" it</b> — Όμορφα, дуже добре'

@@ -26,7 +26,7 @@ from app.services.signoff import decisions as decide
 from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
-from tests.factories import current_scheme, make_user, stage_of
+from tests.builders.people import current_scheme, make_user, stage_of
 
 DUTCH = "nl-vig-practitioner"  # certificates expire after 36 months and are renewed
 NO_RENEWAL = "aviguk-practitioner"  # certificates do not expire

@@ -27,8 +27,8 @@ from app.services.signoff import decisions as decide
 from app.services.signoff import meetings
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
-from tests.factories import current_scheme, make_user, stage_of
-from tests.renewal_world import DUTCH, NO_RENEWAL, accredited
+from tests.builders.people import current_scheme, make_user, stage_of
+from tests.builders.renewal import DUTCH, NO_RENEWAL, accredited
 
 
 @dataclass
