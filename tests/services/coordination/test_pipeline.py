@@ -1,4 +1,4 @@
-"""The pipeline dashboard's numbers on an association counted by hand (tests/builders/pipeline.py)."""
+"""The pipeline dashboard's numbers on an association counted by hand (tests/builders)."""
 
 from datetime import date
 
