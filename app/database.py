@@ -1,7 +1,7 @@
 """Engine-level settings. SQLite, the embedded default, is made fit for a server that serves
 several requests at once: write-ahead logging (readers never block the writer, nor it them),
 foreign keys enforced, savepoints honoured like PostgreSQL's, and a bounded wait for the one
-writer's lock; a database still busy after that wait is answered "try again" (app/errors.py)."""
+writer's lock; a database still busy after that wait is answered "try again" (app/web)."""
 
 import sqlite3
 from collections.abc import Iterator

@@ -86,7 +86,7 @@ def test_the_badge_is_an_open_badge_credential_with_every_printed_field(app, wor
         "id": f"{BASE}/open-badges/issuers/{slug(certificate.body)}/revocations",
         "type": "1EdTechRevocationList",
     }
-    assert "proof" not in badge  # unsigned: see app/services/open_badges.py
+    assert "proof" not in badge  # unsigned: see app/services/certificates/open_badges.py
 
 
 def test_an_expiring_certificate_gives_valid_until_its_last_day(app, world):

@@ -2,7 +2,7 @@
 
 Files are YAML read with yaml.SafeLoader. The node tree is kept so that each problem names the
 file, the line and the key path (`aviguk.yaml, line 14, stages[1].requirements[0].amount: ...`).
-Shapes, types and the rules spanning several keys live in `scheme_schema`; this module reads the
+Shapes, types and the rules spanning several keys live in `schema`; this module reads the
 files, runs those checks and turns every finding into a located `Problem`.
 """
 

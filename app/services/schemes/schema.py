@@ -2,7 +2,7 @@
 
 The pydantic models check keys and types (strictly: a quoted "6" is not a number); the rule
 functions check what one field cannot see alone, and yield (key path, message) pairs that
-`scheme_files` turns into located problems.
+`files` turns into located problems.
 """
 
 import re
