@@ -9,6 +9,7 @@ from app.i18n import local_today
 from app.services.coordination import dashboards
 from app.services.people import enrolment_queries
 from app.services.progress.snapshots import progress_for_many
+from app.services.supervision import queries
 from app.services.supervision.waiting import waiting_by_enrolment
 
 bp = Blueprint("home", __name__)
@@ -30,4 +31,5 @@ def index() -> str:
         waiting=waiting_by_enrolment([e.id for e in shown]),
         summary=dashboards.coordinator_summary() if may_coordinate(user) else None,
         assessing=dashboards.meetings_assessed_by(user) if may_supervise(user) else None,
+        to_confirm=queries.waiting_for_confirmation(user) if may_supervise(user) else [],
     )

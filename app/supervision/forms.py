@@ -11,7 +11,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
@@ -84,3 +84,22 @@ class DecisionForm(NotesForm):
             self.form_errors.append(_("Choose: confirm the session, or return it."))
             return False
         return valid
+
+
+class _ChosenSessions(MultiCheckboxField):
+    """The sessions ticked: each must be one of the supervisor's own."""
+
+    def pre_validate(self, form: Any) -> None:
+        valid = {value for value, *_rest in self.choices or []}
+        if any(value not in valid for value in self.data or []):
+            raise ValidationError(_("Choose among the sessions waiting for you."))
+
+
+class ConfirmSessionsForm(Form):
+    """Several waiting sessions confirmed at once from the supervisor's home page."""
+
+    sessions = _ChosenSessions(
+        _l("Sessions to confirm"),
+        coerce=int,
+        validators=[DataRequired(_l("Choose the sessions to confirm."))],
+    )

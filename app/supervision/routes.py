@@ -9,16 +9,17 @@ from app.authz.rules import can
 from app.authz.web import current_actor, load_or_404, requires
 from app.extensions import db
 from app.i18n import gettext as _
-from app.i18n import local_today
+from app.i18n import local_today, ngettext
 from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
 from app.services.supervision import queries
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails, SupervisorNotes
-from app.web.commit import apply_or_flash, apply_service
+from app.web.commit import apply_or_flash, apply_service, flash_form_errors
 from app.web.evidence_labels import FILM_KIND_NAMES
 from app.web.forms import Form, choices
+from app.web.request_guard import LARGEST_NUMBER
 
-from .forms import DecisionForm, NotesForm, SessionForm
+from .forms import ConfirmSessionsForm, DecisionForm, NotesForm, SessionForm
 
 bp = Blueprint("supervision", __name__)
 
@@ -232,6 +233,30 @@ def decide(session_id: int) -> tuple[str, int] | Response:
     typed = {"reflection": notes.reflection, "feedback": notes.feedback}
     notes_form = NotesForm(formdata=None, data=typed)
     return _show_page(session_id, decision_form=form, notes_form=notes_form), 422
+
+
+@bp.post("/sessions/confirm")
+@requires(Action.DECIDE_SESSION)
+def confirm_chosen() -> Response:
+    """The supervisor confirms the sessions chosen on their home page, all in one step."""
+    actor = current_actor()
+    # Any of their own sessions may be posted (one decided meanwhile is refused by the service
+    # with a clear message); someone else's is not a valid choice.
+    posted = [n for n in request.form.getlist("sessions", type=int) if 0 < n <= LARGEST_NUMBER]
+    mine = queries.supervised_sessions(actor, posted)
+    form = ConfirmSessionsForm()
+    form.sessions.choices = [(s.id, str(s.id)) for s in mine]
+    if form.validate_on_submit():
+        chosen = [s for s in mine if s.id in form.sessions.data]
+        done = apply_service(form, lambda: supervision.confirm_sessions(actor, chosen))
+        if done:
+            flash(
+                ngettext("%(num)s session confirmed.", "%(num)s sessions confirmed.", len(done)),
+                "success",
+            )
+            return redirect(url_for("home.index"))
+    flash_form_errors(form)
+    return redirect(url_for("home.index"))
 
 
 @bp.post("/sessions/<int:session_id>/notes")

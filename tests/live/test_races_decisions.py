@@ -331,6 +331,22 @@ def test_the_supervisor_confirms_and_returns_at_once_and_one_decision_lands(
         assert decisions == 1 and status in ("confirmed", "returned")
 
 
+def _confirmed_at_once(session_ids: list[int]) -> tuple[int, list[str]]:
+    """How many confirmations were recorded for these sessions, and their statuses."""
+    statuses = [db.session.get(SupervisionSession, n).status.value for n in session_ids]
+    return _audits("session.confirmed", session_ids), statuses
+
+
+def test_the_supervisor_confirms_the_same_sessions_at_once_from_two_tabs(world, crew, tabs, watch):
+    for _ in range(ROUNDS):
+        ids = [world.make(race_world.logged_session, crew) for _ in range(2)]
+        chosen = {"sessions": [str(n) for n in ids]}
+        answers = fire(_both(tabs["supervisor"], "/", "/sessions/confirm", chosen))
+        one_won(answers, ["2 sessions confirmed."], ["decided meanwhile", "Nothing was confirmed"])
+        confirmations, statuses = world.read(_confirmed_at_once, ids)
+        assert confirmations == 2 and statuses == ["confirmed", "confirmed"]
+
+
 def test_two_coordinators_merge_the_same_accounts_once(world, tabs, watch):
     for _ in range(ROUNDS):
         keep_id, duplicate = world.make(race_world.two_accounts)

@@ -95,6 +95,20 @@ ROUTES = [
         ),
     ),
     (
+        # Confirming several at once (nothing chosen here): supervisors are sent home with the
+        # reason; the session is checked against the person by the service (tests elsewhere).
+        "post",
+        "/sessions/confirm",
+        expect(
+            trainee=403,
+            supervisor=302,
+            past_supervisor=302,
+            coordinator=403,
+            other_trainee=403,
+            other_supervisor=302,
+        ),
+    ),
+    (
         "post",
         "/sessions/{session}/notes",
         expect(

@@ -7,7 +7,15 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import CaseSetting, Enrolment, Role, SessionStatus, SupervisionSession, User
+from app.models import (
+    AuditEvent,
+    CaseSetting,
+    Enrolment,
+    Role,
+    SessionStatus,
+    SupervisionSession,
+    User,
+)
 from app.services.evidence import cases, films
 from app.services.people import enrolments
 from app.services.supervision import sessions as supervision
@@ -345,3 +353,60 @@ def test_a_decision_made_meanwhile_is_said_and_the_typed_notes_stay(app, client,
     assert f'action="/sessions/{session_id}/notes"' in page and "Typed in the other tab" in page
     saved = _session(app, session_id)
     assert saved.status is SessionStatus.CONFIRMED and saved.supervisor_feedback == ""
+
+
+def _statuses(app, ids):
+    with committed(app):
+        return [db.session.get(SupervisionSession, n).status for n in ids]
+
+
+def test_a_supervisor_confirms_several_sessions_at_once_from_home(app, client, world):
+    ids = [_log(app, world, date(2026, 6, day)) for day in (2, 9, 16)]
+    sign_in(client, world.second.email)
+    home = client.get("/").get_data(as_text=True)
+    assert "Sessions waiting for your confirmation" in home
+    assert all(f'value="{n}"' in home for n in ids)
+    response = client.post("/sessions/confirm", data={"sessions": ids[:2]})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/")
+    home = client.get("/").get_data(as_text=True)
+    assert "2 sessions confirmed." in home
+    assert _statuses(app, ids) == [SessionStatus.CONFIRMED] * 2 + [SessionStatus.LOGGED]
+    assert f'value="{ids[0]}"' not in home and f'value="{ids[2]}"' in home
+
+
+def test_the_same_choice_posted_twice_confirms_once_and_says_why(app, client, world):
+    ids = [_log(app, world, date(2026, 6, day)) for day in (2, 9)]
+    sign_in(client, world.second.email)
+    assert client.post("/sessions/confirm", data={"sessions": ids}).status_code == 302
+    client.get("/")  # the first answer's message is read
+    again = client.post("/sessions/confirm", data={"sessions": ids}, follow_redirects=True)
+    page = again.get_data(as_text=True)
+    assert "decided meanwhile" in page and "Nothing was confirmed" in page
+    with committed(app):
+        confirmed = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "session.confirmed")
+        )
+    assert confirmed == 2
+
+
+@pytest.mark.parametrize("chosen", ["nothing", "someone_elses", "hostile"])
+def test_confirming_at_once_refuses_a_bad_choice_and_changes_nothing(app, client, world, chosen):
+    mine = _log(app, world)
+    theirs = _log(app, world, date(2026, 4, 9), supervisor=world.first)
+    posted = {"nothing": [], "someone_elses": [theirs], "hostile": ["\x00", "9" * 30, "-1"]}
+    sign_in(client, world.second.email)
+    response = client.post("/sessions/confirm", data={"sessions": posted[chosen]})
+    assert response.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    expected = {"nothing": "Choose the sessions to confirm.", "someone_elses": "Choose among"}
+    assert expected.get(chosen, "Choose the sessions to confirm.") in page
+    assert _statuses(app, [mine, theirs]) == [SessionStatus.LOGGED] * 2
+
+
+def test_only_supervisors_confirm_at_once(app, client, world):
+    session_id = _log(app, world)
+    sign_in(client, world.trainee)
+    assert client.post("/sessions/confirm", data={"sessions": [session_id]}).status_code == 403
+    assert _statuses(app, [session_id]) == [SessionStatus.LOGGED]

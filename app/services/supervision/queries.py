@@ -16,6 +16,7 @@ from app.models import (
     Requirement,
     SessionStatus,
     SupervisionSession,
+    User,
 )
 
 # Requirement kinds whose params name a milestone subtype: kind -> param.
@@ -130,3 +131,25 @@ def milestone_subtypes(enrolment: Enrolment) -> list[tuple[str, str, str]]:
         if subtype:
             found.setdefault((requirement.kind, str(subtype)), requirement.label)
     return [(kind, subtype, label) for (kind, subtype), label in found.items()]
+
+
+def waiting_for_confirmation(supervisor: User) -> list[SupervisionSession]:
+    """Sessions waiting for this supervisor's confirmation, oldest first, with their trainees."""
+    query = (
+        select(SupervisionSession)
+        .where(
+            SupervisionSession.supervisor_id == supervisor.id,
+            SupervisionSession.status == SessionStatus.LOGGED,
+        )
+        .options(selectinload(SupervisionSession.enrolment).selectinload(Enrolment.trainee))
+        .order_by(SupervisionSession.held_on, SupervisionSession.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def supervised_sessions(supervisor: User, ids: Sequence[int]) -> list[SupervisionSession]:
+    """Those of these sessions the supervisor is the supervisor of, whatever their status."""
+    query = select(SupervisionSession).where(
+        SupervisionSession.supervisor_id == supervisor.id, SupervisionSession.id.in_(ids)
+    )
+    return list(db.session.scalars(query.options(selectinload(SupervisionSession.enrolment))))

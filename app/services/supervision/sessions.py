@@ -1,5 +1,6 @@
 """Supervision sessions: the trainee logs them, their supervisor confirms or returns them."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,7 @@ from app.services.evidence.locks import ensure_unlocked
 from app.services.evidence.removals import unlink_reflections
 from app.services.evidence.rules import check_not_future, check_text
 from app.services.people.enrolments import supervisor_on
-from app.services.row_locks import locked
+from app.services.row_locks import locked, locked_all
 
 MAX_MINUTES = 24 * 60
 # What a session's notifications ask for: its supervisor to decide, its trainee to correct it.
@@ -180,6 +181,25 @@ def confirm_session(
         {"status": "confirmed"},
     )
     return session
+
+
+def confirm_sessions(
+    actor: User, sessions: Sequence[SupervisionSession]
+) -> list[SupervisionSession]:
+    """The supervisor confirms several waiting sessions in one step: all of them, or none when
+    one was decided meanwhile (a second press, another tab). The rows are locked in id order."""
+    if not sessions:
+        raise RuleViolation("Choose the sessions to confirm.", "sessions")
+    fresh = locked_all(sessions)
+    decided = [s for s in fresh if s.status is not SessionStatus.LOGGED]
+    if decided:
+        whose = ", ".join(sorted({s.enrolment.trainee.display_name for s in decided}))
+        raise RuleViolation(
+            f"A session you chose was decided meanwhile ({whose}). Nothing was confirmed: "
+            "choose again.",
+            "sessions",
+        )
+    return [confirm_session(actor, session) for session in fresh]
 
 
 def return_session(

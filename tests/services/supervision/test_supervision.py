@@ -246,3 +246,28 @@ def test_the_supervisor_is_told_of_a_session_to_confirm_and_the_trainee_of_a_ret
         (supervisor.id, "session_to_confirm"),
         (enrolment.trainee.id, "session_returned"),
     ]
+
+
+def test_several_sessions_are_confirmed_all_or_none(enrolment):
+    trainee, supervisor = enrolment.trainee, enrolment.current_assignment.supervisor
+    logged = [
+        supervision.save_session(trainee, enrolment, _details(enrolment, held_on=d), TODAY)
+        for d in (date(2026, 3, 1), date(2026, 3, 8), date(2026, 3, 15))
+    ]
+    supervision.confirm_session(supervisor, logged[1])
+    with pytest.raises(RuleViolation, match="decided meanwhile") as refused:
+        supervision.confirm_sessions(supervisor, logged)
+    assert refused.value.field == "sessions"
+    assert [s.status for s in logged] == [
+        SessionStatus.LOGGED,
+        SessionStatus.CONFIRMED,
+        SessionStatus.LOGGED,
+    ]
+    with pytest.raises(RuleViolation, match="Only the session's supervisor"):
+        supervision.confirm_sessions(make_user(Role.SUPERVISOR), [logged[0]])
+    with pytest.raises(RuleViolation, match="Choose the sessions"):
+        supervision.confirm_sessions(supervisor, [])
+    confirmed = supervision.confirm_sessions(supervisor, [logged[2], logged[0]])
+    assert [s.id for s in confirmed] == sorted([logged[0].id, logged[2].id])
+    assert all(s.status is SessionStatus.CONFIRMED for s in logged)
+    assert _actions().count("session.confirmed") == 3
