@@ -22,6 +22,7 @@ class Action(StrEnum):
     RECORD_EVIDENCE = "evidence.record"
     ADD_MOMENT = "film.add_moment"
     DELETE_MOMENT = "moment.delete"
+    REPLY_TO_MOMENT = "moment.reply"
     VIEW_CLIP = "film.view_clip"
     DECIDE_SESSION = "session.decide"
     WRITE_SESSION_NOTES = "session.write_notes"

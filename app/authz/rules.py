@@ -130,6 +130,16 @@ def _may_delete_moment(user: User, moment: Moment | None) -> bool:
     return moment.author_id == user.id or _may_record(user, moment)
 
 
+def _may_reply(user: User, moment: Moment | None) -> bool:
+    """The trainee and their own supervisor talk about a moment while the pathway is active."""
+    if moment is None:
+        return may_train(user) or may_supervise(user)
+    enrolment = enrolment_of(moment)
+    if enrolment.status is not EnrolmentStatus.ACTIVE:
+        return False
+    return is_trainee_of(user, enrolment) or is_own_supervisor_now(user, enrolment)
+
+
 def _session_supervisor(user: User, session: SupervisionSession | None) -> bool:
     if session is None:
         return may_supervise(user)
@@ -217,6 +227,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.RECORD_EVIDENCE: _may_record,
     Action.ADD_MOMENT: _may_add_moment,
     Action.DELETE_MOMENT: _may_delete_moment,
+    Action.REPLY_TO_MOMENT: _may_reply,
     Action.VIEW_CLIP: _may_view_clip,
     Action.DECIDE_SESSION: _may_decide,
     Action.WRITE_SESSION_NOTES: _session_supervisor,

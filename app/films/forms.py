@@ -48,3 +48,9 @@ class ClipForm(Form):
     """A short clip (MP4, WebM or QuickTime)."""
 
     clip = FileField(_l("Short clip"), validators=[FileRequired(_l("Choose a video file."))])
+
+
+class MomentReplyForm(Form):
+    """A reply on a moment's thread."""
+
+    text = TextAreaField(_l("Your reply"), validators=[Length(max=2000)])

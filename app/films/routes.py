@@ -20,12 +20,12 @@ from app.extensions import csrf, db
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Consent, Cycle, Element, Film, FilmKind, Moment, Principle
-from app.services.evidence import clips, films, queries, removals
+from app.services.evidence import clips, films, moment_replies, queries, removals
 from app.storage import clip_storage
 from app.web.commit import apply_or_flash, apply_service
 from app.web.forms import choices
 
-from .forms import ClipForm, FilmForm, MomentForm
+from .forms import ClipForm, FilmForm, MomentForm, MomentReplyForm
 
 bp = Blueprint("films", __name__)
 
@@ -119,12 +119,15 @@ def _show_page(
     moment_form: MomentForm | None = None,
     clip_form: ClipForm | None = None,
     status: int = 200,
+    reply: tuple[int, MomentReplyForm] | None = None,
 ) -> tuple[str, int]:
     film = queries.film_with_moments(film_id) or abort(404)
     if moment_form is None:
         moment_form = _moment_form(film, formdata=False)
     if clip_form is None and can_current(Action.RECORD_EVIDENCE, film):
         clip_form = ClipForm(formdata=None)
+    # A refused reply is shown again beside its moment, with what was typed.
+    reply_to, reply_form = reply or (None, MomentReplyForm(formdata=None))
     page = render_template(
         "films/show.html",
         film=film,
@@ -132,6 +135,8 @@ def _show_page(
         clip_form=clip_form,
         may_view_clip=film.has_clip and can_current(Action.VIEW_CLIP, film),
         max_mb=current_app.config["CLIP_MAX_BYTES"] // (1024 * 1024),
+        reply_to=reply_to,
+        reply_form=reply_form,
     )
     return page, status
 
@@ -169,6 +174,24 @@ def add_moment(film_id: int) -> tuple[str, int] | Response:
             flash(_("Moment marked."), "success")
             return redirect(url_for("films.show", film_id=film.id))
     return _show_page(film.id, moment_form=form, status=422)
+
+
+@bp.post("/moments/<int:moment_id>/replies")
+@requires(Action.REPLY_TO_MOMENT)
+def reply(moment_id: int) -> tuple[str, int] | Response:
+    """Reply on a moment's thread (the trainee and their own supervisor)."""
+    moment = load_or_404(Moment, moment_id, Action.REPLY_TO_MOMENT)
+    form = MomentReplyForm()
+    if form.validate_on_submit():
+        text = form.text.data or ""
+        if apply_service(
+            form, lambda: moment_replies.reply_to_moment(current_actor(), moment, text)
+        ):
+            flash(_("Reply added."), "success")
+            return redirect(
+                url_for("films.show", film_id=moment.film_id, _anchor=f"moment-{moment.id}")
+            )
+    return _show_page(moment.film_id, status=422, reply=(moment.id, form))
 
 
 @bp.post("/moments/<int:moment_id>/delete")

@@ -23,7 +23,7 @@ from app.models.enums import (
     SupervisorGrade,
     TokenPurpose,
 )
-from app.models.film import Cycle, Film, Moment
+from app.models.film import Cycle, Film, Moment, MomentReply
 from app.models.login_session import LoginSession
 from app.models.milestone import Milestone, Pause
 from app.models.portfolio import PortfolioDocument
@@ -59,6 +59,7 @@ __all__ = [
     "Milestone",
     "MilestoneKind",
     "Moment",
+    "MomentReply",
     "Notification",
     "NotifyBy",
     "Pause",

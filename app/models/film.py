@@ -89,3 +89,21 @@ class Moment(Base):
     principle: Mapped[Principle] = relationship()
     element: Mapped[Element | None] = relationship()
     author: Mapped[User] = relationship()
+    replies: Mapped[list["MomentReply"]] = relationship(
+        back_populates="moment", order_by="MomentReply.id", cascade="all, delete-orphan"
+    )
+
+
+class MomentReply(Base):
+    """A short reply on a moment: the supervisor answers what the trainee marked, and back."""
+
+    __tablename__ = "moment_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moment_id: Mapped[int] = mapped_column(ForeignKey("moments.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    moment: Mapped[Moment] = relationship(back_populates="replies")
+    author: Mapped[User] = relationship()

@@ -121,6 +121,19 @@ ROUTES = [
         ),
     ),
     (
+        # An empty reply: the trainee and the own supervisor now are asked to write one (422).
+        "post",
+        "/moments/{moment}/replies",
+        expect(
+            trainee=422,
+            supervisor=422,
+            past_supervisor=403,
+            coordinator=403,
+            other_trainee=404,
+            other_supervisor=404,
+        ),
+    ),
+    (
         "post",
         "/moments/{moment}/delete",
         expect(

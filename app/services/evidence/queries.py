@@ -6,7 +6,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Case, Cycle, Enrolment, EnrolmentStage, Film, Moment
+from app.models import Case, Cycle, Enrolment, EnrolmentStage, Film, Moment, MomentReply
 
 
 def cases_query(enrolment: Enrolment) -> Select[Case]:
@@ -46,7 +46,7 @@ def cycles_of(case_: Case) -> list[Cycle]:
 
 
 def film_with_moments(film_id: int) -> Film | None:
-    """A film with its moments, their principles, elements and authors loaded."""
+    """A film with its moments, their principles, elements, authors and replies loaded."""
     return db.session.scalar(
         select(Film)
         .where(Film.id == film_id)
@@ -54,6 +54,9 @@ def film_with_moments(film_id: int) -> Film | None:
             selectinload(Film.moments).selectinload(Moment.principle),
             selectinload(Film.moments).selectinload(Moment.element),
             selectinload(Film.moments).selectinload(Moment.author),
+            selectinload(Film.moments)
+            .selectinload(Moment.replies)
+            .selectinload(MomentReply.author),
         )
     )
 

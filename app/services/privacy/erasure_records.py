@@ -35,6 +35,7 @@ from app.models import (
     LoginSession,
     Milestone,
     Moment,
+    MomentReply,
     Notification,
     Pause,
     PortfolioDocument,
@@ -56,6 +57,7 @@ SUBJECT_TYPES: dict[str, Any] = {
     "cycle": Cycle,
     "film": Film,
     "moment": Moment,
+    "moment_reply": MomentReply,
     "session": SupervisionSession,
     "reflection": Reflection,
     "rating": Rating,
@@ -81,6 +83,7 @@ KEPT_FOR_OTHERS: tuple[InstrumentedAttribute[Any], ...] = (
     SupervisionSession.supervisor_id,
     Rating.rater_id,
     Moment.author_id,
+    MomentReply.author_id,
     Reflection.author_id,
     StageMeeting.requested_by_id,
     StageMeeting.assessor_id,
@@ -147,6 +150,9 @@ def own_records(user_ids: Collection[int]) -> OwnRecords:
         "cycle": cycles,
         "film": [film_id for film_id, _ in film_rows],
         "moment": _ids(select(Moment.id).where(Moment.film_id.in_([f for f, _ in film_rows]))),
+        "moment_reply": _ids(
+            select(MomentReply.id).join(Moment).where(Moment.film_id.in_([f for f, _ in film_rows]))
+        ),
         "rating": _ids(select(Rating.id).where(Rating.enrolment_stage_id.in_(stages))),
         "meeting": _ids(select(StageMeeting.id).where(StageMeeting.enrolment_stage_id.in_(stages))),
     } | {
@@ -201,7 +207,17 @@ def delete_own_records(own: OwnRecords, deleted: Deleted) -> None:
     )
     deleted.run("reflections", delete(Reflection).where(reflections))
     # Children before parents: meetings name milestones, films name consents.
-    order = ("meeting", "rating", "moment", "film", "cycle", "consent", "case", "session")
+    order = (
+        "meeting",
+        "rating",
+        "moment_reply",
+        "moment",
+        "film",
+        "cycle",
+        "consent",
+        "case",
+        "session",
+    )
     for kind in (*order, "milestone", "pause", "portfolio"):
         model = SUBJECT_TYPES[kind]
         deleted.run(model.__tablename__, delete(model).where(model.id.in_(own.of(kind))))
