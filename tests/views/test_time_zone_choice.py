@@ -140,9 +140,9 @@ def test_every_zone_offered_is_a_real_one(app):
 @pytest.mark.parametrize(
     ("zone", "shown"),
     [
-        ("America/Chicago", "1/1/26, 2:00\u202fPM"),
-        ("Pacific/Auckland", "1/2/26, 9:00\u202fAM"),
-        ("Europe/London", "1/1/26, 8:00\u202fPM"),
+        ("America/Chicago", "Jan 1, 2026, 2:00\u202fPM"),
+        ("Pacific/Auckland", "Jan 2, 2026, 9:00\u202fAM"),
+        ("Europe/London", "Jan 1, 2026, 8:00\u202fPM"),
     ],
 )
 def test_the_saved_zone_is_used_by_the_date_filters(app, client, tess, zone, shown):
