@@ -148,7 +148,12 @@ def register_template_helpers(app: Flask) -> None:
     from app.lists.urls import list_url
     from app.notifications.routes import unread_for_current_user
     from app.services.evidence import locks
-    from app.services.progress.text import achieved_text, format_minutes, missing_text
+    from app.services.progress.text import (
+        achieved_text,
+        format_minutes,
+        missing_text,
+        requirement_text,
+    )
     from app.web import evidence_labels, labels
     from app.web.forms import field_attrs, format_timecode
 
@@ -175,6 +180,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["hours"] = format_minutes
     app.jinja_env.globals["achieved_text"] = achieved_text
     app.jinja_env.globals["missing_text"] = missing_text
+    app.jinja_env.globals["requirement_text"] = requirement_text
     app.jinja_env.globals["unread_notifications"] = unread_for_current_user
     app.jinja_env.globals["rating_kind_names"] = evidence_labels.RATING_KIND_NAMES
     app.jinja_env.filters["css_string"] = css_string

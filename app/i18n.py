@@ -3,12 +3,20 @@
 from datetime import date, datetime
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, gettext, lazy_gettext, ngettext
+from flask_babel import format_date, format_datetime, get_locale, gettext, lazy_gettext, ngettext
 from flask_login import current_user
 
 from app.extensions import babel
 
-__all__ = ["gettext", "init_app", "lazy_gettext", "ngettext", "register_filters"]
+__all__ = [
+    "date_text",
+    "datetime_text",
+    "gettext",
+    "init_app",
+    "lazy_gettext",
+    "ngettext",
+    "register_filters",
+]
 
 
 def _select_locale() -> str | None:
@@ -32,18 +40,44 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
 
 
-def _fmt_date(value: date | None, style: str = "medium") -> str:
+def date_text(value: date | None, style: str = "medium") -> str:
+    """A day as people read it, in their locale (Babel's medium date: "Feb 7, 2026" in English);
+    a stored time counts by its day in their time zone. Never ISO: that is for exports."""
     return "" if value is None else format_date(value, style)
 
 
-def _fmt_datetime(value: datetime | None, style: str = "medium") -> str:
-    return "" if value is None else format_datetime(value, style)
+def datetime_text(value: datetime | None, style: str = "medium") -> str:
+    """A stored (UTC) time in the person's locale and time zone, to the minute: "medium" is the
+    medium date with the short time ("Feb 7, 2026, 3:04 PM"), never seconds."""
+    if value is None:
+        return ""
+    if style != "medium":
+        return format_datetime(value, style)
+    locale = get_locale()
+    if locale is None:  # outside any request and app: the plain medium style
+        return format_datetime(value, style)
+    pattern = (
+        str(locale.datetime_formats["medium"])
+        .replace("{1}", locale.date_formats["medium"].pattern)
+        .replace("{0}", locale.time_formats["short"].pattern)
+    )
+    return format_datetime(value, pattern)
+
+
+def cell_text(value: object) -> str:
+    """A list's cell on the page: days as people read them (the CSV keeps them ISO)."""
+    if isinstance(value, datetime):
+        return datetime_text(value)
+    if isinstance(value, date):
+        return date_text(value)
+    return "" if value is None else str(value)
 
 
 def register_filters(app: Flask) -> None:
     """Dates render in the user's locale and time zone; they are stored in UTC."""
-    app.jinja_env.filters["date"] = _fmt_date
-    app.jinja_env.filters["datetime"] = _fmt_datetime
+    app.jinja_env.filters["date"] = date_text
+    app.jinja_env.filters["datetime"] = datetime_text
+    app.jinja_env.filters["cell"] = cell_text
     app.jinja_env.add_extension("jinja2.ext.i18n")
 
 

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from app.authz.web import public
 from app.extensions import db, limiter
 from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.mail.account_messages import send_invitation, send_password_reset
 from app.models import TokenPurpose
 from app.services.people import accounts
@@ -65,10 +66,12 @@ def forgot_password() -> tuple[str, int] | Response:
         if found is not None:
             send_password_reset(*found)
         flash(
-            _(
+            ngettext(
                 "If that address belongs to an account, a reset link is on its way. "
-                "It works once, for %(minutes)s minutes.",
-                minutes=minutes,
+                "It works once, for %(num)s minute.",
+                "If that address belongs to an account, a reset link is on its way. "
+                "It works once, for %(num)s minutes.",
+                minutes,
             ),
             "success",
         )

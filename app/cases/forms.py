@@ -47,7 +47,7 @@ class ConsentForm(Form):
     )
     deletion_due_on = DateField(
         _l("Films to be deleted by"),
-        description=_l("Leave empty to use the scheme's rule: the case's end plus %(n)s months."),
+        description=_l("Leave empty to use the scheme's rule."),  # its months: add_consent
         validators=[Optional()],
     )
 

@@ -7,7 +7,7 @@ from app.authz.actions import Action
 from app.authz.web import current_actor, load_or_404, requires
 from app.extensions import db
 from app.i18n import gettext as _
-from app.i18n import local_today
+from app.i18n import local_today, ngettext
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment
 from app.services.evidence import cases, queries, removals
 from app.services.progress.evaluate import counted_in
@@ -108,7 +108,11 @@ def add_consent(case_id: int) -> tuple[str, int] | Response:
     case = load_or_404(Case, case_id, Action.RECORD_EVIDENCE)
     form = ConsentForm()
     months = case.enrolment.scheme.film_retention_months
-    form.deletion_due_on.description = form.deletion_due_on.description % {"n": months}
+    form.deletion_due_on.description = ngettext(
+        "Leave empty to use the scheme's rule: the case's end plus %(num)s month.",
+        "Leave empty to use the scheme's rule: the case's end plus %(num)s months.",
+        months,
+    )
     if request.method == "GET":
         form.given_on.data = local_today()
         form.scopes.data = [ConsentScope.FILMING.value, ConsentScope.OWN_SUPERVISOR.value]

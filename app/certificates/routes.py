@@ -22,8 +22,8 @@ from app.authz.web import current_actor, load_or_404, public, requires
 from app.documents.pdf import qr_data_uri, render_pdf
 from app.documents.signing import sign_pdf
 from app.extensions import db, limiter
+from app.i18n import date_text, local_today
 from app.i18n import gettext as _
-from app.i18n import local_today
 from app.mail.links import external_url
 from app.models import Certificate, Enrolment, RevocationScope
 from app.services.certificates import issuing, renewals, verification
@@ -69,7 +69,7 @@ def _show_page(certificate: Certificate, revoke_form: RevokeForm | None = None) 
     return render_template(
         "certificates/show.html",
         certificate=certificate,
-        record=verification.public_record(certificate, local_today()),
+        record=verification.public_fields(certificate, local_today()),
         revoke_form=revoke_form or RevokeForm(formdata=None),
         reissue_form=IssueForm(formdata=None, holder_name=certificate.holder_name),
         renewal=renewals.renewal_progress(certificate, local_today()),
@@ -98,7 +98,7 @@ def renew(certificate_id: int) -> Response:
                 "Certificate %(number)s renews %(old)s until %(date)s.",
                 number=renewed.number,
                 old=certificate.number,
-                date=renewed.expires_on,
+                date=date_text(renewed.expires_on),
             ),
             "success",
         )
@@ -203,7 +203,7 @@ def verify(number: str) -> tuple[str, int] | str:
                 number=number[:20],
             ),
         )
-    record = verification.public_record(certificate, local_today())
+    record = verification.public_fields(certificate, local_today())
     return render_template("certificates/verify.html", record=record)
 
 

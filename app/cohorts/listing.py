@@ -7,7 +7,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.i18n import lazy_gettext as _l
 from app.lists.csv_export import Column
-from app.lists.worklist import Choice, ListArgs, WorkList, day_text
+from app.lists.worklist import Choice, ListArgs, WorkList, local_day
 from app.lists.workspace import (
     RISK_NAMES,
     enrolment_link,
@@ -128,7 +128,7 @@ def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:
             Column(_l("Stage"), "stage", lambda r: r.stage_number or "—"),
             Column(_l("Status"), "status", lambda r: STATUS_NAMES[r[0].status.value]),
             Column(_l("Own supervisor"), None, lambda r: supervisor_of(r[0])),
-            Column(_l("Expected to finish"), "finish", lambda r: day_text(r[0].expected_finish)),
+            Column(_l("Expected to finish"), "finish", lambda r: local_day(r[0].expected_finish)),
             Column(_l("At risk"), None, _reasons),
         ),
         sorts={

@@ -8,6 +8,7 @@ from app.authz.actions import Action
 from app.authz.web import current_actor, requires
 from app.extensions import db
 from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.lists.worklist import WorkList, csv_response, page_context
 from app.models import Cohort, CohortKind, Stage
 from app.services.coordination import cohorts, pipeline
@@ -132,7 +133,7 @@ def add_members(cohort_id: int) -> tuple[str, int] | Response:
     if added is None or added is False:
         return _show(cohort, form, 422)
     flash(
-        _("%(num)d trainees added.", num=len(added))
+        ngettext("%(num)d trainee added.", "%(num)d trainees added.", len(added))
         if added
         else _("Everyone named is already in the cohort."),
         "success",

@@ -35,7 +35,7 @@ COLUMNS: tuple[Column[Enrolment], ...] = (
     Column(_l("Scheme"), "scheme", lambda e: e.scheme.label),
     Column(_l("Stage"), None, stage_number),
     Column(_l("Own supervisor"), None, supervisor_name),
-    Column(_l("Started"), "started", lambda e: e.started_on.isoformat()),
+    Column(_l("Started"), "started", lambda e: e.started_on),
     Column(_l("Status"), "status", lambda e: STATUS_NAMES[e.status.value]),
 )
 

@@ -17,8 +17,8 @@ from wtforms import SelectChoice
 from app.authz.actions import Action
 from app.authz.web import can_current, current_actor, load_or_404, requires
 from app.extensions import csrf, db
+from app.i18n import date_text, local_today
 from app.i18n import gettext as _
-from app.i18n import local_today
 from app.models import Consent, Cycle, Element, Film, FilmKind, Moment, Principle
 from app.services.evidence import clips, films, moment_replies, queries, removals
 from app.storage import clip_storage
@@ -32,7 +32,7 @@ bp = Blueprint("films", __name__)
 
 def _consent_choices(cycle: Cycle) -> list[SelectChoice]:
     return choices(
-        (c.id, f"{c.given_by_role}, {c.given_on.isoformat()}")
+        (c.id, f"{c.given_by_role}, {date_text(c.given_on)}")
         for c in cycle.case.consents
         if c.withdrawn_on is None
     )

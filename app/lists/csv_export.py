@@ -8,6 +8,7 @@ byte-order mark, without which Excel reads UTF-8 in the local code page and garb
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from flask import Response, stream_with_context
@@ -32,7 +33,10 @@ class Column(Generic[T]):
 
 
 def neutralise(value: object) -> str:
-    """The cell's text, with a leading quote when a spreadsheet would read it as a formula."""
+    """The cell's text, with a leading quote when a spreadsheet would read it as a formula. Days
+    and times stay ISO 8601 here (the page shows them as people read them)."""
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
     text = "" if value is None else str(value)
     # Also after leading spaces: some spreadsheets trim them before looking for a formula.
     if text[:1] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS:

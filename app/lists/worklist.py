@@ -26,13 +26,12 @@ from app.services.coordination.risk import Thresholds
 CHOICE_NAMES = ("scheme", "cohort", "reason", "stage", "status", "kind")
 
 
-def day_text(moment: datetime | date | None) -> str:
-    """A date, or a stored (UTC) time's date in the viewer's time zone, as YYYY-MM-DD."""
-    if moment is None:
-        return ""
+def local_day(moment: datetime | date | None) -> date | None:
+    """A date, or a stored (UTC) time's date in the viewer's time zone: the page shows it as
+    people read dates (the `cell` filter), the CSV as YYYY-MM-DD (`csv_export.cell`)."""
     if isinstance(moment, datetime):
-        return to_user_timezone(moment).date().isoformat()
-    return moment.isoformat()
+        return to_user_timezone(moment).date()
+    return moment
 
 
 def days_since(moment: datetime | None, today: date) -> str:

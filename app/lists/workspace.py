@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
 from app.lists.csv_export import Column
-from app.lists.worklist import Choice, ListArgs, WorkList, day_text, days_since
+from app.lists.worklist import Choice, ListArgs, WorkList, days_since, local_day
 from app.models import (
     Certificate,
     Cohort,
@@ -93,7 +93,7 @@ def _meeting_list(
             Column(_l("Trainee"), "trainee", lambda m: _meeting_enrolment(m).trainee.display_name),
             Column(_l("Scheme"), "scheme", lambda m: _meeting_enrolment(m).scheme.label),
             Column(_l("Stage"), None, lambda m: m.enrolment_stage.stage.number),
-            Column(since, "since", lambda m: day_text(getattr(m, when.key))),
+            Column(since, "since", lambda m: local_day(getattr(m, when.key))),
             Column(
                 _l("Days waiting"), None, lambda m: days_since(getattr(m, when.key), args.today)
             ),
@@ -141,9 +141,9 @@ def _risk_columns(args: ListArgs) -> tuple[Column[Any], ...]:
         Column(_l("Stage"), None, lambda r: stage_of(r[0])),
         Column(_l("Own supervisor"), None, lambda r: supervisor_of(r[0])),
         Column(
-            _l("Stage expected to end"), "stage_end", lambda r: day_text(r[0].stage_expected_end)
+            _l("Stage expected to end"), "stage_end", lambda r: local_day(r[0].stage_expected_end)
         ),
-        Column(_l("Expected to finish"), "finish", lambda r: day_text(r[0].expected_finish)),
+        Column(_l("Expected to finish"), "finish", lambda r: local_day(r[0].expected_finish)),
         Column(_l("Why"), None, reasons),
     )
 
@@ -213,7 +213,7 @@ LISTS: dict[str, WorkList] = {
             columns=lambda _a: (
                 Column(_l("Practitioner"), "trainee", lambda e: e.trainee.display_name),
                 Column(_l("Scheme"), "scheme", lambda e: e.scheme.label),
-                Column(_l("Started"), "started", lambda e: day_text(e.started_on)),
+                Column(_l("Started"), "started", lambda e: local_day(e.started_on)),
             ),
             sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "started": (Enrolment.started_on,)},
             default_sort="trainee",
@@ -233,7 +233,7 @@ LISTS: dict[str, WorkList] = {
                 Column(_l("Holder"), "trainee", lambda c: c.enrolment.trainee.display_name),
                 Column(_l("Certificate"), None, lambda c: c.number),
                 Column(_l("Scheme"), "scheme", lambda c: c.enrolment.scheme.label),
-                Column(_l("Expires"), "expires", lambda c: day_text(c.expires_on)),
+                Column(_l("Expires"), "expires", lambda c: local_day(c.expires_on)),
                 Column(
                     _l("Days left"),
                     None,

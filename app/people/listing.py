@@ -15,7 +15,7 @@ from app.lists.queries import (
     SortOrder,
     people_list,
 )
-from app.lists.worklist import day_text
+from app.lists.worklist import local_day
 from app.models import Role, User
 from app.web.labels import ROLE_NAMES
 
@@ -34,7 +34,7 @@ COLUMNS: tuple[Column[User], ...] = (
         _l("Roles"), None, lambda u: ", ".join(str(ROLE_NAMES[r.value]) for r in sorted(u.roles))
     ),
     Column(_l("Account"), None, account_label),
-    Column(_l("Since"), "created", lambda u: day_text(u.created_at)),
+    Column(_l("Since"), "created", lambda u: local_day(u.created_at)),
 )
 
 

@@ -166,10 +166,13 @@ def erase(user_id: int) -> tuple[str, int] | Response:
     if erased:
         flash(
             _(
-                "The person is erased. %(kept)d certificate(s) kept; %(entries)d audit "
-                "entries anonymised.",
-                kept=erased.certificates_kept,
-                entries=erased.audit_entries_redacted,
+                "The person is erased. %(certificates)s kept; %(entries)s anonymised.",
+                certificates=ngettext(
+                    "%(num)d certificate", "%(num)d certificates", erased.certificates_kept
+                ),
+                entries=ngettext(
+                    "%(num)d audit entry", "%(num)d audit entries", erased.audit_entries_redacted
+                ),
             ),
             "success",
         )

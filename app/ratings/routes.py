@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 from app.authz.actions import Action
 from app.authz.web import can_current, current_actor, load_or_404, requires
 from app.extensions import db
+from app.i18n import date_text, local_today
 from app.i18n import gettext as _
-from app.i18n import local_today
 from app.models import (
     Case,
     Cycle,
@@ -53,7 +53,7 @@ def _form(enrolment: Enrolment, formdata: bool = True) -> RatingForm:
         .limit(RECENT_MOMENTS)
     )
     form.moments.choices = choices(
-        (m.id, f"{m.film.cycle.case.code} {m.film.recorded_on.isoformat()} · {m.principle.name}")
+        (m.id, f"{m.film.cycle.case.code} {date_text(m.film.recorded_on)} · {m.principle.name}")
         for m in moments
     )
     return form

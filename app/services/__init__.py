@@ -1,3 +1,3 @@
 """Domain rules as plain functions (the actor passed in; flush, never commit), one package per
-part of VIG's vocabulary, over a ground floor: audit (+ audit_chain), row_locks, plain_text and
-notifications. Who may do what is asked of app/authz; nothing here imports Flask's request."""
+part of VIG, over a ground floor: audit (+ audit_chain), row_locks, plain_text, wording (dates in
+messages) and notifications. Authz says who may do what; nothing here imports Flask's request."""

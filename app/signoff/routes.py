@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 from app.authz.actions import Action
 from app.authz.web import current_actor, load_or_404, requires
 from app.extensions import db
+from app.i18n import date_text, local_today
 from app.i18n import gettext as _
-from app.i18n import local_today
 from app.models import ConsentScope, Enrolment, Film, MeetingStatus, StageMeeting, User
 from app.services.evidence import locks
 from app.services.evidence.queries import films_of_stage
@@ -85,7 +85,7 @@ def _assessor_choices(meeting: StageMeeting) -> list:
 def _clip_choices(meeting: StageMeeting) -> list:
     films = films_of_stage(meeting.enrolment_stage)
     return choices(
-        (f.id, f"{f.cycle.case.code} · {f.recorded_on.isoformat()}")
+        (f.id, f"{f.cycle.case.code} · {date_text(f.recorded_on)}")
         for f in films
         if f.consent.allows(ConsentScope.ASSESSOR)
     )

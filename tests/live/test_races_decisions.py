@@ -365,7 +365,7 @@ def test_two_coordinators_erase_the_same_person_once(world, tabs, watch):
         answers = fire(_both(tabs["coordinators"], page, page, fields))
         one_won(
             answers,
-            ["certificate(s) kept"],
+            ["The person is erased."],
             ["This person is already erased.", "This person is erased."],
         )
         assert world.read(_audits, ERASED, [person_id]) == 1
@@ -376,7 +376,7 @@ def test_two_coordinators_add_the_same_trainee_to_a_cohort_once(world, crew, tab
         cohort_id, email, trainee_id = world.make(race_world.cohort_and_trainee, crew)
         page = f"/cohorts/{cohort_id}"
         answers = fire(_both(tabs["coordinators"], page, f"{page}/members", {"addresses": email}))
-        one_won(answers, ["trainees added."], ["Everyone named is already in the cohort."])
+        one_won(answers, ["1 trainee added."], ["Everyone named is already in the cohort."])
         assert world.read(_membership, cohort_id, trainee_id) == (1, 1)
 
 

@@ -109,7 +109,7 @@ def test_account_page_refuses_unknown_time_zone_and_blank_name(client, trainee):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Give the name you want to be called." in page
-    assert "Not a valid choice" in page
+    assert "Choose a country, then a city, from the lists." in page
 
 
 def test_change_password_needs_the_current_one(client, trainee):

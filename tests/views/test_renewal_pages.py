@@ -76,7 +76,7 @@ def test_a_refused_renewal_says_what_is_missing_once(app, schemes):
     ).get_data(as_text=True)
     message = "Not yet renewable, still missing: At least 10 cases in the last 3 years (7 of 10)."
     assert page.count(message) == 1
-    assert "3 more cases" in page  # the bar's own plain words
+    assert "7 of 10 cases — 3 more to go" in page  # the bar's own plain words
     with committed(app):
         assert db.session.get(Certificate, world["certificate"]).superseded_by_id is None
 

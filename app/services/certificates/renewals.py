@@ -34,6 +34,7 @@ from app.services.certificates import issuing
 from app.services.progress.evaluate import evaluate_renewal
 from app.services.progress.rules import RequirementProgress
 from app.services.progress.snapshots import load_snapshot
+from app.services.wording import day_text
 
 RENEWAL_OPENS_MONTHS = 6
 GRACE_MONTHS = 3
@@ -144,12 +145,12 @@ def renew(actor: User, certificate: Certificate, today: date) -> Certificate:
         raise RuleViolation("Certificates of this scheme do not expire, so they are not renewed.")
     if today < progress.opens_on:
         raise RuleViolation(
-            f"Renewal opens on {progress.opens_on.isoformat()}, {RENEWAL_OPENS_MONTHS} months "
+            f"Renewal opens on {day_text(progress.opens_on)}, {RENEWAL_OPENS_MONTHS} months "
             "before the certificate expires."
         )
     if today > progress.closes_on:
         raise RuleViolation(
-            f"Renewal closed on {progress.closes_on.isoformat()}, {GRACE_MONTHS} months after "
+            f"Renewal closed on {day_text(progress.closes_on)}, {GRACE_MONTHS} months after "
             "the certificate expired; the practitioner needs to be accredited again."
         )
     if not progress.all_met:
@@ -174,7 +175,7 @@ def renew(actor: User, certificate: Certificate, today: date) -> Certificate:
         [certificate.enrolment.trainee],
         "certificate_renewed",
         f"Your certificate is renewed: {renewed.number} replaces {certificate.number} and is "
-        f"valid until {expires_on.isoformat()}.",
+        f"valid until {day_text(expires_on)}.",
         notifications.link_to("certificates.show", certificate_id=renewed.id),
     )
     return renewed

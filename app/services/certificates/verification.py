@@ -58,9 +58,11 @@ def status_of(certificate: Certificate, today: date) -> Status:
     return Status("valid")
 
 
-def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
+def public_fields(certificate: Certificate, today: date) -> dict[str, Any]:
     """Every field printed on the certificate, and its status: what verification shows (for a
-    revoked document whose accreditation stands, the certificate now issued in its place)."""
+    revoked document whose accreditation stands, the certificate now issued in its place). Its
+    days are dates, for the pages to show as people read them; `public_record` is the same with
+    ISO 8601 days, for JSON."""
     status = status_of(certificate, today)
     replaced = None
     if status.scope == RevocationScope.DOCUMENT:
@@ -71,13 +73,13 @@ def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
         "awarding_body": certificate.body,
         "scheme": certificate.scheme_title,
         "scheme_version": certificate.scheme_version,
-        "accredited_on": certificate.accredited_on.isoformat(),
+        "accredited_on": certificate.accredited_on,
         "own_supervisor": certificate.supervisor_name,
         "assessor": certificate.assessor_name,
-        "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
+        "expires_on": certificate.expires_on,
         "evidence_digest": certificate.evidence_digest,
         "status": status.code,
-        "status_since": status.on.isoformat() if status.on else None,
+        "status_since": status.on,
         "revocation_reason": status.reason or None,
         "revocation_scope": status.scope or None,
         "replaced_by": replaced.number if replaced else None,
@@ -85,6 +87,14 @@ def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
     }
     # Names stored before forms dropped direction controls must not print reversed.
     return {name: printable(value) for name, value in record.items()}
+
+
+def public_record(certificate: Certificate, today: date) -> dict[str, Any]:
+    """The public fields as /verify's JSON gives them: days in ISO 8601 (YYYY-MM-DD)."""
+    return {
+        name: value.isoformat() if isinstance(value, date) else value
+        for name, value in public_fields(certificate, today).items()
+    }
 
 
 def register_query(search: str = "") -> Any:

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Enrolment, EnrolmentStage, EnrolmentStatus, MeetingStatus, StageMeeting
 from app.services.people.coordinators import active_coordinators
 from app.services.progress.snapshots import progress_for_many
+from app.services.wording import day_text
 
 WAITING = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
 
@@ -65,7 +66,7 @@ def _stage_lines(day: date, lines: dict[int, list[str]]) -> None:
             continue
         text = (
             f"{enrolment.trainee.display_name} is past the expected end of stage "
-            f"{current.number} ({current.expected_end.isoformat()})."
+            f"{current.number} ({day_text(current.expected_end)})."
         )
         people = [enrolment.trainee_id]
         if enrolment.current_assignment is not None:

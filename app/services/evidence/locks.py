@@ -32,6 +32,7 @@ from app.models import (
     SupervisionSession,
 )
 from app.services.progress.evaluate import EnrolmentProgress
+from app.services.wording import day_text
 
 MODELS: dict[str, type] = {
     "case": Case,
@@ -182,7 +183,7 @@ def ensure_unlocked(*objects: object) -> None:
             stage = meeting.enrolment_stage.stage.number
             raise RuleViolation(
                 f"Locked: this counted for stage {stage}, signed off on "
-                f"{meeting.outcome_at.date().isoformat() if meeting.outcome_at else '?'}."
+                f"{day_text(meeting.outcome_at) if meeting.outcome_at else '?'}."
             )
 
 

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import lru_cache
+from zoneinfo import available_timezones
 
 from sqlalchemy import Select, func, or_, select
 
@@ -142,12 +144,20 @@ def _own_profile(user: User) -> dict[str, object]:
     }
 
 
+@lru_cache(maxsize=1)
+def _real_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def update_own_profile(user: User, display_name: str, timezone: str, notify_by: NotifyBy) -> User:
-    """A person changes their name, the time zone dates are shown in and how they are told."""
+    """A person changes their name, the time zone dates are shown in (a real one: every page
+    and date filter uses it) and how they are told."""
     if not display_name.strip():
         raise RuleViolation("Give the name you want to be called.", "display_name")
     if len(display_name.strip()) > MAX_NAME_LENGTH:
         raise RuleViolation(f"Use at most {MAX_NAME_LENGTH} characters.", "display_name")
+    if timezone not in _real_zones():
+        raise RuleViolation("Choose a time zone that exists, by country and city.", "timezone")
     before = _own_profile(user)
     user.display_name = display_name.strip()
     user.timezone = timezone

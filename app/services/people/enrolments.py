@@ -18,6 +18,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.progress import expected_dates
+from app.services.wording import day_text
 
 EARLIEST_START = date(2000, 1, 1)
 LATEST_START_AHEAD = timedelta(days=366)
@@ -94,7 +95,8 @@ def change_supervisor(
         raise RuleViolation("This is already the trainee's supervisor.", "supervisor")
     if current is not None and from_date <= current.starts_on:
         raise RuleViolation(
-            f"The change must come after the current assignment began ({current.starts_on}).",
+            "The change must come after the current assignment began "
+            f"({day_text(current.starts_on)}).",
             "from_date",
         )
     if from_date > today + LATEST_START_AHEAD:

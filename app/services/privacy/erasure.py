@@ -36,6 +36,7 @@ from app.authz.actions import Action
 from app.authz.rules import ensure, may_coordinate
 from app.errors import RuleViolation
 from app.extensions import db
+from app.i18n import ngettext
 from app.models import (
     AuditEvent,
     Enrolment,
@@ -136,13 +137,23 @@ def still_needed(users: Sequence[User], today: date) -> list[str]:
     problems = []
     if supervising:
         problems.append(
-            f"They are still the own supervisor of {supervising} trainee enrolment(s): hand "
-            "them over to another supervisor, from today at the latest, first."
+            ngettext(
+                "They are still the own supervisor of %(num)d trainee enrolment: hand it over "
+                "to another supervisor, from today at the latest, first.",
+                "They are still the own supervisor of %(num)d trainee enrolments: hand them "
+                "over to another supervisor, from today at the latest, first.",
+                supervising,
+            )
         )
     if assessing:
         problems.append(
-            f"They are the named assessor of {assessing} stage meeting(s) not yet held: name "
-            "another assessor first."
+            ngettext(
+                "They are the named assessor of %(num)d stage meeting not yet held: name "
+                "another assessor first.",
+                "They are the named assessor of %(num)d stage meetings not yet held: name "
+                "another assessor first.",
+                assessing,
+            )
         )
     return problems
 

@@ -21,6 +21,7 @@ from app.models import Case, Consent, Cycle, Enrolment, Film, User
 from app.models.base import utcnow
 from app.services import audit, notifications
 from app.services.evidence.cases import default_deletion_date
+from app.services.wording import day_text
 from app.storage import ClipStorage
 
 RETENTION_DATE = "retention_date"
@@ -129,7 +130,7 @@ def _tell_trainee(due: DueFilm) -> None:
     notifications.notify(
         [film.cycle.case.enrolment.trainee],
         "footage_to_delete",
-        f"The clip of your film of {film.recorded_on.isoformat()} (case {film.cycle.case.code}) "
+        f"The clip of your film of {day_text(film.recorded_on)} (case {film.cycle.case.code}) "
         f"was deleted: {_REASONS[due.rule]}. Delete the footage kept at {film.kept_at} too, "
         "then confirm it on the film's page.",
         notifications.link_to("films.show", film_id=film.id),

@@ -16,6 +16,7 @@ from app.services.evidence.removals import unlink_reflections
 from app.services.evidence.rules import check_not_future, check_text
 from app.services.people.enrolments import supervisor_on
 from app.services.row_locks import locked, locked_all
+from app.services.wording import day_text
 
 MAX_MINUTES = 24 * 60
 # What a session's notifications ask for: its supervisor to decide, its trainee to correct it.
@@ -119,7 +120,7 @@ def save_session(
     notifications.notify(
         [details.supervisor],
         "session_to_confirm",
-        f"{enrolment.trainee.display_name} logged a session of {details.held_on.isoformat()} "
+        f"{enrolment.trainee.display_name} logged a session of {day_text(details.held_on)} "
         "for you to confirm.",
         page_link(session),
     )
@@ -228,7 +229,7 @@ def return_session(
     notifications.notify(
         [session.enrolment.trainee],
         "session_returned",
-        f"Your session of {session.held_on.isoformat()} was returned: {session.return_reason}",
+        f"Your session of {day_text(session.held_on)} was returned: {session.return_reason}",
         page_link(session),
     )
     return session

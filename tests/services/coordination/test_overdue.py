@@ -13,6 +13,7 @@ from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.signoff import meetings as signoff
+from app.services.wording import day_text
 from tests.builders.signoff import TODAY, cast
 from tests.builders.web import committed
 
@@ -41,6 +42,9 @@ def test_a_stage_past_its_expected_end_is_overdue_for_trainee_and_supervisor(peo
     late = TODAY + timedelta(days=400)
     lines = overdue_lines(late, 14)
     assert "is past the expected end of stage 1" in lines[people.trainee.id][0]
+    expected_end = progress_for(people.enrolment, late).current.expected_end
+    assert lines[people.trainee.id][0].endswith(f"({day_text(expected_end)}).")
+    assert expected_end.isoformat() not in lines[people.trainee.id][0]
     assert lines[people.supervisor.id] == lines[people.trainee.id]
 
 

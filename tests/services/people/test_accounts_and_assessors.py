@@ -107,3 +107,13 @@ def test_trainees_and_deactivated_supervisors_never_assess(ctx):
     assert not assessors.grade_may_assess(make_user(Role.TRAINEE), scheme)
     retired = make_user(Role.SUPERVISOR, grade=SupervisorGrade.ADVANCED, active=False)
     assert not assessors.grade_may_assess(retired, scheme)
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "", "europe/london", "../../etc/passwd"])
+def test_a_time_zone_that_does_not_exist_is_refused(ctx, zone):
+    me = make_user(Role.TRAINEE, name="Me")
+    with pytest.raises(RuleViolation) as refused:
+        directory.update_own_profile(me, "Me Again", zone, NotifyBy.DIGEST)
+    assert refused.value.field == "timezone"
+    assert (me.display_name, me.timezone) == ("Me", "Europe/London")
+    assert _actions(me.id) == []

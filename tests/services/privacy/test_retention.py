@@ -16,6 +16,7 @@ from app.services import notifications
 from app.services.evidence import cases, clips, films
 from app.services.portfolio.gather import digest_of, gather
 from app.services.privacy import retention
+from app.services.wording import day_text
 from app.storage import LocalFolderStorage
 from tests.builders.evidence import TODAY, build_world, mp4_bytes
 
@@ -143,6 +144,9 @@ def test_the_trainee_is_asked_to_delete_the_footage_kept_elsewhere(world, storag
     assert notice.user_id == film.cycle.case.enrolment.trainee_id
     assert "employer's secure drive" in notice.message
     assert film.cycle.case.code in notice.message
+    # The film's day as people read it, not ISO.
+    assert f"your film of {day_text(film.recorded_on)} (case" in notice.message
+    assert film.recorded_on.isoformat() not in notice.message
     assert notice.link == f"films.show?film_id={film.id}"
 
 

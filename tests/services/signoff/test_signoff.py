@@ -25,6 +25,7 @@ from app.services.schemes.loader import load_definitions
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings, ratification
 from app.services.supervision import sessions as supervision
+from app.services.wording import day_text
 from tests.builders.people import make_user
 from tests.builders.signoff import TODAY, cast
 
@@ -155,8 +156,11 @@ def test_a_pass_locks_the_evidence_and_stores_a_digest(people):
             covered,
         )
     session = db.session.scalars(select(SupervisionSession)).first()
-    with pytest.raises(RuleViolation, match="Locked"):
+    with pytest.raises(RuleViolation, match="Locked") as refused:
         supervision.delete_session(people.trainee, session)
+    signed_on = meeting.outcome_at.date()
+    assert refused.value.message.endswith(f"signed off on {day_text(signed_on)}.")
+    assert signed_on.isoformat() not in refused.value.message
     assert locks.check_digest(meeting).matches
 
 

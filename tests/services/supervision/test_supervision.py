@@ -239,12 +239,22 @@ def test_the_supervisor_is_told_of_a_session_to_confirm_and_the_trainee_of_a_ret
     session = supervision.save_session(enrolment.trainee, enrolment, _details(enrolment), TODAY)
     supervision.return_session(supervisor, session, "Check the minutes")
     told = [
-        (n.user_id, n.kind)
+        (n.user_id, n.kind, n.message)
         for n in db.session.scalars(select(Notification).order_by(Notification.id))
     ]
+    name = enrolment.trainee.display_name
+    # The session's day (1 March 2026) as people read it, in the English the messages are in.
     assert told == [
-        (supervisor.id, "session_to_confirm"),
-        (enrolment.trainee.id, "session_returned"),
+        (
+            supervisor.id,
+            "session_to_confirm",
+            f"{name} logged a session of Mar 1, 2026 for you to confirm.",
+        ),
+        (
+            enrolment.trainee.id,
+            "session_returned",
+            "Your session of Mar 1, 2026 was returned: Check the minutes",
+        ),
     ]
 
 
