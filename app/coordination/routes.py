@@ -9,6 +9,7 @@ from app.extensions import db
 from app.lists.worklist import WorkList, args_from_request, csv_response, page_context
 from app.lists.workspace import LISTS
 from app.services.coordination import pipeline
+from app.web.progress_charts import pipeline_funnels
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 
@@ -34,9 +35,11 @@ def dashboard() -> str:
         items = rows.all() if worklist.tuple_rows else rows.scalars().all()
         total = pipeline.count_of(query)
         previews.append((worklist, worklist.columns(args), items, total))
+    counts = pipeline.counts_by_scheme_and_stage()
     return render_template(
         "coordination/dashboard.html",
-        counts=pipeline.counts_by_scheme_and_stage(),
+        counts=counts,
+        funnels=dict((scheme.scheme_id, chart) for scheme, chart in pipeline_funnels(counts)),
         previews=previews,
     )
 

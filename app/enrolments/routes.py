@@ -22,6 +22,7 @@ from app.services.signoff import meetings as signoff
 from app.services.supervision.waiting import waiting_by_enrolment
 from app.web.commit import apply_service
 from app.web.forms import choices
+from app.web.progress_charts import supervision_by_month
 
 from . import listing
 from .forms import ChangeSupervisorForm, EnrolForm
@@ -117,6 +118,7 @@ def _page(
         missing=signoff.missing_for_request(progress.current) if progress.current else [],
         certificates=certificate_list(enrolment),
         portfolio_documents=cache.documents_of(enrolment),
+        supervision_chart=supervision_by_month(enrolment, progress, local_today()),
     )
     return page, status
 

@@ -23,6 +23,7 @@ from app.models import (
 from app.services.signoff import ratings
 from app.web.commit import apply_service
 from app.web.forms import choices
+from app.web.progress_charts import RATER_COLOURS, rater_names, rating_charts
 
 from .forms import RatingForm
 
@@ -66,7 +67,14 @@ def _page(enrolment: Enrolment, form: RatingForm | None, status: int = 200) -> t
         if rating.element_id is None:
             latest[(rating.principle_id, rating.kind.value)] = rating
     page = render_template(
-        "ratings/index.html", enrolment=enrolment, history=history, latest=latest, form=form
+        "ratings/index.html",
+        enrolment=enrolment,
+        history=history,
+        latest=latest,
+        form=form,
+        charts=rating_charts(enrolment.scheme.framework.principles, history),
+        rater_colours=RATER_COLOURS,
+        rater_names=rater_names(),
     )
     return page, status
 

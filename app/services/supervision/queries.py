@@ -1,6 +1,7 @@
 """Read-side queries for supervision, reflection and milestone pages; a fixed number per page."""
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -153,3 +154,19 @@ def supervised_sessions(supervisor: User, ids: Sequence[int]) -> list[Supervisio
         SupervisionSession.supervisor_id == supervisor.id, SupervisionSession.id.in_(ids)
     )
     return list(db.session.scalars(query.options(selectinload(SupervisionSession.enrolment))))
+
+
+def confirmed_minutes_by_month(enrolment: Enrolment, since: date) -> dict[tuple[int, int], int]:
+    """Minutes of the enrolment's confirmed sessions held since `since`, by (year, month)."""
+    rows = db.session.execute(
+        select(SupervisionSession.held_on, SupervisionSession.minutes).where(
+            SupervisionSession.enrolment_id == enrolment.id,
+            SupervisionSession.status == SessionStatus.CONFIRMED,
+            SupervisionSession.held_on >= since,
+        )
+    )
+    totals: dict[tuple[int, int], int] = {}
+    for held_on, minutes in rows:
+        key = (held_on.year, held_on.month)
+        totals[key] = totals.get(key, 0) + minutes
+    return totals

@@ -1,0 +1,85 @@
+"""The charts of the pages and the portfolio, built from what the services gather: ratings
+over time per principle, confirmed supervision by month against the pace the current stage
+needs, and each scheme's pipeline as a funnel by stage."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from flask_babel import format_date
+
+from app.i18n import gettext as _
+from app.models import Enrolment, Principle, Rating, RatingKind
+from app.services.coordination.pipeline import SchemeCounts
+from app.services.progress.evaluate import EnrolmentProgress
+from app.services.progress.rules import months_between
+from app.services.signoff.ratings import SCALE
+from app.services.supervision.queries import confirmed_minutes_by_month
+from app.web.charts import Chart, Month, Rated, bars_against_pace, funnel, ratings_over_time
+
+RATER_COLOURS = {RatingKind.SELF.value: "#2a7a4b", RatingKind.SUPERVISOR.value: "#1f5f8b"}
+LONGEST = 12  # months shown at most
+
+
+def rater_names() -> dict[str, str]:
+    """The legend's words for each kind of rater."""
+    return {RatingKind.SELF.value: _("own rating"), RatingKind.SUPERVISOR.value: _("supervisor")}
+
+
+def rating_charts(
+    principles: Sequence[Principle], history: Sequence[Rating]
+) -> list[tuple[Principle, Chart]]:
+    """A chart per principle that has been rated: self and supervisor side by side over time."""
+    names = rater_names()
+    charts = []
+    for principle in principles:
+        rated = [
+            Rated(r.rated_on, r.kind.value, r.score, format_date(r.rated_on, "medium"))
+            for r in history
+            if r.principle_id == principle.id and r.element_id is None
+        ]
+        if rated:
+            charts.append((principle, ratings_over_time(rated, SCALE, RATER_COLOURS, names)))
+    return charts
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months[-LONGEST:]
+
+
+def supervision_by_month(
+    enrolment: Enrolment, progress: EnrolmentProgress, today: date
+) -> Chart | None:
+    """Hours of confirmed supervision in each month of the current stage, with the monthly pace
+    its requirement needs (its minutes over the stage's expected months); None before a stage."""
+    stage = progress.current
+    if stage is None or stage.opened_on is None:
+        return None
+    months = _month_starts(stage.opened_on, today)
+    totals = confirmed_minutes_by_month(enrolment, months[0])
+    bars = []
+    for start in months:
+        hours = round(totals.get((start.year, start.month), 0) / 60, 1)
+        label = format_date(start, "MMM")
+        words = _("%(month)s: %(hours)s h", month=format_date(start, "MMMM y"), hours=f"{hours:g}")
+        bars.append(Month(label, hours, words))
+    needed = next((r for r in stage.requirements if r.kind == "supervision_minutes"), None)
+    pace = None
+    if needed and stage.expected_end and needed.required:
+        span = max(months_between(stage.opened_on, stage.expected_end), 1)
+        pace = round(needed.required / 60 / span, 1)
+    pace_words = _("pace needed: %(hours)s h a month", hours=f"{pace:g}") if pace else ""
+    return bars_against_pace(bars, pace, pace_words)
+
+
+def pipeline_funnels(counts: Sequence[SchemeCounts]) -> list[tuple[SchemeCounts, Chart]]:
+    """Each scheme's active enrolments by stage, then those accredited."""
+    charts = []
+    for scheme in counts:
+        rows = [(_("Stage %(n)s", n=s.stage_number), s.count) for s in scheme.stages]
+        rows.append((_("Accredited"), scheme.accredited))
+        charts.append((scheme, funnel(rows, scheme.label)))
+    return charts

@@ -1,0 +1,1 @@
+"""Tests of app/web: the shared web layer on its own."""
