@@ -58,6 +58,6 @@ def text_boxes(document: bytes, page_index: int, wanted: str) -> list[tuple[floa
         start = joined.find(target)
         if start < 0:
             return []
-        return [text_page.get_charbox(i) for i, _ in kept[start : start + len(target)]]
+        return [text_page.get_charbox(i, loose=True) for i, _ in kept[start : start + len(target)]]
     finally:
         pdf.close()
