@@ -59,8 +59,9 @@ def association(awarding_body: str) -> Association:
 
 
 def name_size(name: str) -> int:
-    """The holder's name in points: large, smaller as the name grows, so it fits in two lines
-    across the page whatever its length (names have at most 120 characters)."""
+    """The holder's name in points: large, and smaller as the name grows, so that a name of up
+    to 60 characters takes at most two lines and the longest allowed (120) stays well clear of
+    the signatures (the tests draw both)."""
     for longest, points in ((24, 34), (36, 28), (50, 23), (72, 20), (96, 17)):
         if len(name) <= longest:
             return points

@@ -106,6 +106,29 @@ def test_the_configured_association_name_and_mark_are_printed(app, world, tmp_pa
     assert reds, "the configured mark is not drawn at the head of the page"
 
 
+def test_a_mark_that_cannot_be_read_gives_way_to_attunes_own(app, world, tmp_path, caplog):
+    app.config.update(ASSOCIATION_MARK=str(tmp_path / "missing.png"))
+    document = _download(app, world, _certificate(app, world, "Tess Trainee"))
+    assert "missing.png is not an SVG, PNG or JPEG file" in caplog.text
+    [picture] = draw_pages(document, "certificate-default-mark", scale=SCALE)
+    # Inside the frame, above the association's name: where the mark is drawn.
+    top, bottom = (round(mm * POINTS_PER_MM * SCALE) for mm in (MARGIN_MM + 5, 41))
+    head = picture.crop((picture.size[0] // 3, top, 2 * picture.size[0] // 3, bottom))
+    colours = dict((c, n) for n, c in head.getcolors(head.size[0] * head.size[1]))
+    assert colours.get((31, 95, 139), 0) > 200  # #1f5f8b, the blue of Attune's mark
+
+
+def test_the_longest_name_allowed_stays_on_the_one_page_clear_of_the_signatures(app, world):
+    name = " ".join(["Wawrzyniec"] * 11)[:120]
+    certificate = _certificate(app, world, name)
+    document = _download(app, world, certificate)
+    assert len(pypdf.PdfReader(io.BytesIO(document)).pages) == 1
+    assert name in page_texts(document)[0]
+    draw_pages(document, "certificate-120", scale=SCALE)
+    lines = _name_lines_clear_of_the_signatures(document, name, certificate.assessor_name)
+    assert lines <= 4
+
+
 def _signature_status(document: bytes, cert_path):
     _kind, _headers, der = asn1_pem.unarmor(cert_path.read_bytes())
     trust = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)])
@@ -151,15 +174,19 @@ def test_a_sixty_character_name_fits_on_the_one_page(app, world, name, locale):
     assert left >= margin - 2 and top >= margin - 2, (left, top)
     assert right <= width - margin + 2 and bottom <= height - margin + 2, (right, bottom)
 
-    # The name itself: inside the frame's text area, on at most two lines, above the
-    # signatures, never under them.
-    page_width = float(reader.pages[0].mediabox.width)
+    # The name itself: on at most two lines, inside the frame, above the signatures.
+    assert _name_lines_clear_of_the_signatures(document, name, certificate.assessor_name) <= 2
+
+
+def _name_lines_clear_of_the_signatures(document: bytes, name: str, assessor: str) -> int:
+    """How many lines the name is set on, having checked that every character of it lies inside
+    the frame's border and above the assessor's name by more than 20 points."""
+    page_width = float(pypdf.PdfReader(io.BytesIO(document)).pages[0].mediabox.width)
     boxes = text_boxes(document, 0, name)
     assert len(boxes) == len(name.replace(" ", ""))
-    lines = {round(box[1]) for box in boxes}
-    assert len(lines) <= 2
     inner = (MARGIN_MM + 3) * POINTS_PER_MM
     assert min(b[0] for b in boxes) >= inner and max(b[2] for b in boxes) <= page_width - inner
-    signatures = text_boxes(document, 0, certificate.assessor_name)
+    signatures = text_boxes(document, 0, assessor)
     assert signatures
     assert min(b[1] for b in boxes) > max(b[3] for b in signatures) + 20
+    return len({round(box[1]) for box in boxes})
