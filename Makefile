@@ -30,8 +30,9 @@ install: $(STAMP)
 run: $(STAMP)
 	mkdir -p instance
 	$(DEV) $(BIN)/flask --app wsgi db upgrade
-	$(DEV) $(BIN)/flask --app wsgi seed-demo
 	$(DEV) $(BIN)/flask --app wsgi certificates create-issuer-key --if-missing
+	@# Last before serving: seeding prints its e-mails, then the demo accounts and certificates.
+	$(DEV) $(BIN)/flask --app wsgi seed-demo
 	$(DEV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 lint: $(STAMP)

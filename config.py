@@ -78,6 +78,15 @@ class Config:
     # With both set, certificate PDFs are digitally signed (PAdES).
     ISSUER_KEY_FILE = os.environ.get("ISSUER_KEY_FILE") or None
     ISSUER_CERT_FILE = os.environ.get("ISSUER_CERT_FILE") or None
+    # What the certificate prints of the association: its name (empty: the awarding body the
+    # scheme names, as stored on each certificate), its mark (an SVG, PNG or JPEG file, a path
+    # relative to instance/ unless absolute; none: Attune's own mark), the chair's name under
+    # the chair's signature line (empty: "Chair" alone), and its country, which completes a
+    # holder's bare language when dates are written out (en in GB: "7 February 2026").
+    ASSOCIATION_NAME = os.environ.get("ASSOCIATION_NAME", "")
+    ASSOCIATION_MARK = os.environ.get("ASSOCIATION_MARK") or None
+    ASSOCIATION_CHAIR = os.environ.get("ASSOCIATION_CHAIR", "")
+    ASSOCIATION_TERRITORY = os.environ.get("ASSOCIATION_TERRITORY", "GB")
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/London")

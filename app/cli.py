@@ -85,6 +85,9 @@ def seed_demo(force: bool) -> None:
     load_definitions(None, default_schemes_dir())
     result = demo.seed_demo(utcnow().date())
     db.session.commit()
+    # E-mail what seeding notified now (in development: print it), so that the demo accounts
+    # are the last lines printed, not buried under these messages at the first sign-in.
+    notify_mail.deliver_immediate()
     for account in result.accounts:
         click.echo(f"{account.role.value} {account.email} {account.password}")
     for number, status in result.certificates:

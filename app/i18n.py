@@ -2,6 +2,8 @@
 
 from datetime import date, datetime
 
+from babel import Locale, UnknownLocaleError, localedata
+from babel.dates import format_date as babel_format_date
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale, gettext, lazy_gettext, ngettext
 from flask_login import current_user
@@ -14,7 +16,9 @@ __all__ = [
     "gettext",
     "init_app",
     "lazy_gettext",
+    "long_date",
     "ngettext",
+    "person_locale",
     "register_filters",
 ]
 
@@ -86,3 +90,23 @@ def local_today() -> date:
     from flask_babel import get_timezone
 
     return datetime.now(get_timezone()).date()
+
+
+def person_locale(code: str, territory: str = "") -> Locale:
+    """A person's stored language (`en`, `pl`, `en-GB`) as a Babel locale: a bare language is
+    completed with `territory` where Babel knows that variant (`en` in GB: en_GB, so dates
+    read "7 February 2026"; Polish has no GB variant and stays `pl`); anything Babel does not
+    know is read as the default language."""
+    try:
+        locale = Locale.parse((code or "").strip().replace("-", "_") or "en")
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse("en")
+    variant = f"{locale.language}_{territory.upper()}"
+    if locale.territory is None and territory and localedata.exists(variant):
+        return Locale.parse(variant)
+    return locale
+
+
+def long_date(value: date, locale: Locale) -> str:
+    """A date written out in `locale`, Babel's long format: "7 February 2026", "7 lutego 2026"."""
+    return babel_format_date(value, format="long", locale=locale)

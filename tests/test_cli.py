@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app import create_app, jobs
 from app.extensions import db
 from app.models import Cohort, CohortMember, Enrolment, Role, Scheme, User
+from app.services import notifications
 from app.services.coordination import pipeline
 from app.services.people import accounts
 from tests.builders.web import committed
@@ -127,6 +128,35 @@ def test_seed_demo_is_idempotent_and_prints_accounts_and_certificates(app, run):
     with committed(app):
         to_issue = db.session.scalars(pipeline.certificates_to_issue()).all()
         assert [e.trainee.display_name for e in to_issue] == ["Amara Awaiting"]
+
+
+ACCOUNT = re.compile(r"^(trainee|supervisor|coordinator) \S+@attune\.demo \S+$")
+
+
+def test_seed_demo_prints_its_e_mails_first_and_the_demo_accounts_last(app, run, mailbox):
+    app.config.update(MAIL_ECHO_TO_CONSOLE=True)  # as in development
+    result = run("seed-demo")
+    assert result.exit_code == 0, result.output
+    lines = result.output.rstrip().splitlines()
+    # What seeding notified is e-mailed (and printed) now, not at the first sign-in...
+    sent = [i for i, line in enumerate(lines) if line.startswith("--- e-mail to ")]
+    assert sent and len(mailbox.messages) == len(sent)
+    with committed(app):
+        assert notifications.pending_immediate() == []
+    # ...so the accounts and certificates come last, after the last e-mail.
+    *_, last_mail = (i for i, line in enumerate(lines) if line == "--- end of e-mail")
+    tail = lines[last_mail + 1 :]
+    assert [ACCOUNT.match(line) is not None for line in tail[:4]] == [True] * 4
+    assert [line.split()[0] for line in tail[4:]] == ["CERTIFICATE", "CERTIFICATE"]
+
+
+def test_make_run_seeds_last_before_serving():
+    """`make run` prints the demo accounts last: seeding is its last step before the server."""
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    commands = [line.strip() for line in recipe if not line.strip().startswith("@#")]
+    assert commands[-2].endswith("flask --app wsgi seed-demo")
+    assert commands[-1].endswith("flask --app wsgi run --host 127.0.0.1 --port 5000")
 
 
 def test_seed_demo_refuses_production_without_force(app_settings):

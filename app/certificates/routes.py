@@ -1,8 +1,6 @@
 """Issuing certificates, and verifying them publicly without an account (nothing is recorded of
 who checked)."""
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     abort,
@@ -19,8 +17,7 @@ from werkzeug.wrappers import Response
 
 from app.authz.actions import Action
 from app.authz.web import current_actor, load_or_404, public, requires
-from app.documents.pdf import qr_data_uri, render_pdf
-from app.documents.signing import sign_pdf
+from app.documents.certificate import certificate_pdf
 from app.extensions import db, limiter
 from app.i18n import date_text, local_today
 from app.i18n import gettext as _
@@ -162,15 +159,7 @@ def pdf(certificate_id: int) -> Response:
     """The certificate as a PDF (A4 landscape, QR code and printed verification address)."""
     certificate = load_or_404(Certificate, certificate_id, Action.VIEW_EVIDENCE)
     verify_url = external_url("certificates.verify", number=certificate.number)
-    document = render_pdf(
-        "certificate.html",
-        record=verification.public_record(certificate, local_today()),
-        qr=qr_data_uri(verify_url),
-        verify_url=verify_url,
-    )
-    key, cert = current_app.config["ISSUER_KEY_FILE"], current_app.config["ISSUER_CERT_FILE"]
-    if key and cert and Path(key).exists() and Path(cert).exists():
-        document = sign_pdf(document, Path(key), Path(cert))
+    document = certificate_pdf(certificate, verify_url, local_today())
     response = make_response(document)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (

@@ -37,11 +37,6 @@ def html_to_pdf(html: str) -> tuple[bytes, int]:
     return document.write_pdf(), len(document.pages)
 
 
-def render_pdf(template: str, **context: object) -> bytes:
-    """Render templates/pdf/<template> to PDF bytes."""
-    return html_to_pdf(render_html(template, **context))[0]
-
-
 def css_string(text: object) -> Markup:
     """`text` as a quoted CSS string (for page headers and footers in a template's <style>):
     anything but letters, digits and spaces is written as a CSS escape (its terminating space

@@ -10,6 +10,7 @@ from app.services.portfolio.gather import PortfolioData
 SECTIONS = (
     ("requirements", _l("Requirements of each stage")),
     ("meetings", _l("Stage meetings and sign-offs")),
+    ("moments", _l("Moments by principle")),
     ("cases", _l("Cases, cycles and films")),
     ("supervision", _l("Supervision log")),
     ("reflections", _l("Written reflections")),

@@ -1,6 +1,7 @@
-"""`GET /healthz`: application and database status for load balancers."""
+"""`GET /healthz`: application and database status for load balancers; `GET /favicon.ico`:
+the app's icon for browsers that ask for it by that name."""
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -25,3 +26,14 @@ def healthz() -> tuple[Response, int]:
     healthy = database == "ok"
     body = {"status": "ok" if healthy else "degraded", "application": "ok", "database": database}
     return jsonify(body), 200 if healthy else 503
+
+
+@bp.get("/favicon.ico")
+@limiter.exempt
+@public
+def favicon() -> Response:
+    """static/favicon.svg (the page head links it too; some browsers and tools still ask for
+    /favicon.ico first), cached for a day."""
+    return send_from_directory(
+        str(current_app.static_folder), "favicon.svg", mimetype="image/svg+xml", max_age=86400
+    )

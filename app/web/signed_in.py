@@ -10,7 +10,7 @@ from app.services.people import login_sessions
 
 SESSION_KEY = "login_session"
 # Requests that need no signed-in person: no database work for them.
-_NO_PERSON = frozenset({"static", "health.healthz"})
+_NO_PERSON = frozenset({"static", "health.healthz", "health.favicon"})
 
 
 def sign_in(user: User) -> None:

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Role
 from tests.builders.people import make_user
 from tests.builders.web import committed, sign_in
+from tests.query_counter import count_queries
 
 
 def test_healthz_reports_application_and_database(client):
@@ -148,3 +149,15 @@ def test_fields_link_their_errors_and_carry_no_empty_attributes(client):
     assert 'aria-invalid="true"' in page
     assert 'aria-describedby="email-error"' in page
     assert 'id="email-error"' in page
+
+
+def test_the_favicon_is_served_by_both_names_without_touching_the_database(app, client):
+    with client.get("/static/favicon.svg") as svg:
+        assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+        drawn = svg.get_data()
+    assert b"<svg" in drawn and b"#1f5f8b" in drawn  # the app's accent colour
+    with count_queries(app) as statements, client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+        assert icon.get_data() == drawn
+        assert "max-age=86400" in icon.headers["Cache-Control"]
+    assert statements == []

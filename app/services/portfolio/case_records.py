@@ -65,6 +65,7 @@ def _film(film: Film) -> FilmEntry:
     by_principle = tuple(
         PrincipleMoments(
             moments[0].principle.name,
+            moments[0].principle.number,
             tuple(
                 MomentLine(
                     m.start_ms,
@@ -93,7 +94,8 @@ def _film(film: Film) -> FilmEntry:
 def case_entries(
     cases: list[Case], cycles: dict[int, list[Cycle]], stages: dict[int, int]
 ) -> tuple[CaseEntry, ...]:
-    """Cases as printed: their cycles numbered, films grouped by principle."""
+    """Cases as printed: their cycles numbered, films grouped by principle; the trainee's own
+    notes on a cycle ("Your notes") are left out, whoever generates the portfolio."""
     return tuple(
         CaseEntry(
             code=case.code,
@@ -110,7 +112,6 @@ def case_entries(
                     review_filmed=cycle.review_filmed,
                     complete=cycle.complete,
                     stage_number=stages.get(cycle.id),
-                    notes=cycle.notes,
                     films=tuple(_film(f) for f in sorted(cycle.films, key=lambda f: f.id)),
                 )
                 for n, cycle in enumerate(cycles.get(case.id, []), start=1)

@@ -32,6 +32,7 @@ class PrincipleMoments:
     """The moments of one film marked against one principle."""
 
     principle: str
+    principle_number: int
     moments: tuple[MomentLine, ...]
 
 
@@ -50,7 +51,8 @@ class FilmEntry:
 
 @dataclass(frozen=True)
 class CycleEntry:
-    """A cycle of filming, micro-analysis and shared review."""
+    """A cycle of filming, micro-analysis and shared review (the trainee's own notes on it are
+    theirs alone: never printed)."""
 
     number: int
     filmed_on: date
@@ -59,7 +61,6 @@ class CycleEntry:
     review_filmed: bool
     complete: bool
     stage_number: int | None
-    notes: str
     films: tuple[FilmEntry, ...]
 
 
@@ -138,7 +139,31 @@ class PrincipleRatings:
     """The ratings of one principle, oldest first: how it developed over time."""
 
     principle: str
+    principle_number: int
     ratings: tuple[RatingEntry, ...]
+
+
+@dataclass(frozen=True)
+class PrincipleSummary:
+    """One principle of the framework over the whole record: how often it was marked on film
+    (moments, and films with at least one) and its latest rating by each side."""
+
+    number: int
+    name: str
+    moments: int
+    films: int
+    latest_self: RatingEntry | None
+    latest_supervisor: RatingEntry | None
+
+
+@dataclass(frozen=True)
+class StageHours:
+    """Supervision counted toward one stage (None: toward none, e.g. still unconfirmed)."""
+
+    stage_number: int | None
+    sessions: int
+    minutes: int
+    confirmed_minutes: int
 
 
 @dataclass(frozen=True)
@@ -183,6 +208,7 @@ class Totals:
     films: int
     moments: int
     sessions: int
+    minutes: int
     confirmed_minutes: int
 
 
@@ -204,7 +230,9 @@ class PortfolioData:
     cases: tuple[CaseEntry, ...]
     consents: tuple[ConsentEntry, ...]
     sessions: tuple[SessionEntry, ...]
+    hours_by_stage: tuple[StageHours, ...]
     reflections: tuple[ReflectionEntry, ...]
     ratings: tuple[PrincipleRatings, ...]
+    principles: tuple[PrincipleSummary, ...]
     meetings: tuple[MeetingEntry, ...]
     milestones: tuple[MilestoneEntry, ...]

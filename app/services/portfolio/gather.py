@@ -25,6 +25,7 @@ from app.models import (
     User,
 )
 from app.services.evidence.locks import check_digest
+from app.services.portfolio import summaries
 from app.services.portfolio.case_records import (
     case_entries,
     cases_of,
@@ -47,6 +48,10 @@ from app.services.progress.snapshots import progress_for
 from app.services.signoff import meetings as signoff
 from app.services.signoff import ratings
 from app.services.supervision.queries import reflections_page_query
+
+# The edition of the printed layout (templates/pdf/portfolio.html), part of every digest: raise
+# it when what is printed changes, so a PDF stored in the old layout is not served again.
+LAYOUT = 2
 
 
 def _sessions(enrolment: Enrolment, stages: dict[int, int]) -> tuple[SessionEntry, ...]:
@@ -111,6 +116,7 @@ def _ratings(enrolment: Enrolment) -> tuple[PrincipleRatings, ...]:
     return tuple(
         PrincipleRatings(
             rs[0].principle.name,
+            rs[0].principle.number,
             tuple(
                 RatingEntry(
                     rated_on=r.rated_on,
@@ -170,6 +176,8 @@ def gather(enrolment: Enrolment, today: date) -> PortfolioData:
     printed_cases = case_entries(cases, cycles, counted_in(progress, "cycle"))
     sessions = _sessions(enrolment, counted_in(progress, "session"))
     films = [f for case in printed_cases for cycle in case.cycles for f in cycle.films]
+    rated = _ratings(enrolment)
+    principles = [(p.number, p.name) for p in enrolment.scheme.framework.principles]
     return PortfolioData(
         enrolment_id=enrolment.id,
         holder=enrolment.trainee.display_name,
@@ -190,6 +198,7 @@ def gather(enrolment: Enrolment, today: date) -> PortfolioData:
             films=len(films),
             moments=sum(f.moment_count for f in films),
             sessions=len(sessions),
+            minutes=sum(s.minutes for s in sessions),
             confirmed_minutes=sum(
                 s.minutes for s in sessions if s.status == SessionStatus.CONFIRMED.value
             ),
@@ -197,8 +206,10 @@ def gather(enrolment: Enrolment, today: date) -> PortfolioData:
         cases=printed_cases,
         consents=consent_entries(cases, cycles),
         sessions=sessions,
+        hours_by_stage=summaries.hours_by_stage(sessions),
         reflections=_reflections(enrolment, {c.id: c.code for c in cases}),
-        ratings=_ratings(enrolment),
+        ratings=rated,
+        principles=summaries.principle_summaries(principles, printed_cases, rated),
         meetings=tuple(_meeting(m) for m in signoff.meetings_of_enrolment(enrolment)),
         milestones=_milestones(enrolment),
     )
@@ -214,6 +225,9 @@ def _plain(value: Any) -> Any:
 
 
 def digest_of(data: PortfolioData) -> str:
-    """The SHA-256 of everything gathered: equal digests mean an identical portfolio."""
-    text = json.dumps(data, default=_plain, sort_keys=True, ensure_ascii=False)
+    """The SHA-256 of everything gathered (and of the layout's edition): equal digests mean an
+    identical portfolio."""
+    text = f"layout {LAYOUT}\n" + json.dumps(
+        data, default=_plain, sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""The printed documents (app/documents/): rendered to PDF, read back and drawn as PNG."""

@@ -1,0 +1,1 @@
+"""The portfolio service (app/services/portfolio/)."""
