@@ -88,7 +88,9 @@ class Config:
     ASSOCIATION_CHAIR = os.environ.get("ASSOCIATION_CHAIR", "")
     ASSOCIATION_TERRITORY = os.environ.get("ASSOCIATION_TERRITORY", "GB")
 
-    BABEL_DEFAULT_LOCALE = "en"
+    # English as read in the association's territory (see ASSOCIATION_TERRITORY): "7 Feb 2026".
+    # Documents rendered outside a request (background jobs) use it too.
+    BABEL_DEFAULT_LOCALE = "en_GB"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/London")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ["en"]

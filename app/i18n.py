@@ -24,11 +24,15 @@ __all__ = [
 
 
 def _select_locale() -> str | None:
+    """The person's language, or the browser's; a bare language gets the association's
+    territory where Babel knows that variant (English in GB: dates read "7 Feb 2026")."""
     if not has_request_context():
         return None
     if current_user and current_user.is_authenticated:
-        return current_user.locale
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        code = current_user.locale
+    else:
+        code = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or ""
+    return str(person_locale(code, current_app.config.get("ASSOCIATION_TERRITORY", "")))
 
 
 def _select_timezone() -> str | None:
@@ -45,14 +49,15 @@ def init_app(app: Flask) -> None:
 
 
 def date_text(value: date | None, style: str = "medium") -> str:
-    """A day as people read it, in their locale (Babel's medium date: "Feb 7, 2026" in English);
+    """A day as people read it, in their locale (Babel's medium date: "7 Feb 2026" in British
+    English);
     a stored time counts by its day in their time zone. Never ISO: that is for exports."""
     return "" if value is None else format_date(value, style)
 
 
 def datetime_text(value: datetime | None, style: str = "medium") -> str:
     """A stored (UTC) time in the person's locale and time zone, to the minute: "medium" is the
-    medium date with the short time ("Feb 7, 2026, 3:04 PM"), never seconds."""
+    medium date with the short time ("7 Feb 2026, 15:04"), never seconds."""
     if value is None:
         return ""
     if style != "medium":

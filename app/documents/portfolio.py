@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from app.documents.pdf import render_html
+from app.i18n import datetime_text
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.services.portfolio.gather import PortfolioData
@@ -24,7 +25,7 @@ def portfolio_html(data: PortfolioData, digest: str, generated_at: datetime) -> 
     """The portfolio as HTML for WeasyPrint."""
     footer = _(
         "Generated %(date)s · digest %(digest)s",
-        date=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+        date=datetime_text(generated_at),
         digest=digest[:16],
     )
     return render_html(

@@ -153,8 +153,8 @@ def texts(demo: Demo) -> list[str]:
 
 
 def _day(value) -> str:
-    """A date as the portfolio prints it (the app's medium format, English)."""
-    return format_date(value, "medium", locale="en")
+    """A date as the portfolio prints it (the app's medium format, British English)."""
+    return format_date(value, "medium", locale="en_GB")
 
 
 def test_the_portfolio_runs_on_without_nearly_empty_pages(demo, texts):

@@ -55,7 +55,7 @@ def test_the_pages_draw_their_charts_with_a_text_alternative(app, people):
     assert "Confirmed supervision by month, this stage" in page
     page = trainee.get(f"/enrolments/{people['enrolment']}/ratings").get_data(as_text=True)
     assert f"Ratings of {people['principle']} over time" in page
-    assert "own rating: 2 (Mar 2, 2026)" in page and "supervisor: 3 (Mar 2, 2026)" in page
+    assert "own rating: 2 (2 Mar 2026)" in page and "supervisor: 3 (2 Mar 2026)" in page
     coordinator = client_as(app, people["coordinator"])
     page = coordinator.get("/coordination").get_data(as_text=True)
     assert "active enrolments by stage, and accredited" in page and 'id="funnel-' in page

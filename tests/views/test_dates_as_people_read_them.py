@@ -1,4 +1,4 @@
-"""Dates on pages are Babel's medium date in the person's locale ("Nov 24, 2026" in English),
+"""Dates on pages are Babel's medium date in the person's locale ("24 Nov 2026" in British English),
 never ISO; the CSV and JSON downloads of the same facts keep ISO 8601."""
 
 import csv
@@ -24,7 +24,7 @@ ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def _medium(day: date) -> str:
-    return format_date(day, "medium", locale="en")
+    return format_date(day, "medium", locale="en_GB")
 
 
 def _csv(client, path: str) -> list[list[str]]:
@@ -110,8 +110,8 @@ def test_the_certificate_page_and_verify_show_medium_dates(app, certificate):
     ):
         text = page.get_data(as_text=True)
         assert page.status_code == 200
-        assert "<dt>Accredited on</dt><dd>Nov 24, 2026</dd>" in text
-        assert "<dt>Valid until</dt><dd>Nov 24, 2029</dd>" in text
+        assert "<dt>Accredited on</dt><dd>24 Nov 2026</dd>" in text
+        assert "<dt>Valid until</dt><dd>24 Nov 2029</dd>" in text
         assert ACCREDITED_ON.isoformat() not in text and expires.isoformat() not in text
 
 

@@ -52,7 +52,7 @@ def test_enrol_then_change_supervisor_through_the_pages(app, client, cast):
     assert response.status_code == 302
     page = client.get(enrolment_path).get_data(as_text=True)
     assert "Sue Second is now the own supervisor." in page
-    assert "Feb 28, 2026" in page  # the first supervisor's period ends the day before
+    assert "28 Feb 2026" in page  # the first supervisor's period ends the day before
     with committed(app):
         assert db.session.scalar(select(func.count()).select_from(SupervisorAssignment)) == 2
 

@@ -78,7 +78,7 @@ def test_the_retention_page_lists_due_clips_then_those_awaiting_confirmation(app
     page = client.get("/retention").get_data(as_text=True)
     due, awaiting = page.split("awaiting the trainee")
     assert world.case_code in due and world.trainee_name in due
-    assert "consent withdrawn" in due and "Nov 20, 2026" in due
+    assert "consent withdrawn" in due and "20 Nov 2026" in due
     assert "Every trainee has confirmed." in awaiting
     _delete_due(app)
     page = client.get("/retention").get_data(as_text=True)

@@ -140,9 +140,9 @@ def test_every_zone_offered_is_a_real_one(app):
 @pytest.mark.parametrize(
     ("zone", "shown"),
     [
-        ("America/Chicago", "Jan 1, 2026, 2:00\u202fPM"),
-        ("Pacific/Auckland", "Jan 2, 2026, 9:00\u202fAM"),
-        ("Europe/London", "Jan 1, 2026, 8:00\u202fPM"),
+        ("America/Chicago", "1 Jan 2026, 14:00"),
+        ("Pacific/Auckland", "2 Jan 2026, 09:00"),
+        ("Europe/London", "1 Jan 2026, 20:00"),
     ],
 )
 def test_the_saved_zone_is_used_by_the_date_filters(app, client, tess, zone, shown):
@@ -162,8 +162,8 @@ def test_the_saved_zone_is_used_by_the_date_filters(app, client, tess, zone, sho
 def test_times_shown_to_people_have_no_seconds(app, tess):
     moment = datetime(2026, 1, 1, 20, 0, 59, tzinfo=UTC)
     for zone, shown in (
-        ("Europe/London", "Jan 1, 2026, 8:00\u202fPM"),
-        ("Pacific/Auckland", "Jan 2, 2026, 9:00\u202fAM"),
+        ("Europe/London", "1 Jan 2026, 20:00"),
+        ("Pacific/Auckland", "2 Jan 2026, 09:00"),
     ):
         with app.test_request_context():
             user = db.session.get(User, tess)
