@@ -7,6 +7,7 @@ from app.i18n import datetime_text
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.services.portfolio.gather import PortfolioData
+from app.web.progress_charts import RATER_COLOURS, portfolio_charts, rater_names
 
 SECTIONS = (
     ("requirements", _l("Requirements of each stage")),
@@ -28,9 +29,14 @@ def portfolio_html(data: PortfolioData, digest: str, generated_at: datetime) -> 
         date=datetime_text(generated_at),
         digest=digest[:16],
     )
+    rating_charts, supervision_chart = portfolio_charts(data)
     return render_html(
         "portfolio.html",
         p=data,
+        rating_charts=rating_charts,
+        supervision_chart=supervision_chart,
+        rater_colours=RATER_COLOURS,
+        rater_names=rater_names(),
         digest=digest,
         generated_at=generated_at,
         footer=footer,

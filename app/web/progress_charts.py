@@ -8,8 +8,9 @@ from datetime import date
 from flask_babel import format_date
 
 from app.i18n import gettext as _
-from app.models import Enrolment, Principle, Rating, RatingKind
+from app.models import Enrolment, Principle, Rating, RatingKind, SessionStatus
 from app.services.coordination.pipeline import SchemeCounts
+from app.services.portfolio.entries import PortfolioData
 from app.services.progress.evaluate import EnrolmentProgress
 from app.services.progress.rules import months_between
 from app.services.signoff.ratings import SCALE
@@ -42,12 +43,21 @@ def rating_charts(
     return charts
 
 
-def _month_starts(first: date, last: date) -> list[date]:
+def _month_starts(first: date, last: date, longest: int = LONGEST) -> list[date]:
     months, day = [], first.replace(day=1)
     while day <= last:
         months.append(day)
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return months[-LONGEST:]
+    return months[-longest:]
+
+
+def _month_bars(months: Sequence[date], totals: dict[tuple[int, int], int]) -> list[Month]:
+    bars = []
+    for start in months:
+        hours = round(totals.get((start.year, start.month), 0) / 60, 1)
+        words = _("%(month)s: %(hours)s h", month=format_date(start, "MMMM y"), hours=f"{hours:g}")
+        bars.append(Month(format_date(start, "MMM"), hours, words))
+    return bars
 
 
 def supervision_by_month(
@@ -59,13 +69,7 @@ def supervision_by_month(
     if stage is None or stage.opened_on is None:
         return None
     months = _month_starts(stage.opened_on, today)
-    totals = confirmed_minutes_by_month(enrolment, months[0])
-    bars = []
-    for start in months:
-        hours = round(totals.get((start.year, start.month), 0) / 60, 1)
-        label = format_date(start, "MMM")
-        words = _("%(month)s: %(hours)s h", month=format_date(start, "MMMM y"), hours=f"{hours:g}")
-        bars.append(Month(label, hours, words))
+    bars = _month_bars(months, confirmed_minutes_by_month(enrolment, months[0]))
     needed = next((r for r in stage.requirements if r.kind == "supervision_minutes"), None)
     pace = None
     if needed and stage.expected_end and needed.required:
@@ -83,3 +87,29 @@ def pipeline_funnels(counts: Sequence[SchemeCounts]) -> list[tuple[SchemeCounts,
         rows.append((_("Accredited"), scheme.accredited))
         charts.append((scheme, funnel(rows, scheme.label)))
     return charts
+
+
+def portfolio_charts(data: PortfolioData) -> tuple[list[tuple[str, Chart]], Chart | None]:
+    """The portfolio's charts, from what it gathered: each rated principle over time, and the
+    confirmed supervision of the whole pathway by month (two years at most)."""
+    names = rater_names()
+    ratings = []
+    for group in data.ratings:
+        rated = [
+            Rated(r.rated_on, r.kind, r.score, format_date(r.rated_on, "medium"))
+            for r in group.ratings
+            if not r.element
+        ]
+        if rated:
+            chart = ratings_over_time(rated, SCALE, RATER_COLOURS, names)
+            ratings.append((f"{group.principle_number}. {group.principle}", chart))
+    confirmed = [s for s in data.sessions if s.status == SessionStatus.CONFIRMED.value]
+    if not confirmed:
+        return ratings, None
+    totals: dict[tuple[int, int], int] = {}
+    for session in confirmed:
+        key = (session.held_on.year, session.held_on.month)
+        totals[key] = totals.get(key, 0) + session.minutes
+    days = sorted(s.held_on for s in confirmed)
+    months = _month_starts(days[0], days[-1], longest=24)
+    return ratings, bars_against_pace(_month_bars(months, totals), None, "")

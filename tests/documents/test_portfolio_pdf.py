@@ -249,3 +249,11 @@ def test_the_trainees_own_cycle_notes_are_not_printed(demo, texts):
     text = " ".join(texts)
     assert "Only for me" not in text and "rushed the review" not in text
     assert "Tess Trainee" in texts[0]
+
+
+def test_the_charts_of_the_pages_are_drawn_in_the_portfolio_too(texts):
+    whole = " ".join(texts)
+    assert "Confirmed supervision by month" in whole
+    assert "Over time" in whole and "own rating" in whole and "supervisor" in whole
+    # The bars' month labels and the ratings' scale are drawn as text in the PDF.
+    assert "Feb" in whole and all(f" {n} " in f" {whole} " for n in "12345")
