@@ -1,6 +1,7 @@
 """The enrolment list's search, order and columns, shared by the page and its CSV download."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import request
 from sqlalchemy import Select
@@ -13,8 +14,10 @@ from app.lists.queries import (
     ENROLMENT_SORTS,
     SortOrder,
     enrolment_list,
+    enrolment_list_rows,
 )
 from app.models import Enrolment, User
+from app.models.scheme import scheme_label
 from app.web.labels import STATUS_NAMES
 
 
@@ -40,6 +43,25 @@ COLUMNS: tuple[Column[Enrolment], ...] = (
 )
 
 
+def _stage_cell(row: Any) -> str:
+    return "—" if row.stage_number is None else str(row.stage_number)
+
+
+# The same columns over the rows of `EnrolmentFilters.rows` (what the CSV reads).
+ROW_COLUMNS: tuple[Column[Any], ...] = (
+    Column(_l("Trainee"), "trainee", lambda r: r.trainee),
+    Column(
+        _l("Scheme"),
+        "scheme",
+        lambda r: scheme_label(r.scheme_title, r.scheme_version, r.scheme_revision),
+    ),
+    Column(_l("Stage"), None, _stage_cell),
+    Column(_l("Own supervisor"), None, lambda r: r.supervisor or "—"),
+    Column(_l("Started"), "started", lambda r: r.started_on),
+    Column(_l("Status"), "status", lambda r: STATUS_NAMES[r.status.value]),
+)
+
+
 @dataclass(frozen=True)
 class EnrolmentFilters:
     """What the list was asked for, read from the query string."""
@@ -50,6 +72,10 @@ class EnrolmentFilters:
     def query(self, viewer: User) -> Select[Enrolment]:
         """The enrolments the viewer may see that match, in order (every page)."""
         return enrolment_list(visible_enrolments(viewer), self.search, self.order)
+
+    def rows(self, viewer: User) -> Select[Any]:
+        """The same enrolments in the same order, as the listed columns only."""
+        return enrolment_list_rows(visible_enrolments(viewer), self.search, self.order)
 
 
 def filters_from_request() -> EnrolmentFilters:

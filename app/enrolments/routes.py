@@ -67,7 +67,7 @@ def export() -> Response:
     audit.record(actor, "enrolments.exported", "list", None, after=request.args.to_dict())
     db.session.commit()
     name = f"enrolments-{local_today().isoformat()}.csv"
-    return csv_download(name, listing.COLUMNS, filters.query(actor))
+    return csv_download(name, listing.ROW_COLUMNS, filters.rows(actor), tuple_rows=True)
 
 
 @bp.route("/new/<int:trainee_id>", methods=["GET", "POST"])

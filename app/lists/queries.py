@@ -9,7 +9,11 @@ from sqlalchemy import Select, SQLColumnExpression, case, func
 
 from app.models import Enrolment, EnrolmentStatus, Role, Scheme, User
 from app.services.people.directory import people_query
-from app.services.people.enrolment_queries import search_enrolments
+from app.services.people.enrolment_queries import (
+    enrolment_rows,
+    narrowed_enrolments,
+    search_enrolments,
+)
 
 
 @dataclass(frozen=True)
@@ -101,3 +105,14 @@ def enrolment_list(
 ) -> Select[Enrolment]:
     """A (permission-scoped) enrolment query narrowed by a search, in the chosen order."""
     return _ordered(search_enrolments(base, search), ENROLMENT_SORTS, order, Enrolment.id)
+
+
+def enrolment_list_rows(
+    base: Select[Enrolment],
+    search: str = "",
+    order: SortOrder = SortOrder(ENROLMENT_DEFAULT_SORT),
+) -> Select[Any]:
+    """The same enrolments as `enrolment_list`, in the same order, as the listed columns only
+    (for the CSV: no objects built, one statement however many rows)."""
+    rows = enrolment_rows(narrowed_enrolments(base, search))
+    return _ordered(rows, ENROLMENT_SORTS, order, Enrolment.id)

@@ -13,6 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base, UTCDateTime, utcnow
 
 
+def scheme_label(title: str, version: str, revision: int) -> str:
+    """A scheme's (or framework's) name as people read it: "VIG (2024, rev. 1)"."""
+    return f"{title} ({version}, rev. {revision})"
+
+
 class Framework(Base):
     """A version of the Principles of Attuned Interaction and Guidance."""
 
@@ -35,7 +40,7 @@ class Framework(Base):
     @property
     def label(self) -> str:
         """Human-readable name with version and revision."""
-        return f"{self.title} ({self.version}, rev. {self.revision})"
+        return scheme_label(self.title, self.version, self.revision)
 
 
 class Principle(Base):
@@ -107,7 +112,7 @@ class Scheme(Base):
     @property
     def label(self) -> str:
         """Human-readable name with version and revision."""
-        return f"{self.title} ({self.version}, rev. {self.revision})"
+        return scheme_label(self.title, self.version, self.revision)
 
     @property
     def renewal_requirements(self) -> list["Requirement"]:

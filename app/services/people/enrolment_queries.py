@@ -1,10 +1,12 @@
 """Read-side queries for enrolment pages, with their relations loaded up front."""
 
+from typing import Any
+
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.extensions import db
-from app.models import Enrolment, EnrolmentStage, Scheme, SupervisorAssignment, User
+from app.models import Enrolment, EnrolmentStage, Scheme, Stage, SupervisorAssignment, User
 
 DETAILS = (
     selectinload(Enrolment.trainee),
@@ -14,15 +16,64 @@ DETAILS = (
 )
 
 
-def search_enrolments(base: Select[Enrolment], search: str = "") -> Select[Enrolment]:
-    """Narrow a (permission-scoped) enrolment query by trainee name or scheme title."""
+def narrowed_enrolments(base: Select[Any], search: str = "") -> Select[Any]:
+    """A (permission-scoped) enrolment query joined to its trainee and scheme, narrowed by
+    trainee name or scheme title; nothing loaded with it (lists add what they show)."""
     query = base.join(User, Enrolment.trainee_id == User.id).join(Scheme)
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         query = query.where(
             func.lower(User.display_name).like(pattern) | func.lower(Scheme.title).like(pattern)
         )
+    return query
+
+
+def search_enrolments(base: Select[Enrolment], search: str = "") -> Select[Enrolment]:
+    """Narrow a (permission-scoped) enrolment query by trainee name or scheme title."""
+    query = narrowed_enrolments(base, search)
     return query.options(*DETAILS).order_by(func.lower(User.display_name), Enrolment.id)
+
+
+def enrolment_rows(query: Select[Any]) -> Select[Any]:
+    """The columns an enrolment list shows, and nothing else, for the enrolments of `query` (a
+    narrowed query): trainee, scheme title, version and revision, the open stage's number, the
+    current own supervisor's name, start and status. One statement, no objects built: what the
+    CSV of thousands of enrolments reads."""
+    open_stage = (
+        select(Stage.number)
+        .select_from(EnrolmentStage)
+        .join(Stage, Stage.id == EnrolmentStage.stage_id)
+        .where(EnrolmentStage.enrolment_id == Enrolment.id, EnrolmentStage.closed_on.is_(None))
+        .order_by(EnrolmentStage.opened_on.desc(), EnrolmentStage.id.desc())
+        .limit(1)
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
+    supervisor = aliased(User)
+    own_supervisor = (
+        select(supervisor.display_name)
+        .select_from(SupervisorAssignment)
+        .join(supervisor, supervisor.id == SupervisorAssignment.supervisor_id)
+        .where(
+            SupervisorAssignment.enrolment_id == Enrolment.id,
+            SupervisorAssignment.ends_on.is_(None),
+        )
+        .order_by(SupervisorAssignment.starts_on.desc(), SupervisorAssignment.id.desc())
+        .limit(1)
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
+    return query.with_only_columns(
+        User.display_name.label("trainee"),
+        Scheme.title.label("scheme_title"),
+        Scheme.version.label("scheme_version"),
+        Scheme.revision.label("scheme_revision"),
+        open_stage.label("stage_number"),
+        own_supervisor.label("supervisor"),
+        Enrolment.started_on.label("started_on"),
+        Enrolment.status.label("status"),
+        maintain_column_froms=False,
+    )
 
 
 def own_enrolments(user: User) -> list[Enrolment]:
