@@ -73,6 +73,7 @@ from app.models import (
     UserRole,
 )
 from app.models.supervision import session_cycles, session_films, session_moments
+from app.services.plain_text import comparison_key
 from app.services.progress.expected_dates import refresh_all
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
@@ -872,6 +873,7 @@ def _cohorts(world: World, enrolled: list[tuple[int, int, date]]) -> None:
         cohort = rows.add(
             Cohort,
             name=name,
+            name_key=comparison_key(name),
             kind=kind,
             description="",
             created_at=_at(began),
