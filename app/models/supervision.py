@@ -33,6 +33,10 @@ class SupervisionSession(Base):
     # The coordinators' lists look sessions up per enrolment by status and date.
     __table_args__ = (
         Index("ix_supervision_sessions_enrolment_status_held", "enrolment_id", "status", "held_on"),
+        # The at-risk tests look across all enrolments for recent confirmed sessions and for
+        # long-unconfirmed ones: by status and date first, the enrolment read from the index.
+        Index("ix_supervision_sessions_status_held", "status", "held_on", "enrolment_id"),
+        Index("ix_supervision_sessions_status_created", "status", "created_at", "enrolment_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
