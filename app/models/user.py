@@ -28,8 +28,10 @@ class User(UserMixin, Base):
     # Set when the person was erased: the row stays, anonymised, for other people's records.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Read when asked for (the signed-in person's once per request); lists that show the roles
+    # of many people load them with the list (selectinload), so no page repeats the query.
     role_links: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     @property

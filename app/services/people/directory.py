@@ -6,6 +6,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.authz.rules import may_coordinate
 from app.errors import RuleViolation
@@ -171,7 +172,11 @@ def update_own_profile(user: User, display_name: str, timezone: str, notify_by: 
 
 def people_query(search: str = "", role: Role | None = None) -> Select[User]:
     """People matching a search on name or e-mail, optionally with a role, by name."""
-    query = select(User).order_by(func.lower(User.display_name), User.id)
+    query = (
+        select(User)
+        .options(selectinload(User.role_links))
+        .order_by(func.lower(User.display_name), User.id)
+    )
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         query = query.where(
