@@ -2,6 +2,7 @@
 would count sign-in attempts on its own."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +68,11 @@ def test_gunicorn_starts_its_workers_with_shared_storage(tmp_path):
     server = _gunicorn(tmp_path, 2, "redis://127.0.0.1:6379/0")
     try:
         booted = next((line for line in server.stderr if "Booting worker" in line), None)
+        # Each worker, its app loaded, freezes what loading made out of garbage collection.
+        froze = next((line for line in server.stderr if "Froze " in line), "")
     finally:
         server.terminate()
         server.communicate(timeout=30)
     assert booted
+    frozen = re.search(r"Froze (\d+) objects", froze)
+    assert frozen and int(frozen.group(1)) > 10_000, froze
