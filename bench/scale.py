@@ -65,6 +65,7 @@ from app.models import (
     Pause,
     Principle,
     Rating,
+    Reflection,
     Scheme,
     StageMeeting,
     SupervisionSession,
@@ -650,12 +651,13 @@ def _evidence(
                 )
                 moments.append((moment, film, recorded))
         day += _days(rng.randint(12, 30))
-    _sessions(world, enrolment_id, start, line, cycles, moments)
+    _sessions(world, enrolment_id, trainee, start, line, cycles, moments)
 
 
 def _sessions(
     world: World,
     enrolment_id: int,
+    trainee: Person,
     start: date,
     line: Timeline,
     cycles: list[tuple[int, date]],
@@ -690,6 +692,20 @@ def _sessions(
             supervisor_feedback="Good use of the clips." if status == "confirmed" else "",
             created_at=created,
         )
+        if session % 3 == 0:  # no random draw: the rest of the seed keeps its random stream
+            private = session % 2 == 0
+            rows.add(
+                Reflection,
+                enrolment_id=enrolment_id,
+                author_id=trainee.id,
+                session_id=session,
+                written_on=min(day + _days(1), TODAY),
+                title="After supervision",
+                body="Waiting for her to take the turn changed the whole interaction.",
+                private=private,
+                shared_at=None if private else created,
+                created_at=created,
+            )
         while last_cycle < len(cycles) and cycles[last_cycle][1] <= day:
             last_cycle += 1
         if last_cycle and rng.random() < 0.5:
@@ -939,9 +955,30 @@ def _describe_seed() -> list[str]:
 # -- what to measure ------------------------------------------------------------------------
 
 
-def _targets() -> dict[str, str]:
-    """The pages measured, by label; the ids are chosen by query, so a seeded database can be
-    measured again without seeding (BENCH_SKIP_SEED=1)."""
+@dataclass(frozen=True)
+class Page:
+    """A page measured: its label, URL, who asks for it (whose cookie), and whether it is a CSV
+    export (downloaded whole, alone) rather than a page loaded with wrk."""
+
+    label: str
+    path: str
+    role: str = "coordinator"
+    export: bool = False
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The rows the pages are about, chosen by query (so a seeded database can be measured again
+    without seeding, BENCH_SKIP_SEED=1)."""
+
+    enrolment_id: int
+    trainee_id: int
+    supervisor_id: int
+    film_id: int
+    cohort_id: int
+
+
+def _subjects() -> Subjects:
     counts = db.session.execute(
         select(SupervisionSession.enrolment_id, func.count())
         .join(Enrolment, Enrolment.id == SupervisionSession.enrolment_id)
@@ -950,22 +987,90 @@ def _targets() -> dict[str, str]:
         .order_by(func.count(), SupervisionSession.enrolment_id)
     ).all()
     enrolment_id = counts[int(len(counts) * 0.9)][0]  # an active trainee with many sessions
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    assert enrolment is not None
+    supervisor_id = db.session.scalar(
+        select(SupervisorAssignment.supervisor_id)
+        .where(SupervisorAssignment.enrolment_id == enrolment_id)
+        .order_by(SupervisorAssignment.starts_on.desc())
+        .limit(1)
+    )
+    film_id = db.session.scalar(  # the trainee's film with the most moments
+        select(Film.id)
+        .join(Cycle, Cycle.id == Film.cycle_id)
+        .join(Case, Case.id == Cycle.case_id)
+        .join(Moment, Moment.film_id == Film.id)
+        .where(Case.enrolment_id == enrolment_id)
+        .group_by(Film.id)
+        .order_by(func.count().desc(), Film.id)
+        .limit(1)
+    )
     cohort_id = db.session.scalar(
         select(Cohort.id).order_by((Cohort.kind == "region").desc(), Cohort.id).limit(1)
     )
+    return Subjects(
+        enrolment_id,
+        enrolment.trainee_id,
+        int(supervisor_id or 0),
+        int(film_id or 0),
+        int(cohort_id or 0),
+    )
+
+
+def _accounts(subjects: Subjects) -> dict[str, str]:
+    """The e-mail address each role signs in with; the trainee and the supervisor measured are
+    given the bench password (the seed gives one to the first coordinator only)."""
+    hashed = generate_password_hash(PASSWORD)
+    ids = (subjects.trainee_id, subjects.supervisor_id)
+    db.session.execute(
+        text("UPDATE users SET password_hash = :h WHERE id IN (:t, :s)"),
+        {"h": hashed, "t": ids[0], "s": ids[1]},
+    )
+    db.session.commit()
+    emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
     return {
-        "/healthz (ceiling)": "/healthz",
-        "signed-in baseline": "/",  # a coordinator's home: the layout and three counts
-        "dashboard": "/coordination",
-        "cohort page": f"/cohorts/{cohort_id}",
-        "trainee page": f"/enrolments/{enrolment_id}",
-        "CSV, all enrolments": "/enrolments/export.csv",
+        "coordinator": COORDINATOR,
+        "trainee": emails[subjects.trainee_id],
+        "supervisor": emails[subjects.supervisor_id],
     }
 
 
-def _describe_targets(targets: dict[str, str]) -> list[str]:
-    enrolment_id = int(targets["trainee page"].rsplit("/", 1)[1])
-    cohort_id = int(targets["cohort page"].rsplit("/", 1)[1])
+REFERENCE = Page("reference: 100-row table", "/bench/reference", "")
+CEILING = Page("/healthz", "/healthz", "")
+
+
+def _pages(subjects: Subjects) -> list[Page]:
+    """Every page a person opens, by role, and every CSV export."""
+    from app.lists.workspace import LISTS
+
+    e, c = subjects.enrolment_id, subjects.cohort_id
+    return [
+        Page("coordinator's home", "/"),
+        Page("pipeline dashboard", "/coordination"),
+        *(Page(f"list: {key}", f"/coordination/{key}") for key in LISTS),
+        Page("cohorts", "/cohorts"),
+        Page("cohort page (100)", f"/cohorts/{c}"),
+        Page("people", "/people"),
+        Page("enrolments", "/enrolments"),
+        Page("enrolment page", f"/enrolments/{e}"),
+        Page("trainee's home", "/", "trainee"),
+        Page("own enrolment page", f"/enrolments/{e}", "trainee"),
+        Page("film page", f"/films/{subjects.film_id}", "trainee"),
+        Page("supervision list", f"/enrolments/{e}/sessions", "trainee"),
+        Page("reflections list", f"/enrolments/{e}/reflections", "trainee"),
+        Page("cases list", f"/enrolments/{e}/cases", "trainee"),
+        Page("supervisor's home", "/", "supervisor"),
+        Page("supervisee's page", f"/enrolments/{e}", "supervisor"),
+        Page("CSV: enrolments", "/enrolments/export.csv", export=True),
+        Page("CSV: people", "/people/export.csv", export=True),
+        Page("CSV: cohorts", "/cohorts/export.csv", export=True),
+        Page("CSV: cohort members", f"/cohorts/{c}/export.csv", export=True),
+        *(Page(f"CSV: {key}", f"/coordination/{key}/export.csv", export=True) for key in LISTS),
+    ]
+
+
+def _describe_subjects(subjects: Subjects) -> list[str]:
+    enrolment_id, cohort_id = subjects.enrolment_id, subjects.cohort_id
     cohort = db.session.get(Cohort, cohort_id)
     members = db.session.scalar(
         select(func.count()).select_from(CohortMember).where(CohortMember.cohort_id == cohort_id)
@@ -974,6 +1079,7 @@ def _describe_targets(targets: dict[str, str]) -> list[str]:
         name: db.session.scalar(text(sql), {"e": enrolment_id})
         for name, sql in (
             ("sessions", "SELECT count(*) FROM supervision_sessions WHERE enrolment_id = :e"),
+            ("reflections", "SELECT count(*) FROM reflections WHERE enrolment_id = :e"),
             ("cases", "SELECT count(*) FROM cases WHERE enrolment_id = :e"),
             (
                 "cycles",
@@ -995,12 +1101,24 @@ def _describe_targets(targets: dict[str, str]) -> list[str]:
         ),
         {"e": enrolment_id},
     )
+    film_moments = db.session.scalar(
+        text("SELECT count(*) FROM moments WHERE film_id = :f"), {"f": subjects.film_id}
+    )
+    supervisees = db.session.scalar(
+        text(
+            "SELECT count(DISTINCT enrolment_id) FROM supervisor_assignments "
+            "WHERE supervisor_id = :s AND ends_on IS NULL"
+        ),
+        {"s": subjects.supervisor_id},
+    )
     return [
         f"  cohort page: cohort {cohort_id} ({cohort.kind.value if cohort else '?'}, "
         f"{members} trainees)",
-        f"  trainee page: enrolment {enrolment_id} (stage {stage}, "
+        f"  enrolment pages: enrolment {enrolment_id} (stage {stage}, "
         + ", ".join(f"{n} {k}" for k, n in counts.items())
-        + ")",
+        + f"); film {subjects.film_id} ({film_moments} moments)",
+        f"  supervisor's home: supervisor {subjects.supervisor_id} ({supervisees} current "
+        "supervisees)",
     ]
 
 
@@ -1066,7 +1184,7 @@ def served(url: str) -> Iterator[tuple[int, subprocess.Popen[bytes], Path]]:
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
-        "wsgi:app",
+        "bench.served:app",
     ]
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
@@ -1119,8 +1237,8 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def sign_in(port: int) -> str:
-    """Sign in through the login form as the coordinator; the Cookie header to send."""
+def sign_in(port: int, email: str) -> str:
+    """Sign in through the login form; the Cookie header to send."""
     page = _http(port, "GET", "/login")
     tag = re.search(rb'<input[^>]*name="csrf_token"[^>]*>', page.body)
     token = re.search(rb'value="([^"]*)"', tag.group(0)) if tag else None
@@ -1128,7 +1246,7 @@ def sign_in(port: int) -> str:
         raise RuntimeError("no CSRF token on the login page")
     # Production cookies are Secure: a browser would not send them back over plain HTTP, so
     # they are carried by hand here.
-    form = {"csrf_token": token.group(1).decode(), "email": COORDINATOR, "password": PASSWORD}
+    form = {"csrf_token": token.group(1).decode(), "email": email, "password": PASSWORD}
     signed = _http(port, "POST", "/login", f"session={page.cookies['session']}", form)
     if signed.status != 302 or "session" not in signed.cookies:
         raise RuntimeError(f"sign-in failed with status {signed.status}")
@@ -1294,7 +1412,19 @@ def _short(statement: str, width: int = 96) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def statements_per_page(url: str, targets: dict[str, str]) -> None:
+@dataclass
+class PageStatements:
+    count: int
+    distinct: int
+    repeated: int
+    sql_ms: float
+    request_ms: float
+    most_repeated: str
+
+
+def statements_per_page(
+    url: str, pages: list[Page], accounts: dict[str, str]
+) -> dict[str, PageStatements]:
     """Each page once in-process (after a warm-up request): statements, repeats, time."""
     app = create_app(
         "test",
@@ -1305,57 +1435,56 @@ def statements_per_page(url: str, targets: dict[str, str]) -> None:
             "MAIL_SERVER": "",
         },
     )
-    client = app.test_client()
-    signed = client.post("/login", data={"email": COORDINATOR, "password": PASSWORD})
-    if signed.status_code != 302:
-        print(f"in-process sign-in failed ({signed.status_code})")
-        return
-    print(
-        f"{'page':<22}{'status':>7}{'statements':>11}{'distinct':>9}{'most repeated':>14}"
-        f"{'SQL ms':>9}{'request ms':>11}"
-    )
+    clients = {}
+    for role, email in accounts.items():
+        clients[role] = app.test_client()
+        signed = clients[role].post("/login", data={"email": email, "password": PASSWORD})
+        if signed.status_code != 302:
+            raise RuntimeError(f"in-process sign-in as {role} failed ({signed.status_code})")
+    found_per_page: dict[str, PageStatements] = {}
     slowest: list[tuple[str, float, str, Any]] = []
-    for label, path in targets.items():
-        client.get(path).get_data()
+    for page in pages:
+        client = clients[page.role or "coordinator"]
+        client.get(page.path).get_data()
         with recording(app) as found:
             began = time.perf_counter()
-            response = client.get(path)
+            response = client.get(page.path)
             response.get_data()
             took = (time.perf_counter() - began) * 1000
         repeats = Counter(found.texts).most_common(1)
-        repeated = repeats[0][1] if repeats else 0
-        print(
-            f"{label:<22}{response.status_code:>7}{len(found.texts):>11}"
-            f"{len(set(found.texts)):>9}{repeated:>14}{sum(found.seconds) * 1000:>9.1f}"
-            f"{took:>11.1f}"
+        found_per_page[page.label] = PageStatements(
+            len(found.texts),
+            len(set(found.texts)),
+            repeats[0][1] if repeats else 0,
+            sum(found.seconds) * 1000,
+            took,
+            repeats[0][0] if repeats else "",
         )
-        if repeated > 1:
-            print(f"{'':<4}repeated {repeated}x: {_short(repeats[0][0])}")
         if found.texts:
-            slowest.append((label, *found.slowest()))
-    csv_path = targets["CSV, all enrolments"]
+            slowest.append((page.label, *found.slowest()))
+    print("slowest statement of each page (in-process, after a warm-up request):")
+    for label, seconds, statement, _params in slowest:
+        print(f"  {label}: {seconds * 1000:.1f} ms  {_short(statement, 110)}")
+    csv_path = next(p.path for p in pages if p.export)
     tracemalloc.start()
-    response = client.get(csv_path)
+    response = clients["coordinator"].get(csv_path)
     size = sum(len(chunk) for chunk in response.response)  # chunk by chunk, as sent
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     print(
-        f"CSV in-process: peak Python allocation {peak / 2**20:.1f} MiB (tracemalloc) while "
-        f"streaming {size / 1024:.0f} KiB"
+        f"{csv_path} in-process: peak Python allocation {peak / 2**20:.1f} MiB (tracemalloc) "
+        f"while streaming {size / 1024:.0f} KiB"
     )
-    print("slowest statement of each page:")
-    for label, seconds, statement, _params in slowest:
-        print(f"  {label}: {seconds * 1000:.1f} ms  {_short(statement, 120)}")
-    if not EXPLAIN or not url.startswith("postgresql"):
-        return
-    with app.app_context():
-        for label, _seconds, statement, params in slowest:
-            plan = db.session.connection().exec_driver_sql(
-                "EXPLAIN (ANALYZE, BUFFERS) " + statement, params
-            )
-            print(f"-- EXPLAIN ANALYZE, {label}:\n{statement}")
-            print("\n".join(row[0] for row in plan))
-        db.session.rollback()
+    if EXPLAIN and url.startswith("postgresql"):
+        with app.app_context():
+            for label, _seconds, statement, params in slowest:
+                plan = db.session.connection().exec_driver_sql(
+                    "EXPLAIN (ANALYZE, BUFFERS) " + statement, params
+                )
+                print(f"-- EXPLAIN ANALYZE, {label}:\n{statement}")
+                print("\n".join(row[0] for row in plan))
+            db.session.rollback()
+    return found_per_page
 
 
 # -- main -------------------------------------------------------------------------------------
@@ -1396,8 +1525,135 @@ def _ms(value: float) -> str:
     return f"{value:.1f}"
 
 
+@dataclass
+class Export:
+    """One CSV export downloaded alone, several times in a row."""
+
+    first: Download
+    cpu_ms: float  # the workers' CPU per download
+    complete_ms: float  # the median download
+    first_byte_ms: float
+
+    @property
+    def rss_growth_mib(self) -> float:
+        first = self.first
+        return max(first.rss_peak[p] - first.rss_before[p] for p in first.rss_peak) / 1024
+
+
+def measure_export(port: int, page: Page, cookie: str, workers: list[int]) -> Export:
+    times = 5
+    got = download(port, page.path, cookie, workers)
+    cpu = _cpu_seconds(workers)
+    more = [download(port, page.path, cookie, workers) for _ in range(times)]
+    used = (_cpu_seconds(workers) - cpu) * 1000 / times
+    middle = sorted(more, key=lambda d: d.total)[times // 2]
+    return Export(got, used, middle.total * 1000, middle.first_byte * 1000)
+
+
+def _load(
+    port: int, page: Page, cookie: str, script: Path, workers: list[int]
+) -> tuple[Load, float]:
+    """wrk on one page after a warm-up; the load and the workers' CPU ms per request."""
+    seconds, connections = (
+        (CSV_DURATION, CSV_CONNECTIONS) if page.export else (DURATION, CONNECTIONS)
+    )
+    if WARMUP:
+        _settle(wrk(port, page.path, cookie, WARMUP, connections, script))
+    cpu = _cpu_seconds(workers)
+    load = wrk(port, page.path, cookie, seconds, connections, script)
+    used = _cpu_seconds(workers) - cpu
+    _settle(load)
+    return load, used * 1000 / load.requests if load.requests else float("nan")
+
+
+def _verdict(ratio: float, goal: float) -> str:
+    return "yes" if ratio <= goal else "NO"
+
+
+def report(
+    loads: dict[str, tuple[Load, float]],
+    pages: list[Page],
+    exports: dict[str, Export],
+    statements: dict[str, PageStatements],
+) -> dict[str, dict[str, float]]:
+    """The table of pages beside the reference, then the exports; returns the figures."""
+    ref_load, ref_cpu = loads[REFERENCE.label]
+    figures: dict[str, dict[str, float]] = {}
+    print(
+        f"\n{'page':<30}{'as':<12}{'req/s':>7}{'p50':>7}{'p95':>7}{'p95 x':>7}{'CPU ms':>8}"
+        f"{'CPU x':>7}{'SQL':>5}{'rep':>5}  {'CPU<=5x':<8}{'p95<=3x':<8}{'non-200':>7}"
+    )
+    shown = [
+        REFERENCE,
+        CEILING,
+        *[p for p in pages if not p.export],
+        *[p for p in pages if p.export and p.label in loads],
+    ]
+    for page in shown:
+        load, cpu = loads[page.label]
+        if not load.requests:
+            print(f"{page.label:<30}{page.role:<12}  no request completed")
+            continue
+        p95x, cpux = load.p95 / ref_load.p95, cpu / ref_cpu
+        sql = statements.get(page.label)
+        reference = page in (REFERENCE, CEILING)
+        bad = load.not_ok + load.socket_errors + load.timeouts
+        print(
+            f"{page.label:<30}{page.role or '-':<12}{load.rps:>7.0f}{load.p50:>7.1f}"
+            f"{load.p95:>7.1f}"
+            f"{p95x:>7.1f}{cpu:>8.1f}{cpux:>7.1f}{sql.count if sql else '':>5}"
+            f"{sql.repeated if sql else '':>5}  "
+            f"{'-' if reference or page.export else _verdict(cpux, 5):<8}"
+            f"{'-' if reference or page.export else _verdict(p95x, 3):<8}{bad:>7}"
+        )
+        figures[page.label] = {
+            "cpu_ms": cpu,
+            "p50": load.p50,
+            "p95": load.p95,
+            "cpu_x": cpux,
+            "p95_x": p95x,
+            "statements": sql.count if sql else 0,
+        }
+    print(
+        "latencies in ms under wrk; p95 x and CPU x: the page's over the reference's; CPU ms: "
+        "the gunicorn workers' user + system CPU per completed request (PostgreSQL's and wrk's "
+        "not included); SQL: statements per request, rep: the most any one is repeated"
+    )
+    print(
+        f"\n{'export':<34}{'rows':>7}{'KiB':>6}{'first byte':>11}{'complete':>9}{'CPU ms':>8}"
+        f"{'RSS +MiB':>9}{'SQL':>5}  {'CPU<100':<8}{'<300 ms':<8}"
+    )
+    for page in pages:
+        if page.label not in exports:
+            continue
+        got = exports[page.label]
+        sql = statements.get(page.label)
+        print(
+            f"{page.label:<34}{got.first.rows:>7}{got.first.size / 1024:>6.0f}"
+            f"{got.first_byte_ms:>11.0f}{got.complete_ms:>9.0f}{got.cpu_ms:>8.1f}"
+            f"{got.rss_growth_mib:>9.1f}{sql.count if sql else '':>5}  "
+            f"{_verdict(got.cpu_ms, 100):<8}{_verdict(got.complete_ms, 300):<8}"
+        )
+        figures[page.label] = {
+            "cpu_ms": got.cpu_ms,
+            "complete_ms": got.complete_ms,
+            "rows": got.first.rows,
+            "rss_mib": got.rss_growth_mib,
+            "statements": sql.count if sql else 0,
+        }
+    print(
+        "exports: each downloaded alone 6 times; rows, size and RSS growth (the workers' peak "
+        "resident memory while streaming, over before) from the first, the rest the median of "
+        "the other 5 and their mean CPU"
+    )
+    return figures
+
+
 def main() -> None:
-    """Seed, serve, load each page, download the CSV, count statements; print it all."""
+    """Seed, serve, load each page, download each export, count statements; print it all."""
+    if os.environ.get("BENCH_SCALES"):
+        compare_scales([int(n) for n in os.environ["BENCH_SCALES"].split(",")])
+        return
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     app = create_app(
         "test",
@@ -1413,113 +1669,112 @@ def main() -> None:
             print(line)
         print(f"today (the seed's and the pages'): {TODAY.isoformat()}")
         if not SKIP_SEED:
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.begin() as conn:
-                    conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            upgrade()
-            began = time.perf_counter()
-            totals = seed()
-            inserted = time.perf_counter() - began
-            refresh_all()
-            db.session.commit()
-            refreshed = time.perf_counter() - began - inserted
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                    c.execute(text("VACUUM ANALYZE"))
-            else:
-                db.session.execute(text("ANALYZE"))
-                db.session.commit()
-            print(
-                f"seeded {sum(totals.values()):,} rows in {inserted:.1f} s, expected dates "
-                f"refreshed in {refreshed:.1f} s, total with VACUUM ANALYZE "
-                f"{time.perf_counter() - began:.1f} s"
-            )
-            print(
-                "rows: "
-                + ", ".join(
-                    f"{name} {n:,}" for name, n in sorted(totals.items(), key=lambda x: -x[1])
-                )
-            )
+            _seed_database()
         print("what the coordinator's lists find:")
         for line in _describe_seed():
             print(line)
-        targets = _targets()
-        for line in _describe_targets(targets):
+        subjects = _subjects()
+        accounts = _accounts(subjects)
+        pages = _pages(subjects)
+        for line in _describe_subjects(subjects):
             print(line)
     script = Path(tempfile.mkdtemp()) / "report.lua"
     script.write_text(WRK_SCRIPT)
+    loads: dict[str, tuple[Load, float]] = {}
+    exports: dict[str, Export] = {}
     with served(url) as (port, server, log):
-        cookie = sign_in(port)
+        cookies = {role: sign_in(port, email) for role, email in accounts.items()}
+        cookies[""] = ""
         workers = _workers(server)
-        csv_path = targets["CSV, all enrolments"]
-        # The server's first CSV request, so that the worker's memory has not yet grown for one.
-        got = download(port, csv_path, cookie, workers)
-        print(
-            f"CSV download, alone: status {got.status}, {got.rows:,} rows, "
-            f"{got.size / 1024:.0f} KiB, first byte after {got.first_byte * 1000:.0f} ms, "
-            f"complete after {got.total * 1000:.0f} ms (goal < 2000 ms)"
-        )
-        for pid in workers:
-            grew = (got.rss_peak[pid] - got.rss_before[pid]) / 1024
-            print(
-                f"  worker {pid}: RSS {got.rss_before[pid] / 1024:.1f} MiB before, peak "
-                f"{got.rss_peak[pid] / 1024:.1f} MiB while streaming (+{grew:.1f} MiB)"
-            )
-        available = {csv_path: got.status == 200}
-        for label, path in targets.items():
-            status = 200 if path == csv_path and got.status == 200 else None
-            status = status or _http(port, "GET", path, cookie).status
-            available[path] = status == 200
+        # The exports first, so that the workers' memory has not yet grown for one.
+        for page in pages:
+            if page.export:
+                exports[page.label] = measure_export(port, page, cookies[page.role], workers)
+        for page in [REFERENCE, CEILING, *pages]:
+            status = _http(port, "GET", page.path, cookies[page.role]).status
             if status != 200:
-                print(f"{label} ({path}): status {status}, not available")
-        runs = [*targets.items(), ("/healthz, again", targets["/healthz (ceiling)"])]
-        results: dict[str, Load] = {}
-        cpu_used: dict[str, float] = {}
+                raise RuntimeError(f"{page.label} ({page.path}) answered {status}")
         print(f"load average before the runs: {_loadavg()}")
-        for label, path in runs:
-            if not available[path]:
-                continue
-            seconds, connections = (
-                (CSV_DURATION, CSV_CONNECTIONS) if path == csv_path else (DURATION, CONNECTIONS)
-            )
-            if WARMUP:
-                _settle(wrk(port, path, cookie, WARMUP, connections, script))
-            cpu = _cpu_seconds(workers)
-            results[label] = wrk(port, path, cookie, seconds, connections, script)
-            cpu_used[label] = _cpu_seconds(workers) - cpu
-            _settle(results[label])
+        again = Page("reference, again", REFERENCE.path, "")
+        csv_load = next(p for p in pages if p.export)
+        for page in [REFERENCE, CEILING, *[p for p in pages if not p.export], csv_load, again]:
+            loads[page.label] = _load(port, page, cookies[page.role], script, workers)
         print(f"load average after the runs: {_loadavg()}")
         problems = log.read_text().strip()
-    ceiling = results.get("/healthz (ceiling)")
-    print(
-        f"{'page':<22}{'URL':<24}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
-        f"{'p99 ms':>9}{'max ms':>9}{'CPU ms':>8}{'p95/ceil':>9}  {'within 3x':<10}"
-        f"{'non-200':>8}"
-    )
-    for label, path in runs:
-        if label not in results:
-            print(f"{label:<22}{path:<24}{'not available':>9}")
-            continue
-        r = results[label]
-        if not r.requests:
-            print(f"{label:<22}{path:<24}{0:>9}  no request completed")
-            continue
-        ratio = r.p95 / ceiling.p95 if ceiling and ceiling.p95 else float("nan")
-        verdict = "ceiling" if "healthz" in label else ("yes" if ratio <= GOAL else "NO")
-        bad = r.not_ok + r.socket_errors + r.timeouts
-        cpu_ms = cpu_used[label] * 1000 / r.requests
-        print(
-            f"{label:<22}{path:<24}{r.requests:>9}{r.rps:>8.1f}{_ms(r.p50):>9}{_ms(r.p95):>9}"
-            f"{_ms(r.p99):>9}{_ms(r.max):>9}{cpu_ms:>8.1f}{ratio:>9.1f}  {verdict:<10}{bad:>8}"
-        )
-    print(
-        "CPU ms: the gunicorn workers' user + system CPU time during the run per completed "
-        "request (PostgreSQL's and wrk's not included)"
-    )
     if problems:
         print("gunicorn log (last lines):\n" + "\n".join(problems.splitlines()[-15:]))
-    print("SQL statements per request (in-process, test client, same database):")
-    statements_per_page(url, targets)
+    statements = statements_per_page(url, [REFERENCE, *pages], accounts)
+    figures = report(loads, [*pages, again], exports, statements)
+    for label, found in statements.items():
+        if found.repeated > 1:
+            print(f"{label}: a statement repeated {found.repeated}x: {_short(found.most_repeated)}")
+    if os.environ.get("BENCH_RESULTS"):
+        Path(os.environ["BENCH_RESULTS"]).write_text(json.dumps(figures, indent=1))
+
+
+def _seed_database() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade()
+    began = time.perf_counter()
+    totals = seed()
+    inserted = time.perf_counter() - began
+    refresh_all()
+    db.session.commit()
+    refreshed = time.perf_counter() - began - inserted
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+    print(
+        f"seeded {sum(totals.values()):,} rows in {inserted:.1f} s, expected dates "
+        f"refreshed in {refreshed:.1f} s, total with VACUUM ANALYZE "
+        f"{time.perf_counter() - began:.1f} s"
+    )
+    print(
+        "rows: "
+        + ", ".join(f"{name} {n:,}" for name, n in sorted(totals.items(), key=lambda x: -x[1]))
+    )
+
+
+def _growth(small: dict[str, float], large: dict[str, float], key: str) -> str:
+    return f"{large[key] / small[key]:.2f}" if small.get(key) else "-"
+
+
+def compare_scales(scales: list[int]) -> None:
+    """The whole benchmark at each size in turn (a fresh seed each), then each page's cost side
+    by side: a page may cost more at a larger size only where it shows more rows."""
+    results: dict[int, dict[str, dict[str, float]]] = {}
+    for n in scales:
+        out = Path(tempfile.mkdtemp()) / f"scale-{n}.json"
+        print(f"\n===== {n:,} enrolments =====", flush=True)
+        env = {
+            **os.environ,
+            "BENCH_SCALES": "",
+            "BENCH_ENROLMENTS": str(n),
+            "BENCH_RESULTS": str(out),
+        }
+        subprocess.run([sys.executable, "-m", "bench.scale"], env=env, check=True, cwd=ROOT)
+        results[n] = json.loads(out.read_text())
+    first, last = scales[0], scales[-1]
+    print(f"\n===== growth: {first:,} to {last:,} enrolments =====")
+    print(f"{'page':<34}{'CPU ms':>8}{'':>8}{'x':>6}{'p95 ms':>8}{'':>8}{'x':>6}{'SQL':>5}{'':>5}")
+    for label, small in results[first].items():
+        large = results[last].get(label)
+        if not large:
+            continue
+
+        latency = "p95" if "p95" in small else "complete_ms"
+        print(
+            f"{label:<34}{small['cpu_ms']:>8.1f}{large['cpu_ms']:>8.1f}"
+            f"{_growth(small, large, 'cpu_ms'):>6}"
+            f"{small[latency]:>8.1f}{large[latency]:>8.1f}{_growth(small, large, latency):>6}"
+            f"{small['statements']:>5.0f}{large['statements']:>5.0f}"
+        )
+    print("each pair: at the smaller size, at the larger; x: larger over smaller")
 
 
 if __name__ == "__main__":
