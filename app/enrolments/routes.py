@@ -31,8 +31,8 @@ bp = Blueprint("enrolments", __name__, url_prefix="/enrolments")
 
 
 def _supervisor_choices(exclude: int | None = None) -> list[SelectChoice]:
-    supervisors = db.session.scalars(directory.supervisors_query())
-    return choices((u.id, u.display_name) for u in supervisors if u.id != exclude)
+    supervisors = db.session.execute(directory.supervisor_names())
+    return choices((id_, name) for id_, name in supervisors if id_ != exclude)
 
 
 def _stage_choices() -> list[SelectChoice]:

@@ -1,6 +1,7 @@
 """The people list's filters, order and columns, shared by the page and its CSV download."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import request
 from sqlalchemy import Select
@@ -14,6 +15,7 @@ from app.lists.queries import (
     AccountState,
     SortOrder,
     people_list,
+    people_list_rows,
 )
 from app.lists.worklist import local_day
 from app.models import Role, User
@@ -38,6 +40,27 @@ COLUMNS: tuple[Column[User], ...] = (
 )
 
 
+def _role_names(joined: str | None) -> str:
+    roles = sorted(Role(value) for value in (joined or "").split(",") if value)
+    return ", ".join(str(ROLE_NAMES[r.value]) for r in roles)
+
+
+def _account_cell(row: Any) -> str:
+    if not row.active:
+        return _("deactivated")
+    return _("active") if row.has_password else _("invited")
+
+
+# The same columns over the rows of `PeopleFilters.rows` (what the CSV reads).
+ROW_COLUMNS: tuple[Column[Any], ...] = (
+    Column(_l("Name"), "name", lambda r: r.display_name),
+    Column(_l("E-mail"), "email", lambda r: r.email),
+    Column(_l("Roles"), None, lambda r: _role_names(r.roles)),
+    Column(_l("Account"), None, _account_cell),
+    Column(_l("Since"), "created", lambda r: local_day(r.created_at)),
+)
+
+
 @dataclass(frozen=True)
 class PeopleFilters:
     """What the coordinator asked the list for, read from the query string."""
@@ -50,6 +73,10 @@ class PeopleFilters:
     def query(self) -> Select[User]:
         """The matching people, in order (every page)."""
         return people_list(self.search, self.role, self.account, self.order)
+
+    def rows(self) -> Select[Any]:
+        """The same people in the same order, as the listed columns only."""
+        return people_list_rows(self.search, self.role, self.account, self.order)
 
 
 def filters_from_request() -> PeopleFilters:

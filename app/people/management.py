@@ -77,9 +77,9 @@ def _reassign_form(person: User) -> ReassignForm:
     form.enrolments.choices = choices(
         (e.id, f"{e.trainee.display_name} · {e.scheme.label}") for e in supervisees
     )
-    supervisors = db.session.scalars(directory.supervisors_query())
+    supervisors = db.session.execute(directory.supervisor_names())
     form.supervisor.choices = choices(
-        [("", _("— choose —")), *((u.id, u.display_name) for u in supervisors if u != person)]
+        [("", _("— choose —")), *((id_, name) for id_, name in supervisors if id_ != person.id)]
     )
     if request.method == "GET":
         form.enrolments.data = [e.id for e in supervisees]

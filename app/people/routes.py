@@ -75,7 +75,8 @@ def export() -> Response:
         after=request.args.to_dict(),
     )
     db.session.commit()
-    return csv_download(f"people-{local_today().isoformat()}.csv", listing.COLUMNS, filters.query())
+    name = f"people-{local_today().isoformat()}.csv"
+    return csv_download(name, listing.ROW_COLUMNS, filters.rows(), tuple_rows=True)
 
 
 @bp.route("/invite", methods=["GET", "POST"])

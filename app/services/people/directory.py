@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import available_timezones
 
 from sqlalchemy import Select, func, or_, select
@@ -177,6 +178,12 @@ def people_query(search: str = "", role: Role | None = None) -> Select[User]:
         .options(selectinload(User.role_links))
         .order_by(func.lower(User.display_name), User.id)
     )
+    return matching_people(query, search, role)
+
+
+def matching_people(query: Select[Any], search: str = "", role: Role | None = None) -> Select[Any]:
+    """`query` (of users, or of their columns) narrowed to a search on name or e-mail and a
+    role."""
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         query = query.where(
@@ -190,3 +197,9 @@ def people_query(search: str = "", role: Role | None = None) -> Select[User]:
 def supervisors_query() -> Select[User]:
     """Active supervisors, by name."""
     return people_query(role=Role.SUPERVISOR).where(User.active.is_(True))
+
+
+def supervisor_names() -> Select[tuple[int, str]]:
+    """Active supervisors' ids and names, by name (for a choice of supervisor: no objects)."""
+    query = select(User.id, User.display_name).order_by(func.lower(User.display_name), User.id)
+    return matching_people(query, role=Role.SUPERVISOR).where(User.active.is_(True))
