@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import null, update
+from sqlalchemy import null, select, update
 
 from app.extensions import db
 from app.models import AuditEvent, User
@@ -58,6 +58,21 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def newest_mark() -> tuple[int, str] | None:
+    """The newest entry's id and hash: what changes whenever anything is recorded, hence a mark
+    of "anything changed" for what is gathered from many tables (the pipeline dashboard).
+
+    Sound as a change counter because every change of state is recorded in the same transaction
+    as the change, and appends are serialised by the chain's lock, held until commit: an entry
+    becomes visible only after every entry before it has committed (or rolled back), so the
+    newest visible entry covers every committed change. The hash tells apart two entries that
+    reuse an id after a rollback (SQLite)."""
+    newest = db.session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return (newest.id, newest.hash) if newest else None
 
 
 def redact(event_ids: Collection[int], recorded_by: AuditEvent) -> int:

@@ -8,10 +8,21 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Cohort, CohortKind, CohortMember, Enrolment, User
+from app.models import (
+    AuditEvent,
+    Cohort,
+    CohortKind,
+    CohortMember,
+    Enrolment,
+    MeetingStatus,
+    StageMeeting,
+    User,
+)
 from app.services.coordination import cohorts
+from app.services.signoff import meetings
 from tests.builders import pipeline as pipeline_world
 from tests.builders.web import client_as, committed
 from tests.query_counter import count_queries
@@ -256,6 +267,7 @@ def test_dashboard_and_cohort_page_queries_do_not_grow_with_rows(app, world):
     counts = {}
     for path in ("/coordination", f"/cohorts/{cohort_id}", "/coordination/at-risk"):
         client.get(path)  # warm
+        app.extensions.pop("pipeline_dashboards", None)  # the dashboard gathered, not kept
         with count_queries(app) as statements:
             assert client.get(path).status_code == 200
         counts[path] = len(statements)
@@ -264,6 +276,52 @@ def test_dashboard_and_cohort_page_queries_do_not_grow_with_rows(app, world):
         more = [e.trainee.email for e in db.session.query(Enrolment).all()]
         cohorts.add_members(coordinator, db.session.get(Cohort, cohort_id), ",".join(more))
     for path, before in counts.items():
+        client.get(path)  # warm
+        app.extensions.pop("pipeline_dashboards", None)
         with count_queries(app) as statements:
             assert client.get(path).status_code == 200
         assert len(statements) == before, path
+
+
+def _without_assessor(page: str) -> str:
+    found = re.search(r"Meetings without an assessor <span class=\"count\">\((\d+)\)</span>", page)
+    assert found, "the dashboard lists meetings without an assessor"
+    return found.group(1)
+
+
+def test_the_dashboard_is_kept_until_anything_changes(app, world):
+    client = client_as(app, "cora@example.org")
+    first = client.get("/coordination").get_data(as_text=True)
+    with count_queries(app) as statements:
+        again = client.get("/coordination").get_data(as_text=True)
+    assert again == first
+    # Kept: the sign-in's reads and the audit log's newest entry, none of the lists'.
+    assert not any("stage_meetings" in s or "supervision_sessions" in s for s in statements)
+    assert sum("FROM audit_events" in s for s in statements) == 1
+
+
+def test_a_decision_shows_on_the_next_dashboard_wherever_it_was_made(app, world):
+    client = client_as(app, "cora@example.org")
+    assert _without_assessor(client.get("/coordination").get_data(as_text=True)) == "1"
+    # Named by another worker or server: straight through the service, not this app's request.
+    with committed(app):
+        coordinator = db.session.get(User, world["coordinator"])
+        waiting = db.session.scalars(
+            select(StageMeeting).where(
+                StageMeeting.status == MeetingStatus.REQUESTED, StageMeeting.assessor_id.is_(None)
+            )
+        ).one()
+        assessor = db.session.scalars(select(User).where(User.display_name == "Ada Assessor")).one()
+        meetings.name_assessor(coordinator, waiting.id, assessor, _today())
+    page = client.get("/coordination").get_data(as_text=True)
+    assert _without_assessor(page) == "0"
+    assert "Nothing waits here." in page.split("Meetings without an assessor")[1].split("<h2")[0]
+
+
+def test_the_day_the_language_and_the_query_keep_their_own_dashboards(app, world):
+    client = client_as(app, "cora@example.org")
+    client.get("/coordination")
+    searched = client.get("/coordination?q=quinn").get_data(as_text=True)
+    # The search narrows every list: Finn Fine's meeting is not Quinn's.
+    assert _without_assessor(searched) == "0"
+    assert _without_assessor(client.get("/coordination").get_data(as_text=True)) == "1"

@@ -199,7 +199,11 @@ def supervisors_query() -> Select[User]:
     return people_query(role=Role.SUPERVISOR).where(User.active.is_(True))
 
 
-def supervisor_names() -> Select[tuple[int, str]]:
+def supervisor_names() -> Select[int, str]:
     """Active supervisors' ids and names, by name (for a choice of supervisor: no objects)."""
-    query = select(User.id, User.display_name).order_by(func.lower(User.display_name), User.id)
-    return matching_people(query, role=Role.SUPERVISOR).where(User.active.is_(True))
+    query: Select[Any] = matching_people(select(User), role=Role.SUPERVISOR)
+    return (
+        query.where(User.active.is_(True))
+        .with_only_columns(User.id, User.display_name)
+        .order_by(func.lower(User.display_name), User.id)
+    )
