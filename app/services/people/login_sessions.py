@@ -36,11 +36,16 @@ def start(user: User, user_agent: str) -> str:
 
 
 def find(raw: str) -> LoginSession | None:
-    """The live session with this secret, with its person (one query), or None."""
-    return db.session.scalar(
-        select(LoginSession)
-        .options(joinedload(LoginSession.user))
-        .where(LoginSession.token_hash == _digest(raw))
+    """The live session with this secret, with its person and their roles (one query), or
+    None."""
+    return (
+        db.session.execute(
+            select(LoginSession)
+            .options(joinedload(LoginSession.user).joinedload(User.role_links))
+            .where(LoginSession.token_hash == _digest(raw))
+        )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
