@@ -1,12 +1,13 @@
 """The rules applied to requests: views declare their action with `@requires(...)` (or
 `@public`), load objects with `load_or_404(...)` and act as `current_actor()`."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm.interfaces import ORMOption
 
 from app.authz.actions import Action
 from app.authz.rules import can
@@ -27,10 +28,12 @@ def can_current(action: Action | str, obj: object = None) -> bool:
     return can(current_user, Action(action), obj)
 
 
-def load_or_404(model: type[M], object_id: int, action: Action) -> M:
+def load_or_404(
+    model: type[M], object_id: int, action: Action, options: Sequence[ORMOption] = ()
+) -> M:
     """Load an object for the signed-in user: 404 if it is absent or not theirs to see, 403 if
-    they may see it but not do `action` with it."""
-    obj = db.session.get(model, object_id)
+    they may see it but not do `action` with it. `options` load with it what the page shows."""
+    obj = db.session.get(model, object_id, options=options)
     if obj is None or not can(current_user, Action.VIEW_EVIDENCE, obj):
         abort(404)
     if not can(current_user, action, obj):

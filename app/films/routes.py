@@ -114,14 +114,18 @@ def _moment_form(film: Film, formdata: bool = True) -> MomentForm | None:
     return form
 
 
+def _reloaded(film_id: int) -> Film:
+    """The film again with what its page shows, after a refused change (404 if it went)."""
+    return queries.film_with_moments(film_id) or abort(404)
+
+
 def _show_page(
-    film_id: int,
+    film: Film,
     moment_form: MomentForm | None = None,
     clip_form: ClipForm | None = None,
     status: int = 200,
     reply: tuple[int, MomentReplyForm] | None = None,
 ) -> tuple[str, int]:
-    film = queries.film_with_moments(film_id) or abort(404)
     if moment_form is None:
         moment_form = _moment_form(film, formdata=False)
     if clip_form is None and can_current(Action.RECORD_EVIDENCE, film):
@@ -145,8 +149,7 @@ def _show_page(
 @requires(Action.VIEW_EVIDENCE)
 def show(film_id: int) -> tuple[str, int]:
     """A film: its details, its moments in time order and, when allowed, its clip."""
-    load_or_404(Film, film_id, Action.VIEW_EVIDENCE)
-    return _show_page(film_id)
+    return _show_page(load_or_404(Film, film_id, Action.VIEW_EVIDENCE, queries.FILM_PAGE))
 
 
 @bp.post("/films/<int:film_id>/moments")
@@ -173,7 +176,7 @@ def add_moment(film_id: int) -> tuple[str, int] | Response:
         ):
             flash(_("Moment marked."), "success")
             return redirect(url_for("films.show", film_id=film.id))
-    return _show_page(film.id, moment_form=form, status=422)
+    return _show_page(_reloaded(film.id), moment_form=form, status=422)
 
 
 @bp.post("/moments/<int:moment_id>/replies")
@@ -191,7 +194,7 @@ def reply(moment_id: int) -> tuple[str, int] | Response:
             return redirect(
                 url_for("films.show", film_id=moment.film_id, _anchor=f"moment-{moment.id}")
             )
-    return _show_page(moment.film_id, status=422, reply=(moment.id, form))
+    return _show_page(_reloaded(moment.film_id), status=422, reply=(moment.id, form))
 
 
 @bp.post("/moments/<int:moment_id>/delete")
@@ -234,7 +237,7 @@ def upload_clip(film_id: int) -> tuple[str, int] | Response:
             storage.delete(replaced)
         flash(_("Clip uploaded."), "success")
         return redirect(url_for("films.show", film_id=film.id))
-    return _show_page(film.id, clip_form=form, status=422)
+    return _show_page(_reloaded(film.id), clip_form=form, status=422)
 
 
 @bp.get("/films/<int:film_id>/clip")

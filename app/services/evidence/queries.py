@@ -3,10 +3,22 @@
 from collections.abc import Sequence
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from app.extensions import db
-from app.models import Case, Cycle, Enrolment, EnrolmentStage, Film, Moment, MomentReply
+from app.models import (
+    Case,
+    Cycle,
+    Enrolment,
+    EnrolmentStage,
+    Film,
+    Framework,
+    Moment,
+    MomentReply,
+    Principle,
+    Scheme,
+)
 
 
 def cases_query(enrolment: Enrolment) -> Select[Case]:
@@ -45,20 +57,27 @@ def cycles_of(case_: Case) -> list[Cycle]:
     )
 
 
+# What a film's page shows: the film with its cycle, case, enrolment, scheme and framework (one
+# joined row), the framework's principles and elements (for marking moments and naming each
+# moment's), its consent, and its moments with their authors and replies.
+FILM_PAGE: tuple[ORMOption, ...] = (
+    joinedload(Film.cycle)
+    .joinedload(Cycle.case)
+    .joinedload(Case.enrolment)
+    .joinedload(Enrolment.scheme)
+    .joinedload(Scheme.framework)
+    .selectinload(Framework.principles)
+    .selectinload(Principle.elements),
+    joinedload(Film.consent),
+    # Each moment's principle and element are the framework's, found loaded (no statement).
+    selectinload(Film.moments).selectinload(Moment.author),
+    selectinload(Film.moments).selectinload(Moment.replies).selectinload(MomentReply.author),
+)
+
+
 def film_with_moments(film_id: int) -> Film | None:
-    """A film with its moments, their principles, elements, authors and replies loaded."""
-    return db.session.scalar(
-        select(Film)
-        .where(Film.id == film_id)
-        .options(
-            selectinload(Film.moments).selectinload(Moment.principle),
-            selectinload(Film.moments).selectinload(Moment.element),
-            selectinload(Film.moments).selectinload(Moment.author),
-            selectinload(Film.moments)
-            .selectinload(Moment.replies)
-            .selectinload(MomentReply.author),
-        )
-    )
+    """A film with what its page shows loaded (`FILM_PAGE`)."""
+    return db.session.scalar(select(Film).where(Film.id == film_id).options(*FILM_PAGE))
 
 
 def films_of_stage(stage: EnrolmentStage) -> list[Film]:
