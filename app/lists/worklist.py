@@ -78,6 +78,10 @@ class WorkList:
     # applies the search itself.
     searches_people: bool = True
     tiebreak: SQLColumnExpression[Any] = field(default_factory=lambda: Enrolment.id)
+    # For a long list, what its CSV reads instead of objects: the list's query turned into the
+    # listed columns only (`csv_rows`) and the same columns over those rows (`csv_columns`).
+    csv_rows: Callable[[Select[Any], ListArgs], Select[Any]] | None = None
+    csv_columns: Callable[[ListArgs], tuple[Column[Any], ...]] | None = None
 
     def query(self, args: ListArgs) -> Select[Any]:
         """Every matching row, in order."""
@@ -137,9 +141,8 @@ def csv_response(
         after={"list": worklist.key, **request.args.to_dict()},
     )
     db.session.commit()
-    return csv_download(
-        f"{filename}-{args.today.isoformat()}.csv",
-        worklist.columns(args),
-        worklist.query(args),
-        tuple_rows=worklist.tuple_rows,
-    )
+    name = f"{filename}-{args.today.isoformat()}.csv"
+    if worklist.csv_rows and worklist.csv_columns:
+        rows = worklist.csv_rows(worklist.query(args), args)
+        return csv_download(name, worklist.csv_columns(args), rows, tuple_rows=True)
+    return csv_download(name, worklist.columns(args), worklist.query(args), worklist.tuple_rows)

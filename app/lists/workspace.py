@@ -22,8 +22,10 @@ from app.models import (
     SupervisorAssignment,
     User,
 )
+from app.models.scheme import scheme_label
 from app.services.coordination import pipeline, risk, supervisor_load
 from app.services.coordination.risk import RiskReason
+from app.services.people.enrolment_queries import enrolment_rows
 from app.web.labels import GRADE_NAMES
 from app.web.request_guard import LARGEST_NUMBER
 
@@ -132,9 +134,6 @@ def with_stages(query: Select[Any]) -> Select[Any]:
 
 
 def _risk_columns(args: ListArgs) -> tuple[Column[Any], ...]:
-    def reasons(row: Any) -> str:
-        return "; ".join(str(RISK_NAMES[r]) for r in risk.reasons_of(row))
-
     return (
         Column(_l("Trainee"), "trainee", lambda r: r[0].trainee.display_name),
         Column(_l("Scheme"), "scheme", lambda r: r[0].scheme.label),
@@ -144,8 +143,38 @@ def _risk_columns(args: ListArgs) -> tuple[Column[Any], ...]:
             _l("Stage expected to end"), "stage_end", lambda r: local_day(r[0].stage_expected_end)
         ),
         Column(_l("Expected to finish"), "finish", lambda r: local_day(r[0].expected_finish)),
-        Column(_l("Why"), None, reasons),
+        Column(_l("Why"), None, _risk_reasons),
     )
+
+
+def _risk_reasons(row: Any) -> str:
+    return "; ".join(str(RISK_NAMES[r]) for r in risk.reasons_of(row))
+
+
+def _risk_row_columns(args: ListArgs) -> tuple[Column[Any], ...]:
+    """`_risk_columns` over the rows of `_risk_rows` (what the CSV reads)."""
+    return (
+        Column(_l("Trainee"), "trainee", lambda r: r.trainee),
+        Column(
+            _l("Scheme"),
+            "scheme",
+            lambda r: scheme_label(r.scheme_title, r.scheme_version, r.scheme_revision),
+        ),
+        Column(_l("Stage"), None, lambda r: "—" if r.stage_number is None else str(r.stage_number)),
+        Column(_l("Own supervisor"), None, lambda r: r.supervisor or "—"),
+        Column(_l("Stage expected to end"), "stage_end", lambda r: local_day(r.stage_expected_end)),
+        Column(_l("Expected to finish"), "finish", lambda r: local_day(r.expected_finish)),
+        Column(_l("Why"), None, _risk_reasons),
+    )
+
+
+def _risk_rows(query: Select[Any], args: ListArgs) -> Select[Any]:
+    """The at-risk list's query as the listed columns only, with the flags saying why."""
+    rows = enrolment_rows(query).add_columns(
+        Enrolment.stage_expected_end.label("stage_expected_end"),
+        Enrolment.expected_finish.label("expected_finish"),
+    )
+    return risk.with_risk_flags(rows, risk.risk_tests(args.today, args.thresholds))
 
 
 def _risk_base(args: ListArgs) -> Select[Any]:
@@ -268,6 +297,8 @@ LISTS: dict[str, WorkList] = {
             base=_risk_base,
             link=lambda row: enrolment_link(row[0]),
             tuple_rows=True,
+            csv_rows=_risk_rows,
+            csv_columns=_risk_row_columns,
             choices=lambda: (
                 Choice("reason", _l("Why"), [(r.value, RISK_NAMES[r]) for r in RiskReason]),
                 scheme_choice(),
