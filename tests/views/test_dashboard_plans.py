@@ -1,0 +1,104 @@
+"""The pipeline dashboard's statements, each read by PostgreSQL's planner (EXPLAIN): none reads
+the whole of a table that grows with the evidence (sessions, films, moments, the audit log ...);
+each such read is a range of an index. On a test database the planner would scan small tables
+whatever their indexes, so sequential scans are discouraged (enable_seqscan off): a statement
+that still scans one has no index it can use."""
+
+import pytest
+from sqlalchemy import event, text
+
+from app.extensions import db
+from tests.builders import pipeline as pipeline_world
+from tests.builders.web import client_as, committed
+from tests.views.test_coordination_pages import _today
+
+# Tables with many rows per enrolment; enrolment-level tables (enrolments, their stages,
+# people, certificates) may be read whole for the counts by scheme and stage.
+GROWING = {
+    "supervision_sessions",
+    "session_cycles",
+    "session_films",
+    "session_moments",
+    "cases",
+    "consents",
+    "cycles",
+    "films",
+    "moments",
+    "moment_replies",
+    "reflections",
+    "milestones",
+    "ratings",
+    "audit_events",
+    "notifications",
+}
+SCANS = {"Seq Scan", "Index Scan", "Index Only Scan"}
+
+
+def _whole_reads(node: dict, limited: bool = False) -> list[str]:
+    """Scans of growing tables without an index condition (a Limit above one reads a few rows
+    of an index in order: the newest audit entry)."""
+    limited = limited or node["Node Type"] == "Limit"
+    found = []
+    if (
+        node["Node Type"] in SCANS
+        and node.get("Relation Name") in GROWING
+        and "Index Cond" not in node
+        and not (limited and node["Node Type"] != "Seq Scan")
+    ):
+        found.append(f"{node['Node Type']} on {node['Relation Name']}")
+    for child in node.get("Plans", []):
+        found.extend(_whole_reads(child, limited))
+    return found
+
+
+@pytest.fixture
+def world(app, schemes):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("the plans checked are PostgreSQL's")
+    with committed(app):
+        built = pipeline_world.build(_today())
+        built.coordinator.email = "cora@example.org"
+
+
+def test_no_dashboard_statement_reads_a_growing_table_whole(app, world):
+    client = client_as(app, "cora@example.org")
+    client.get("/coordination")
+    app.extensions.pop("pipeline_dashboards", None)  # gathered, not kept
+    with app.app_context():
+        engine = db.engine
+    sent: list[tuple[str, object]] = []
+
+    def collect(conn, cursor, statement, parameters, context, executemany) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", collect)
+    try:
+        assert client.get("/coordination").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", collect)
+    selects = [(s, p) for s, p in sent if s.lstrip().upper().startswith("SELECT")]
+    assert any("supervision_sessions" in s for s, _p in selects), "the at-risk tests were read"
+    problems = {}
+    with app.app_context():
+        connection = db.session.connection()
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        for statement, parameters in selects:
+            plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters)
+            whole = _whole_reads(plan.scalar()[0]["Plan"])
+            if whole:
+                problems[" ".join(statement.split())[:160]] = whole
+        db.session.rollback()
+    assert problems == {}
+
+
+def test_the_check_catches_a_whole_read(app, world):
+    """The same check on a statement that must read every session: it is caught."""
+    with app.app_context():
+        connection = db.session.connection()
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = connection.exec_driver_sql(
+            "EXPLAIN (FORMAT JSON) SELECT count(*) FROM supervision_sessions "
+            "WHERE supervisor_feedback = 'clips'"
+        )
+        assert _whole_reads(plan.scalar()[0]["Plan"])
+        db.session.rollback()
