@@ -97,7 +97,6 @@ def _show(cohort: Cohort, form: AddMembersForm, status: int = 200) -> tuple[str,
         cohort=cohort,
         form=form,
         counts=pipeline.counts_by_scheme_and_stage(pipeline.cohort_trainees(cohort.id)),
-        members=cohorts.members_of(cohort),
         unenrolled=cohorts.unenrolled_members(cohort),
         kind_names=listing.KIND_NAMES,
         **page_context(_members(cohort)),
@@ -141,6 +140,16 @@ def add_members(cohort_id: int) -> tuple[str, int] | Response:
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
+@bp.get("/<int:cohort_id>/members")
+@requires(Action.MANAGE_COHORTS)
+def members(cohort_id: int) -> str:
+    """Every trainee of the cohort, each with a button to take them out; deleting the cohort."""
+    cohort = _load(cohort_id)
+    return render_template(
+        "cohorts/members.html", cohort=cohort, members=cohorts.members_of(cohort)
+    )
+
+
 @bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
 @requires(Action.MANAGE_COHORTS)
 def remove_member(cohort_id: int, user_id: int) -> Response:
@@ -149,7 +158,7 @@ def remove_member(cohort_id: int, user_id: int) -> Response:
     actor = current_actor()
     if apply_or_flash(lambda: cohorts.remove_member(actor, cohort, user_id)):
         flash(_("Taken out of the cohort."), "success")
-    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return redirect(url_for("cohorts.members", cohort_id=cohort.id))
 
 
 @bp.post("/<int:cohort_id>/delete")

@@ -233,8 +233,15 @@ def test_cohort_journey(app, world):
     listing = client.get("/cohorts?q=leeds").get_data(as_text=True)
     assert "Leeds spring 2026" in listing and "<td>3</td>" in listing
 
+    # Taking someone out is a page of its own, linked from the cohort's (its buttons are one
+    # form each: a page of 100 trainees stays light).
+    shown = client.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
+    assert f'href="/cohorts/{cohort_id}/members"' in shown and "Take Lena Late out" not in shown
+    take_out = client.get(f"/cohorts/{cohort_id}/members").get_data(as_text=True)
+    assert "Take Lena Late out of the cohort" in take_out and "Delete this cohort" in take_out
     removed = client.post(f"/cohorts/{cohort_id}/members/{world['late_trainee']}/remove")
     assert removed.status_code == 302
+    assert removed.headers["Location"].endswith(f"/cohorts/{cohort_id}/members")
     after = client.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
     assert "Lena Late" not in _names(after)
     assert client.post(f"/cohorts/{cohort_id}/delete").status_code == 302
@@ -251,7 +258,12 @@ def test_cohort_journey(app, world):
 
 def test_cohort_pages_answer_404_for_unknown_ids(app, world):
     client = client_as(app, "cora@example.org")
-    for path in ("/cohorts/999", "/cohorts/999/edit", "/cohorts/999/export.csv"):
+    for path in (
+        "/cohorts/999",
+        "/cohorts/999/edit",
+        "/cohorts/999/export.csv",
+        "/cohorts/999/members",
+    ):
         assert client.get(path).status_code == 404
     assert client.post("/cohorts/999/members", data={"addresses": "x@y.z"}).status_code == 404
 
