@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from flask import Response, stream_with_context
 from flask_babel import get_locale, get_timezone
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select
 
 from app.extensions import db
@@ -58,13 +59,31 @@ def csv_chunks(columns: Sequence[Column[T]], items: Iterable[T]) -> Iterator[str
     return _chunks(writer, header, columns, items)
 
 
+class _Translated:
+    """Lazily translated labels (a status, a role) as text, each translated once per file: the
+    whole file is written in one language, and a label's translation is the same in every row."""
+
+    def __init__(self) -> None:
+        self.texts: dict[int, str] = {}
+
+    def __call__(self, value: object) -> object:
+        if not isinstance(value, LazyString):
+            return value
+        found = self.texts.get(id(value))
+        if found is None:
+            found = self.texts[id(value)] = str(value)
+        return found
+
+
 def _chunks(
     writer: Any, header: list[str], columns: Sequence[Column[T]], items: Iterable[T]
 ) -> Iterator[str]:
     yield BOM + writer.writerow(header)
     lines: list[str] = []
+    # The labels are module constants, alive while the file is written: their ids stay theirs.
+    text = _Translated()
     for item in items:
-        lines.append(writer.writerow([neutralise(column.value(item)) for column in columns]))
+        lines.append(writer.writerow([neutralise(text(column.value(item))) for column in columns]))
         if len(lines) >= BATCH_SIZE:
             yield "".join(lines)
             lines = []

@@ -1,9 +1,11 @@
 """The people list's filters, order and columns, shared by the page and its CSV download."""
 
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from flask import request
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select
 
 from app.i18n import gettext as _
@@ -40,15 +42,29 @@ COLUMNS: tuple[Column[User], ...] = (
 )
 
 
-def _role_names(joined: str | None) -> str:
-    roles = sorted(Role(value) for value in (joined or "").split(",") if value)
+ACCOUNT_NAMES = {"deactivated": _l("deactivated"), "active": _l("active"), "invited": _l("invited")}
+
+
+def _joined_role_names(roles: tuple[Role, ...]) -> str:
     return ", ".join(str(ROLE_NAMES[r.value]) for r in roles)
 
 
-def _account_cell(row: Any) -> str:
+# Every set of roles a person can hold, named lazily: the CSV translates each set once per file.
+ROLE_SETS = {
+    roles: LazyString(_joined_role_names, roles)
+    for n in range(len(Role) + 1)
+    for roles in combinations(sorted(Role), n)
+}
+
+
+def _role_names(joined: str | None) -> LazyString:
+    return ROLE_SETS[tuple(sorted(Role(value) for value in (joined or "").split(",") if value))]
+
+
+def _account_cell(row: Any) -> Any:
     if not row.active:
-        return _("deactivated")
-    return _("active") if row.has_password else _("invited")
+        return ACCOUNT_NAMES["deactivated"]
+    return ACCOUNT_NAMES["active" if row.has_password else "invited"]
 
 
 # The same columns over the rows of `PeopleFilters.rows` (what the CSV reads).
