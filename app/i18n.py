@@ -1,10 +1,11 @@
 """Translation and locale: every user-facing string goes through here (Flask-Babel)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date as babel_format_date
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale, gettext, lazy_gettext, ngettext
 from flask_login import current_user
 
@@ -88,6 +89,24 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = datetime_text
     app.jinja_env.filters["cell"] = cell_text
     app.jinja_env.add_extension("jinja2.ext.i18n")
+
+
+def viewer_zone() -> ZoneInfo:
+    """The signed-in user's time zone, looked up once per request (a CSV file converts a time
+    on every row)."""
+    zone: ZoneInfo | None = g.get("viewer_zone")
+    if zone is None:
+        from flask_babel import get_timezone
+
+        zone = g.viewer_zone = ZoneInfo(str(get_timezone()))
+    return zone
+
+
+def local_day_of(moment: datetime) -> date:
+    """A stored time's date in the viewer's time zone (a time without a zone is UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(viewer_zone()).date()
 
 
 def local_today() -> date:

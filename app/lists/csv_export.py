@@ -20,7 +20,7 @@ from app.extensions import db
 
 T = TypeVar("T")
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset(("=", "+", "-", "@", "\t", "\r"))
 BATCH_SIZE = 500
 
 
@@ -36,11 +36,15 @@ class Column(Generic[T]):
 def neutralise(value: object) -> str:
     """The cell's text, with a leading quote when a spreadsheet would read it as a formula. Days
     and times stay ISO 8601 here (the page shows them as people read them)."""
-    if isinstance(value, date):  # datetime too
+    if value.__class__ is str:  # most cells: no conversion to try
+        text = value
+    elif isinstance(value, date):  # datetime too
         return value.isoformat()
-    text = "" if value is None else str(value)
+    else:
+        text = "" if value is None else str(value)
+    first = text[:1]
     # Also after leading spaces: some spreadsheets trim them before looking for a formula.
-    if text[:1] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS:
+    if first in FORMULA_STARTS or (first.isspace() and text.lstrip()[:1] in FORMULA_STARTS):
         return "'" + text
     return text
 
@@ -67,7 +71,7 @@ class _Translated:
         self.texts: dict[int, str] = {}
 
     def __call__(self, value: object) -> object:
-        if not isinstance(value, LazyString):
+        if value.__class__ is not LazyString:
             return value
         found = self.texts.get(id(value))
         if found is None:

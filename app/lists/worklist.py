@@ -8,13 +8,12 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Response, current_app, request
-from flask_babel import to_user_timezone
 from sqlalchemy import Select, SQLColumnExpression, func
 
 from app.authz.web import current_actor
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
-from app.i18n import local_today
+from app.i18n import local_day_of, local_today
 from app.lists.csv_export import Column, csv_download
 from app.lists.queries import SortOrder
 from app.lists.urls import paginate
@@ -30,12 +29,12 @@ def local_day(moment: datetime | date | None) -> date | None:
     """A date, or a stored (UTC) time's date in the viewer's time zone: the page shows it as
     people read dates (the `cell` filter), the CSV as YYYY-MM-DD (`csv_export.cell`)."""
     if isinstance(moment, datetime):
-        return to_user_timezone(moment).date()
+        return local_day_of(moment)
     return moment
 
 
 def days_since(moment: datetime | None, today: date) -> str:
-    return "" if moment is None else str((today - to_user_timezone(moment).date()).days)
+    return "" if moment is None else str((today - local_day_of(moment)).days)
 
 
 @dataclass(frozen=True)
