@@ -6,16 +6,10 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import contains_eager
 
 from app.i18n import lazy_gettext as _l
+from app.lists.at_risk import risk_reasons, supervisor_of, with_stages
 from app.lists.csv_export import Column
 from app.lists.worklist import Choice, ListArgs, WorkList, local_day
-from app.lists.workspace import (
-    RISK_NAMES,
-    enrolment_link,
-    id_arg,
-    scheme_choice,
-    supervisor_of,
-    with_stages,
-)
+from app.lists.workspace import enrolment_link, id_arg, scheme_choice
 from app.models import (
     Cohort,
     CohortKind,
@@ -112,10 +106,6 @@ def _members_of(cohort_id: int) -> Any:
     return base
 
 
-def _reasons(row: Any) -> str:
-    return "; ".join(str(RISK_NAMES[r]) for r in risk.reasons_of(row))
-
-
 def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:
     """The enrolments of a cohort's trainees, with each one's open stage and risk flags."""
     return WorkList(
@@ -129,7 +119,7 @@ def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:
             Column(_l("Status"), "status", lambda r: STATUS_NAMES[r[0].status.value]),
             Column(_l("Own supervisor"), None, lambda r: supervisor_of(r[0])),
             Column(_l("Expected to finish"), "finish", lambda r: local_day(r[0].expected_finish)),
-            Column(_l("At risk"), None, _reasons),
+            Column(_l("At risk"), None, risk_reasons),
         ),
         sorts={
             "trainee": (func.lower(User.display_name),),
