@@ -24,6 +24,10 @@ def check_focus_rings(reached: list[Focused]) -> None:
 
 def check_tab_order(page: Page, first: Locator, submit: Locator, names: list[str]) -> None:
     """Tab from the first field reaches `names` in reading order; Shift+Tab walks them back."""
+    # Positions are read once the page is laid out: its stylesheet and fonts loaded (on a busy
+    # machine a page can be visible, and focusable, before its stylesheet has applied).
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
     forward = walk(page, first, submit)
     assert [f.name for f in forward] == names
     assert in_reading_order(forward), [(f.name, f.top, f.left) for f in forward]
