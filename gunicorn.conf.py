@@ -5,6 +5,11 @@ loading the app made out of the garbage collector's work."""
 import gc
 import os
 
+# Workers: gunicorn's own default reads WEB_CONCURRENCY (README); each serves this many requests
+# at once in threads (gthread), so a slow download does not hold a whole process. The benchmark
+# (bench/scale.py) measures 2 workers x 4 threads on two cores.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
 
 def on_starting(server):  # type: ignore[no-untyped-def]
     """Stop before any worker starts when the limit storage is per process and there are many."""

@@ -66,13 +66,20 @@ def test_gunicorn_with_several_workers_and_memory_storage_refuses_to_start(tmp_p
 @pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
 def test_gunicorn_starts_its_workers_with_shared_storage(tmp_path):
     server = _gunicorn(tmp_path, 2, "redis://127.0.0.1:6379/0")
+    seen: list[str] = []
     try:
-        booted = next((line for line in server.stderr if "Booting worker" in line), None)
-        # Each worker, its app loaded, freezes what loading made out of garbage collection.
-        froze = next((line for line in server.stderr if "Froze " in line), "")
+        for line in server.stderr:
+            seen.append(line)
+            if "Froze " in line:
+                break
     finally:
         server.terminate()
         server.communicate(timeout=30)
-    assert booted
+    log = "".join(seen)
+    assert "Booting worker" in log
+    # gunicorn.conf.py gives each worker threads (gthread), unless GUNICORN_THREADS says 1.
+    assert "Using worker: gthread" in log, log
+    # Each worker, its app loaded, freezes what loading made out of garbage collection.
+    froze = seen[-1] if seen else ""
     frozen = re.search(r"Froze (\d+) objects", froze)
     assert frozen and int(frozen.group(1)) > 10_000, froze
