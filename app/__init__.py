@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this application."""
     from app import database, i18n, storage
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from app.services.progress import marks
     from app.web import signed_in
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
@@ -49,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     )
     db.init_app(app)
     database.register_engine_settings()
+    marks.register()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)

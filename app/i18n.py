@@ -1,20 +1,38 @@
 """Translation and locale: every user-facing string goes through here (Flask-Babel)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date as babel_format_date
-from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale, gettext, lazy_gettext, ngettext
+from babel.dates import format_datetime as babel_format_datetime
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    get_locale,
+    get_translations,
+)
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from app.extensions import babel
 
 __all__ = [
+    "current_locale",
     "date_text",
     "datetime_text",
     "gettext",
+    "in_locale",
     "init_app",
     "lazy_gettext",
     "long_date",
@@ -29,8 +47,9 @@ def _select_locale() -> str | None:
     territory where Babel knows that variant (English in GB: dates read "7 Feb 2026")."""
     if not has_request_context():
         return None
-    if current_user and current_user.is_authenticated:
-        code = current_user.locale
+    user = current_user._get_current_object()
+    if user is not None and user.is_authenticated:
+        code = user.locale
     else:
         code = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or ""
     return str(person_locale(code, current_app.config.get("ASSOCIATION_TERRITORY", "")))
@@ -39,8 +58,9 @@ def _select_locale() -> str | None:
 def _select_timezone() -> str | None:
     if not has_request_context():
         return None
-    if current_user and current_user.is_authenticated:
-        return current_user.timezone
+    user = current_user._get_current_object()
+    if user is not None and user.is_authenticated:
+        return user.timezone
     return None
 
 
@@ -49,11 +69,87 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """The locale a request is read in and its translations, found once per request."""
+
+    locale: Locale
+    catalogue: NullTranslations
+
+
+def _reading() -> _Reading | None:
+    """This request's (or CLI command's) locale and translations; None outside an application.
+
+    Flask-Babel finds both afresh for every string and every date (its context, domain and
+    locale, each through `g`: several µs each, and a long page has hundreds). They change only
+    inside `in_locale`, which forgets them on the way in and out."""
+    if not has_app_context():
+        return None
+    kept: _Reading | None = g.get("_reading")
+    if kept is None:
+        locale = get_locale()
+        if locale is None:
+            return None
+        kept = g._reading = _Reading(locale, get_translations())
+    return kept
+
+
+@contextmanager
+def in_locale(locale: Locale | str) -> Iterator[None]:
+    """Read everything in `locale` for a while (a certificate in its holder's language):
+    Flask-Babel's `force_locale`, with this module's kept reading forgotten around it."""
+    saved = g.pop("_reading", None)
+    try:
+        with force_locale(str(locale)):
+            yield
+    finally:
+        g.pop("_reading", None)
+        if saved is not None:
+            g._reading = saved
+
+
+def current_locale() -> Locale | None:
+    """The locale the current request is read in (None outside an application)."""
+    reading = _reading()
+    return None if reading is None else reading.locale
+
+
+def catalogue() -> NullTranslations:
+    """The translations of the current locale."""
+    reading = _reading()
+    return get_translations() if reading is None else reading.catalogue
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """`string` in the reader's language, formatted with `variables` (as Flask-Babel's)."""
+    text = catalogue().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """The singular or a plural form for `num` (available as %(num)s), as Flask-Babel's."""
+    variables.setdefault("num", num)
+    return catalogue().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """`gettext` when the string is used, in the language of that moment (labels defined at
+    import time)."""
+    return LazyString(gettext, string, **variables)
+
+
 def date_text(value: date | None, style: str = "medium") -> str:
     """A day as people read it, in their locale (Babel's medium date: "7 Feb 2026" in British
-    English);
-    a stored time counts by its day in their time zone. Never ISO: that is for exports."""
-    return "" if value is None else format_date(value, style)
+    English); a stored time counts by its day in their time zone. Never ISO: that is for
+    exports."""
+    if value is None:
+        return ""
+    locale = current_locale()
+    if locale is None:  # outside any application: Flask-Babel's defaults
+        return format_date(value, style)
+    if isinstance(value, datetime):
+        value = local_day_of(value)
+    return babel_format_date(value, style, locale=locale)
 
 
 def datetime_text(value: datetime | None, style: str = "medium") -> str:
@@ -61,17 +157,19 @@ def datetime_text(value: datetime | None, style: str = "medium") -> str:
     medium date with the short time ("7 Feb 2026, 15:04"), never seconds."""
     if value is None:
         return ""
-    if style != "medium":
+    locale = current_locale()
+    if locale is None:  # outside any application: Flask-Babel's defaults
         return format_datetime(value, style)
-    locale = get_locale()
-    if locale is None:  # outside any request and app: the plain medium style
-        return format_datetime(value, style)
-    pattern = (
-        str(locale.datetime_formats["medium"])
-        .replace("{1}", locale.date_formats["medium"].pattern)
-        .replace("{0}", locale.time_formats["short"].pattern)
-    )
-    return format_datetime(value, pattern)
+    pattern = style
+    if style == "medium":
+        pattern = (
+            str(locale.datetime_formats["medium"])
+            .replace("{1}", locale.date_formats["medium"].pattern)
+            .replace("{0}", locale.time_formats["short"].pattern)
+        )
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return babel_format_datetime(value, pattern, tzinfo=viewer_zone(), locale=locale)
 
 
 def cell_text(value: object) -> str:
@@ -88,7 +186,25 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["date"] = date_text
     app.jinja_env.filters["datetime"] = datetime_text
     app.jinja_env.filters["cell"] = cell_text
-    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %}, and pybabel's extraction
+    # Jinja's own `_` reaches the catalogue through three calls (alias, wrapper, callable):
+    # these are its new-style gettext (always a format string, variables escaped) in one.
+    app.jinja_env.globals.update(_=_page_gettext, gettext=_page_gettext, ngettext=_page_ngettext)
+
+
+@pass_eval_context
+def _page_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+    text = catalogue().ugettext(string)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _page_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    text = catalogue().ungettext(singular, plural, num)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
 
 
 def viewer_zone() -> ZoneInfo:

@@ -3,14 +3,14 @@
 from typing import Any
 
 from flask_babel import get_locale
-from wtforms import Field, PasswordField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import Field, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.i18n import gettext
 from app.i18n import lazy_gettext as _l
 from app.models import NotifyBy
 from app.services.people.directory import MAX_NAME_LENGTH
-from app.web.forms import Form, NewPasswordFields, choices
+from app.web.forms import Form, NewPasswordFields, SelectField, choices
 
 from .timezones import UTC, countries, listed_zones, real_zones, zone_label
 

@@ -25,7 +25,7 @@ def current_actor() -> User:
 
 def can_current(action: Action | str, obj: object = None) -> bool:
     """`can` for the signed-in user; templates use it to hide what the user may not do."""
-    return can(current_user, Action(action), obj)
+    return can(current_actor(), Action(action), obj)
 
 
 def load_or_404(
@@ -34,9 +34,10 @@ def load_or_404(
     """Load an object for the signed-in user: 404 if it is absent or not theirs to see, 403 if
     they may see it but not do `action` with it. `options` load with it what the page shows."""
     obj = db.session.get(model, object_id, options=options)
-    if obj is None or not can(current_user, Action.VIEW_EVIDENCE, obj):
+    actor = current_actor()
+    if obj is None or not can(actor, Action.VIEW_EVIDENCE, obj):
         abort(404)
-    if not can(current_user, action, obj):
+    if not can(actor, action, obj):
         abort(403)
     return obj
 
@@ -47,9 +48,10 @@ def requires(action: Action) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
+            actor = current_actor()
+            if not actor.is_authenticated:
                 return login_manager.unauthorized()
-            if not can(current_user, action):
+            if not can(actor, action):
                 abort(403)
             return view(*args, **kwargs)
 

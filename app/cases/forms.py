@@ -1,11 +1,11 @@
 """Case and consent forms."""
 
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.i18n import lazy_gettext as _l
 from app.web.evidence_labels import SCOPE_NAMES, SETTING_NAMES
-from app.web.forms import Form, IdentifyingTextCheck, MultiCheckboxField, choices
+from app.web.forms import Form, IdentifyingTextCheck, MultiCheckboxField, SelectField, choices
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
 

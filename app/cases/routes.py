@@ -11,7 +11,7 @@ from app.i18n import local_today, ngettext
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment
 from app.services.evidence import cases, queries, removals
 from app.services.progress.evaluate import counted_in
-from app.services.progress.snapshots import progress_for
+from app.services.progress.kept import progress_of
 from app.web.commit import apply_or_flash, apply_service
 
 from .forms import CaseForm, ConsentForm, WithdrawConsentForm
@@ -91,7 +91,7 @@ def show(case_id: int) -> str:
     case = load_or_404(Case, case_id, Action.VIEW_EVIDENCE)
     cycles = queries.cycles_of(case)
     retention = case.enrolment.scheme.film_retention_months
-    progress = progress_for(case.enrolment, local_today())
+    progress = progress_of(case.enrolment, local_today())
     return render_template(
         "cases/show.html",
         case=case,

@@ -1,11 +1,11 @@
 """Creating a cohort and adding trainees to it."""
 
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.i18n import lazy_gettext as _l
 from app.services.coordination.cohorts import MAX_NAME
-from app.web.forms import Form, choices
+from app.web.forms import Form, SelectField, choices
 
 from .listing import KIND_NAMES
 

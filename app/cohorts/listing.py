@@ -3,13 +3,13 @@
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import contains_eager
 
 from app.i18n import lazy_gettext as _l
-from app.lists.at_risk import risk_reasons, supervisor_of, with_stages
+from app.lists.at_risk import risk_reasons
 from app.lists.csv_export import Column
+from app.lists.rows import enrolment_row_link, scheme_cell
 from app.lists.worklist import Choice, ListArgs, WorkList, local_day
-from app.lists.workspace import enrolment_link, id_arg, scheme_choice
+from app.lists.workspace import id_arg, scheme_choice
 from app.models import (
     Cohort,
     CohortKind,
@@ -22,6 +22,7 @@ from app.models import (
     User,
 )
 from app.services.coordination import pipeline, risk
+from app.services.people.enrolment_queries import enrolment_rows
 from app.web.labels import STATUS_NAMES
 
 KIND_NAMES = {
@@ -77,7 +78,7 @@ _STAGE = Stage.number.label("stage_number")
 def _members_of(cohort_id: int) -> Any:
     def base(args: ListArgs) -> Select[Any]:
         query = (
-            select(Enrolment, _STAGE)
+            select(Enrolment)
             .join(User, Enrolment.trainee)
             .join(Scheme, Enrolment.scheme)
             .outerjoin(
@@ -89,7 +90,6 @@ def _members_of(cohort_id: int) -> Any:
             )
             .outerjoin(Stage, EnrolmentStage.stage_id == Stage.id)
             .where(Enrolment.trainee_id.in_(pipeline.cohort_trainees(cohort_id)))
-            .options(contains_eager(Enrolment.trainee), contains_eager(Enrolment.scheme))
         )
         scheme_id = id_arg(args, "scheme")
         if scheme_id is not None:
@@ -100,10 +100,16 @@ def _members_of(cohort_id: int) -> Any:
         status = args.choices.get("status", "")
         if status in {s.value for s in EnrolmentStatus}:
             query = query.where(Enrolment.status == EnrolmentStatus(status))
-        tests = risk.risk_tests(args.today, args.thresholds)
-        return with_stages(risk.with_risk_flags(query, tests))
+        return query
 
     return base
+
+
+def _member_rows(query: Select[Any], args: ListArgs) -> Select[Any]:
+    """The members' enrolments as the listed columns only, with the flags saying why one is at
+    risk."""
+    rows = enrolment_rows(query).add_columns(Enrolment.expected_finish.label("expected_finish"))
+    return risk.with_risk_flags(rows, risk.risk_tests(args.today, args.thresholds))
 
 
 def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:
@@ -113,12 +119,12 @@ def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:
         title=_l("Trainees in this cohort"),
         intro="",
         columns=lambda _a: (
-            Column(_l("Trainee"), "trainee", lambda r: r[0].trainee.display_name),
-            Column(_l("Scheme"), "scheme", lambda r: r[0].scheme.label),
+            Column(_l("Trainee"), "trainee", lambda r: r.trainee),
+            Column(_l("Scheme"), "scheme", scheme_cell),
             Column(_l("Stage"), "stage", lambda r: r.stage_number or "—"),
-            Column(_l("Status"), "status", lambda r: STATUS_NAMES[r[0].status.value]),
-            Column(_l("Own supervisor"), None, lambda r: supervisor_of(r[0])),
-            Column(_l("Expected to finish"), "finish", lambda r: local_day(r[0].expected_finish)),
+            Column(_l("Status"), "status", lambda r: STATUS_NAMES[r.status.value]),
+            Column(_l("Own supervisor"), None, lambda r: r.supervisor or "—"),
+            Column(_l("Expected to finish"), "finish", lambda r: local_day(r.expected_finish)),
             Column(_l("At risk"), None, risk_reasons),
         ),
         sorts={
@@ -130,11 +136,11 @@ def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:
         },
         default_sort="trainee",
         base=_members_of(cohort_id),
-        link=lambda r: enrolment_link(r[0]),
+        link=enrolment_row_link,
+        rows=_member_rows,
         choices=lambda: (
             Choice("stage", _l("Stage"), [(str(n), str(n)) for n in stage_numbers]),
             Choice("status", _l("Status"), list(STATUS_NAMES.items())),
             scheme_choice(),
         ),
-        tuple_rows=True,
     )

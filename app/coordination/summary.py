@@ -19,7 +19,7 @@ from flask_babel import get_locale, get_timezone
 from app.extensions import db
 from app.i18n import local_today
 from app.lists.csv_export import Column
-from app.lists.worklist import WorkList, args_from_request
+from app.lists.worklist import ShownRow, WorkList, args_from_request, shown_rows
 from app.lists.workspace import LISTS
 from app.services import audit
 from app.services.coordination import pipeline
@@ -32,19 +32,10 @@ KEPT = 32  # gathered dashboards kept per app (a few languages, zones and days a
 
 
 @dataclass(frozen=True)
-class PreviewRow:
-    """One row of a list's preview: where its first cell links, and each column's value."""
-
-    endpoint: str
-    params: dict[str, int]
-    cells: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
 class Preview:
     worklist: WorkList
     columns: tuple[Column[Any], ...]
-    rows: tuple[PreviewRow, ...]
+    rows: tuple[ShownRow, ...]
     total: int
 
 
@@ -59,15 +50,12 @@ def _gather() -> Dashboard:
     previews = []
     for worklist in LISTS.values():
         args = args_from_request(worklist)
-        query = worklist.query(args)
-        found = db.session.execute(query.limit(PREVIEW_ROWS))
-        items = found.all() if worklist.tuple_rows else found.scalars().all()
+        shown, tuple_rows = worklist.shown(args)
+        found = db.session.execute(shown.limit(PREVIEW_ROWS))
+        items = found.all() if tuple_rows else found.scalars().all()
         columns = worklist.columns(args)
-        rows = tuple(
-            PreviewRow(*worklist.link(item), tuple(column.value(item) for column in columns))
-            for item in items
-        )
-        previews.append(Preview(worklist, columns, rows, pipeline.count_of(query)))
+        rows = tuple(shown_rows(worklist.link, columns, items))
+        previews.append(Preview(worklist, columns, rows, pipeline.count_of(worklist.query(args))))
     counts = pipeline.counts_by_scheme_and_stage()
     funnels = {scheme.scheme_id: chart for scheme, chart in pipeline_funnels(counts)}
     return Dashboard(counts, funnels, previews)

@@ -9,11 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale
 
 from app.documents.pdf import html_to_pdf, qr_data_uri, render_html
 from app.documents.signing import sign_pdf
-from app.i18n import long_date, person_locale
+from app.i18n import in_locale, long_date, person_locale
 from app.models import Certificate
 from app.services.certificates import verification
 
@@ -75,7 +74,7 @@ def certificate_html(certificate: Certificate, verify_url: str, today: date) -> 
     locale = person_locale(
         certificate.enrolment.trainee.locale, current_app.config["ASSOCIATION_TERRITORY"]
     )
-    with force_locale(str(locale)):
+    with in_locale(locale):
         return render_html(
             "certificate.html",
             record=record,

@@ -1,10 +1,10 @@
 """Enrolling a trainee and changing their own supervisor."""
 
-from wtforms import DateField, SelectField
+from wtforms import DateField
 from wtforms.validators import DataRequired, InputRequired
 
 from app.i18n import lazy_gettext as _l
-from app.web.forms import Form
+from app.web.forms import Form, SelectField
 
 
 class EnrolForm(Form):

@@ -1,22 +1,25 @@
 """Enrolments: coordinators enrol trainees and change supervisors; everyone involved sees them."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.authz.actions import Action
-from app.authz.web import can_current, current_actor, load_or_404, requires
+from app.authz.web import current_actor, load_or_404, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.lists.csv_export import csv_download
+from app.lists.rows import enrolment_row_link
+from app.lists.urls import paginate
+from app.lists.worklist import shown_rows
 from app.models import Enrolment, Stage, User
 from app.services import audit
 from app.services.certificates.issuing import certificate_list
 from app.services.people import directory, enrolments
+from app.services.people.enrolment_queries import DETAILS
 from app.services.portfolio import cache
-from app.services.progress.snapshots import progress_for
+from app.services.progress.kept import progress_of
 from app.services.schemes.loader import latest_schemes
 from app.services.signoff import meetings as signoff
 from app.services.supervision.waiting import waiting_by_enrolment
@@ -51,10 +54,13 @@ def _stage_choices() -> list[SelectChoice]:
 def index() -> str:
     """All enrolments, searchable by trainee or scheme, sortable."""
     filters = listing.filters_from_request()
-    query = filters.query(current_user)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(filters.rows(current_actor()), True, per_page=current_app.config["PAGE_SIZE"])
     return render_template(
-        "enrolments/index.html", page=page, filters=filters, columns=listing.COLUMNS
+        "enrolments/index.html",
+        page=page,
+        rows=shown_rows(enrolment_row_link, listing.ROW_COLUMNS, page.items),
+        filters=filters,
+        columns=listing.ROW_COLUMNS,
     )
 
 
@@ -102,54 +108,44 @@ def new(trainee_id: int) -> tuple[str, int] | Response:
     return page, 422 if form.errors else 200
 
 
-def _page(
-    enrolment: Enrolment, form: ChangeSupervisorForm | None, status: int = 200
-) -> tuple[str, int]:
-    progress = progress_for(enrolment, local_today())
+def _page(enrolment: Enrolment) -> str:
+    progress = progress_of(enrolment, local_today())
     current = enrolment.current_stage
-    page = render_template(
+    meetings = signoff.meetings_of_enrolment(enrolment)
+    return render_template(
         "enrolments/show.html",
         enrolment=enrolment,
-        form=form,
         progress=progress,
         waiting=waiting_by_enrolment([enrolment.id])[enrolment.id],
-        meetings=signoff.meetings_of_enrolment(enrolment),
-        open_meeting=signoff.open_meeting(current) if current else None,
+        meetings=meetings,
+        open_meeting=signoff.open_meeting_among(meetings, current) if current else None,
         missing=signoff.missing_for_request(progress.current) if progress.current else [],
         certificates=certificate_list(enrolment),
         portfolio_documents=cache.documents_of(enrolment),
         supervision_chart=supervision_by_month(enrolment, progress, local_today()),
     )
-    return page, status
-
-
-def _change_form(enrolment: Enrolment) -> ChangeSupervisorForm | None:
-    if not can_current(Action.CHANGE_SUPERVISOR, enrolment):
-        return None
-    form = ChangeSupervisorForm()
-    current = enrolment.current_assignment
-    form.supervisor.choices = _supervisor_choices(exclude=enrolment.trainee_id)
-    if request.method == "GET":
-        form.from_date.data = local_today()
-        form.supervisor.data = current.supervisor_id if current else None
-    return form
 
 
 @bp.get("/<int:enrolment_id>")
 @requires(Action.VIEW_ENROLMENT)
-def show(enrolment_id: int) -> tuple[str, int]:
+def show(enrolment_id: int) -> str:
     """The enrolment: scheme revision, stages and own-supervisor history."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_ENROLMENT)
-    return _page(enrolment, _change_form(enrolment))
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_ENROLMENT, DETAILS)
+    return _page(enrolment)
 
 
-@bp.post("/<int:enrolment_id>/supervisor")
+@bp.route("/<int:enrolment_id>/supervisor", methods=["GET", "POST"])
 @requires(Action.CHANGE_SUPERVISOR)
 def change_supervisor(enrolment_id: int) -> tuple[str, int] | Response:
-    """Hand the trainee to another own supervisor from a date."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.CHANGE_SUPERVISOR)
-    form = _change_form(enrolment)
-    assert form is not None
+    """Hand the trainee to another own supervisor from a date (a page of its own: the choice of
+    every supervisor is not loaded with each view of the enrolment)."""
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.CHANGE_SUPERVISOR, DETAILS)
+    form = ChangeSupervisorForm()
+    form.supervisor.choices = _supervisor_choices(exclude=enrolment.trainee_id)
+    if request.method == "GET":
+        current = enrolment.current_assignment
+        form.from_date.data = local_today()
+        form.supervisor.data = current.supervisor_id if current else None
     if form.validate_on_submit():
         supervisor = db.session.get(User, form.supervisor.data) or abort(404)
         if apply_service(
@@ -164,5 +160,5 @@ def change_supervisor(enrolment_id: int) -> tuple[str, int] | Response:
         ):
             flash(_("%(name)s is now the own supervisor.", name=supervisor.display_name), "success")
             return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_ENROLMENT)
-    return _page(enrolment, form, 422)
+    page = render_template("enrolments/supervisor.html", enrolment=enrolment, form=form)
+    return page, 422 if form.errors else 200

@@ -1,12 +1,12 @@
 """Film, moment and clip forms."""
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.i18n import lazy_gettext as _l
 from app.web.evidence_labels import FILM_KIND_NAMES
-from app.web.forms import Form, TimecodeField, choices
+from app.web.forms import Form, SelectField, TimecodeField, choices
 
 
 class FilmForm(Form):

@@ -8,7 +8,7 @@ from app.authz.web import current_actor, requires
 from app.i18n import local_today
 from app.services.coordination import dashboards
 from app.services.people import enrolment_queries
-from app.services.progress.snapshots import progress_for_many
+from app.services.progress.kept import progress_of_many
 from app.services.supervision import queries
 from app.services.supervision.waiting import waiting_by_enrolment
 
@@ -21,13 +21,15 @@ def index() -> str:
     """The home page, with one section per role the person holds."""
     user = current_actor()
     own = enrolment_queries.own_enrolments(user) if may_train(user) else None
-    supervisees = enrolment_queries.current_supervisees(user) if may_supervise(user) else None
+    supervisees = (
+        enrolment_queries.current_supervisees(user, brief=True) if may_supervise(user) else None
+    )
     shown = [*(own or []), *(supervisees or [])]
     return render_template(
         "home/index.html",
         own_enrolments=own,
         supervisees=supervisees,
-        progress=progress_for_many(shown, local_today()),
+        progress=progress_of_many(shown, local_today()),
         waiting=waiting_by_enrolment([e.id for e in shown]),
         summary=dashboards.coordinator_summary() if may_coordinate(user) else None,
         assessing=dashboards.meetings_assessed_by(user) if may_supervise(user) else None,

@@ -6,6 +6,7 @@ byte-order mark, without which Excel reads UTF-8 in the local code page and garb
 """
 
 import csv
+import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -49,50 +50,61 @@ def neutralise(value: object) -> str:
     return text
 
 
-class _Echo:
-    """A file-like object whose write hands the line back, so csv.writer yields lines."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
 def csv_chunks(columns: Sequence[Column[T]], items: Iterable[T]) -> Iterator[str]:
     """The CSV text in chunks: the byte-order mark and header, then rows in batches."""
-    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
-    header = [neutralise(column.label) for column in columns]
-    return _chunks(writer, header, columns, items)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+    writer.writerow([neutralise(column.label) for column in columns])
+    return _chunks(buffer, writer, columns, items)
 
 
-class _Translated:
-    """Lazily translated labels (a status, a role) as text, each translated once per file: the
-    whole file is written in one language, and a label's translation is the same in every row."""
+def _taken(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
-    def __init__(self) -> None:
-        self.texts: dict[int, str] = {}
 
-    def __call__(self, value: object) -> object:
-        if value.__class__ is not LazyString:
-            return value
-        found = self.texts.get(id(value))
-        if found is None:
-            found = self.texts[id(value)] = str(value)
-        return found
+def _cell_texts() -> Callable[[object], str]:
+    """`neutralise` for one file, inlined for plain text (most cells), and once for each lazily
+    translated label (a status, a role): the whole file is written in one language, and a
+    label's text is the same in every row. (Labels are module constants, alive while the file
+    is written: their ids stay theirs.)"""
+    labels: dict[int, str] = {}
+
+    def cell(value: object) -> str:
+        if value.__class__ is str:
+            text: str = value
+            first = text[:1]
+            if first in FORMULA_STARTS or (first.isspace() and text.lstrip()[:1] in FORMULA_STARTS):
+                return "'" + text
+            return text
+        if value.__class__ is LazyString:
+            found = labels.get(id(value))
+            if found is None:
+                found = labels[id(value)] = neutralise(str(value))
+            return found
+        return neutralise(value)
+
+    return cell
 
 
 def _chunks(
-    writer: Any, header: list[str], columns: Sequence[Column[T]], items: Iterable[T]
+    buffer: io.StringIO, writer: Any, columns: Sequence[Column[T]], items: Iterable[T]
 ) -> Iterator[str]:
-    yield BOM + writer.writerow(header)
-    lines: list[str] = []
-    # The labels are module constants, alive while the file is written: their ids stay theirs.
-    text = _Translated()
+    yield BOM + _taken(buffer)
+    cell = _cell_texts()
+    values = [column.value for column in columns]
+    rows: list[list[str]] = []
     for item in items:
-        lines.append(writer.writerow([neutralise(text(column.value(item))) for column in columns]))
-        if len(lines) >= BATCH_SIZE:
-            yield "".join(lines)
-            lines = []
-    if lines:
-        yield "".join(lines)
+        rows.append([cell(value(item)) for value in values])
+        if len(rows) >= BATCH_SIZE:
+            writer.writerows(rows)
+            rows.clear()
+            yield _taken(buffer)
+    if rows:
+        writer.writerows(rows)
+        yield _taken(buffer)
 
 
 def _rows(query: Select[Any], tuple_rows: bool) -> Iterator[Any]:

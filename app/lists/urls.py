@@ -31,7 +31,7 @@ class RowPagination(SelectPagination):
         return list(self._query_args["session"].execute(select).all())
 
 
-def paginate(query: Select[Any], per_page: int, tuple_rows: bool = False) -> Pagination:
+def paginate(query: Select[Any], tuple_rows: bool = False, *, per_page: int) -> Pagination:
     """A page of `query` as asked by the `page` argument (past the end: an empty page)."""
     if tuple_rows:
         return RowPagination(select=query, session=db.session, per_page=per_page, error_out=False)

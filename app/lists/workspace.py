@@ -2,7 +2,6 @@
 pagination and its CSV download all read the same definition, so the file is what is shown."""
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, SQLColumnExpression, func, literal_column, select
@@ -13,10 +12,10 @@ from app.lists.at_risk import (
     RISK_NAMES,
     risk_base,
     risk_columns,
-    risk_row_columns,
     risk_rows,
 )
 from app.lists.csv_export import Column
+from app.lists.rows import enrolment_row_link, scheme_cell
 from app.lists.worklist import Choice, ListArgs, WorkList, days_since, local_day
 from app.models import (
     Certificate,
@@ -26,6 +25,7 @@ from app.models import (
     StageMeeting,
     User,
 )
+from app.models.scheme import scheme_label
 from app.services.coordination import pipeline, supervisor_load
 from app.services.coordination.risk import RiskReason
 from app.web.labels import GRADE_NAMES
@@ -34,12 +34,16 @@ from app.web.request_guard import LARGEST_NUMBER
 
 def scheme_choice() -> Choice:
     """A drop-down of the scheme revisions someone is enrolled on."""
-    schemes = db.session.scalars(
-        select(Scheme)
+    schemes = db.session.execute(
+        select(Scheme.id, Scheme.title, Scheme.version, Scheme.revision)
         .where(select(Enrolment.id).where(Enrolment.scheme_id == Scheme.id).exists())
         .order_by(Scheme.title, Scheme.version, Scheme.revision)
     )
-    return Choice("scheme", _l("Scheme"), [(str(s.id), s.label) for s in schemes])
+    return Choice(
+        "scheme",
+        _l("Scheme"),
+        [(str(s.id), scheme_label(s.title, s.version, s.revision)) for s in schemes],
+    )
 
 
 def _cohort_choice() -> Choice:
@@ -67,17 +71,8 @@ def _narrow_enrolments(query: Select[Any], args: ListArgs) -> Select[Any]:
     return query
 
 
-def enrolment_link(row: Any) -> tuple[str, dict[str, int]]:
-    enrolment = row.enrolment if isinstance(row, Certificate) else row
-    return "enrolments.show", {"enrolment_id": enrolment.id}
-
-
-def _meeting_link(meeting: StageMeeting) -> tuple[str, dict[str, int]]:
-    return "signoff.show", {"meeting_id": meeting.id}
-
-
-def _meeting_enrolment(meeting: StageMeeting) -> Enrolment:
-    return meeting.enrolment_stage.enrolment
+def _meeting_link(row: Any) -> tuple[str, dict[str, int]]:
+    return "signoff.show", {"meeting_id": row.meeting_id}
 
 
 _TRAINEE = (func.lower(User.display_name),)
@@ -90,16 +85,13 @@ def _meeting_list(
     """A list of stage meetings in one state, oldest first by `when` (a StageMeeting time)."""
 
     def columns(args: ListArgs) -> tuple[Column[Any], ...]:
-        def at(m: StageMeeting) -> datetime | None:
-            return getattr(m, when.key)
-
         return (
-            Column(_l("Trainee"), "trainee", lambda m: _meeting_enrolment(m).trainee.display_name),
-            Column(_l("Scheme"), "scheme", lambda m: _meeting_enrolment(m).scheme.label),
-            Column(_l("Stage"), None, lambda m: m.enrolment_stage.stage.number),
-            Column(since, "since", lambda m: local_day(getattr(m, when.key))),
+            Column(_l("Trainee"), "trainee", lambda r: r.trainee),
+            Column(_l("Scheme"), "scheme", scheme_cell),
+            Column(_l("Stage"), None, lambda r: r.stage_number),
+            Column(since, "since", lambda r: local_day(getattr(r, when.key))),
             Column(
-                _l("Days waiting"), None, lambda m: days_since(getattr(m, when.key), args.today)
+                _l("Days waiting"), None, lambda r: days_since(getattr(r, when.key), args.today)
             ),
         )
 
@@ -114,6 +106,7 @@ def _meeting_list(
         link=_meeting_link,
         choices=lambda: (scheme_choice(), _cohort_choice()),
         narrow=_narrow_enrolments,
+        tuple_rows=True,
         tiebreak=StageMeeting.id,
     )
 
@@ -168,14 +161,15 @@ LISTS: dict[str, WorkList] = {
             title=_l("Certificates to issue"),
             intro=_l("Accredited practitioners without a current certificate."),
             columns=lambda _a: (
-                Column(_l("Practitioner"), "trainee", lambda e: e.trainee.display_name),
-                Column(_l("Scheme"), "scheme", lambda e: e.scheme.label),
-                Column(_l("Started"), "started", lambda e: local_day(e.started_on)),
+                Column(_l("Practitioner"), "trainee", lambda r: r.trainee),
+                Column(_l("Scheme"), "scheme", scheme_cell),
+                Column(_l("Started"), "started", lambda r: local_day(r.started_on)),
             ),
             sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "started": (Enrolment.started_on,)},
             default_sort="trainee",
             base=lambda _a: pipeline.certificates_to_issue(),
-            link=enrolment_link,
+            link=enrolment_row_link,
+            tuple_rows=True,
             choices=lambda: (scheme_choice(), _cohort_choice()),
             narrow=_narrow_enrolments,
             search_label=_l("Practitioner"),
@@ -187,20 +181,21 @@ LISTS: dict[str, WorkList] = {
                 "Current certificates from six months before their expiry to three months after."
             ),
             columns=lambda args: (
-                Column(_l("Holder"), "trainee", lambda c: c.enrolment.trainee.display_name),
-                Column(_l("Certificate"), None, lambda c: c.number),
-                Column(_l("Scheme"), "scheme", lambda c: c.enrolment.scheme.label),
-                Column(_l("Expires"), "expires", lambda c: local_day(c.expires_on)),
+                Column(_l("Holder"), "trainee", lambda r: r.trainee),
+                Column(_l("Certificate"), None, lambda r: r.number),
+                Column(_l("Scheme"), "scheme", scheme_cell),
+                Column(_l("Expires"), "expires", lambda r: local_day(r.expires_on)),
                 Column(
                     _l("Days left"),
                     None,
-                    lambda c: (c.expires_on - args.today).days if c.expires_on else "",
+                    lambda r: (r.expires_on - args.today).days if r.expires_on else "",
                 ),
             ),
             sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "expires": (Certificate.expires_on,)},
             default_sort="expires",
             base=lambda args: pipeline.renewals_due(args.today),
-            link=enrolment_link,
+            link=enrolment_row_link,
+            tuple_rows=True,
             choices=lambda: (scheme_choice(), _cohort_choice()),
             narrow=_narrow_enrolments,
             search_label=_l("Holder"),
@@ -223,10 +218,8 @@ LISTS: dict[str, WorkList] = {
             },
             default_sort="finish",
             base=risk_base,
-            link=lambda row: enrolment_link(row[0]),
-            tuple_rows=True,
-            csv_rows=risk_rows,
-            csv_columns=risk_row_columns,
+            link=enrolment_row_link,
+            rows=risk_rows,
             choices=lambda: (
                 Choice("reason", _l("Why"), [(r.value, RISK_NAMES[r]) for r in RiskReason]),
                 scheme_choice(),

@@ -1,11 +1,11 @@
 """Forms for milestones (courses, intro sessions, documents ...) and pauses."""
 
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.i18n import lazy_gettext as _l
 from app.web.evidence_labels import MILESTONE_NAMES
-from app.web.forms import Form, IdentifyingTextCheck, choices
+from app.web.forms import Form, IdentifyingTextCheck, SelectField, choices
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
 

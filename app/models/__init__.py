@@ -27,6 +27,7 @@ from app.models.film import Cycle, Film, Moment, MomentReply
 from app.models.login_session import LoginSession
 from app.models.milestone import Milestone, Pause
 from app.models.portfolio import PortfolioDocument
+from app.models.progress_mark import ProgressMark
 from app.models.scheme import Element, Framework, Principle, Requirement, Scheme, Stage
 from app.models.signoff import DigestSent, EvidenceLock, Notification, Rating, StageMeeting
 from app.models.supervision import Reflection, SupervisionSession
@@ -66,6 +67,7 @@ __all__ = [
     "PortfolioDocument",
     "PortfolioStatus",
     "Principle",
+    "ProgressMark",
     "Rating",
     "RatingKind",
     "Reflection",

@@ -18,6 +18,16 @@ def scheme_label(title: str, version: str, revision: int) -> str:
     return f"{title} ({version}, rev. {revision})"
 
 
+def scheme_label_columns() -> tuple[Any, ...]:
+    """What a row of values needs for its scheme's `scheme_label` (`scheme_title`,
+    `scheme_version`, `scheme_revision`), for selects of columns only."""
+    return (
+        Scheme.title.label("scheme_title"),
+        Scheme.version.label("scheme_version"),
+        Scheme.revision.label("scheme_revision"),
+    )
+
+
 class Framework(Base):
     """A version of the Principles of Attuned Interaction and Guidance."""
 

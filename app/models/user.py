@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -14,6 +14,9 @@ class User(UserMixin, Base):
     """A person who can sign in: trainee, supervisor, coordinator or several of these."""
 
     __tablename__ = "users"
+    # Lists sort people (and enrolments by their trainee) by name, case folded: a page of the
+    # first 25 reads this index in order instead of sorting everyone.
+    __table_args__ = (Index("ix_users_display_name_folded", func.lower("display_name")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -1,12 +1,12 @@
 """Inviting people and changing their roles and grade."""
 
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.i18n import lazy_gettext as _l
 from app.models import Role
 from app.services.people.directory import MAX_NAME_LENGTH
-from app.web.forms import Form, MultiCheckboxField, choices, email_field
+from app.web.forms import Form, MultiCheckboxField, SelectField, choices, email_field
 from app.web.labels import GRADE_NAMES, ROLE_NAMES
 
 

@@ -1,12 +1,12 @@
 """Deactivating an account, handing over supervisees, merging a duplicate account and erasing
 a person."""
 
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.i18n import lazy_gettext as _l
 from app.services.people.account_status import MAX_REASON_LENGTH
-from app.web.forms import Form, MultiCheckboxField, email_field
+from app.web.forms import Form, MultiCheckboxField, SelectField, email_field
 
 
 def _optional_id(value: object) -> int | None:

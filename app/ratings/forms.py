@@ -1,10 +1,10 @@
 """The rating form."""
 
-from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms import SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.i18n import lazy_gettext as _l
-from app.web.forms import IdentifyingTextCheck, choices
+from app.web.forms import IdentifyingTextCheck, SelectField, choices
 
 SCORES = {
     1: _l("1 — not yet seen"),

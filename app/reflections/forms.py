@@ -1,10 +1,10 @@
 """The form for writing a reflection."""
 
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.i18n import lazy_gettext as _l
-from app.web.forms import IdentifyingTextCheck
+from app.web.forms import IdentifyingTextCheck, SelectField
 
 
 class ReflectionForm(IdentifyingTextCheck):

@@ -1,10 +1,10 @@
 """Forms of the end-of-stage workflow."""
 
-from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms import DateField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.i18n import lazy_gettext as _l
-from app.web.forms import Form, MultiCheckboxField, choices
+from app.web.forms import Form, MultiCheckboxField, SelectField, choices
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
 

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SelectField,
     SubmitField,
     TextAreaField,
 )
@@ -15,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.web.forms import Form, IdentifyingTextCheck, MultiCheckboxField
+from app.web.forms import Form, IdentifyingTextCheck, MultiCheckboxField, SelectField
 
 DATE_MESSAGE = _l("Give a date like 2026-09-01.")
 

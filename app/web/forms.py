@@ -4,6 +4,7 @@ and validators, choices, timecodes. Running a service for a form is in `commit`.
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+import wtforms
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
@@ -32,6 +33,7 @@ from app.i18n import lazy_gettext as _l
 from app.services.evidence.identifying_text import identifying_text
 from app.services.people.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.services.plain_text import has_control_characters, printable
+from app.web.select_widget import QuickSelect
 
 T = TypeVar("T")
 
@@ -123,6 +125,12 @@ def email_field(label: str, required: str) -> EmailField:
             Length(max=254),
         ],
     )
+
+
+class SelectField(wtforms.SelectField):
+    """WTForms' SelectField, written by the quick select (a page may offer dozens of options)."""
+
+    widget = QuickSelect()
 
 
 class NewPasswordFields(Form):

@@ -29,7 +29,14 @@ MUST_REACH = {
     "trainee": {"/", "/films/{id}", "/sessions/{id}", "/enrolments/{id}", "/account"},
     "supervisor": {"/", "/films/{id}", "/sessions/{id}", "/enrolments/{id}"},
     "assessor": {"/", "/enrolments/{id}"},
-    "coordinator": {"/", "/coordination", "/people", "/enrolments", "/retention"},
+    "coordinator": {
+        "/",
+        "/coordination",
+        "/people",
+        "/enrolments",
+        "/enrolments/{id}/supervisor",
+        "/retention",
+    },
 }
 # The pages people use most, kept as screenshots at both sizes.
 SHOWN = ("/", "/films/{id}", "/sessions/{id}", "/coordination", "/verify/{number}")

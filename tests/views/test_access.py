@@ -47,6 +47,7 @@ ROUTES = [
     ("get", "/enrolments", COORDINATORS_ONLY),
     ("get", "/enrolments/new/{trainee_b}", COORDINATORS_ONLY),
     ("get", "/enrolments/{enrolment_a}", ENROLMENT_A),
+    ("get", "/enrolments/{enrolment_a}/supervisor", COORDINATORS_ONLY),
     ("post", "/enrolments/{enrolment_a}/supervisor", COORDINATORS_ONLY | {"coordinator": 422}),
 ]
 

@@ -1,5 +1,5 @@
-"""The at-risk CSV from columns only: byte for byte what the list's objects would have written,
-for every reason, search and sort, in one statement however many trainees are at risk."""
+"""The at-risk list from columns only (its page, preview and CSV): byte for byte what its objects
+would write, for every reason, search and sort, in one statement however many are at risk."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -7,12 +7,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.extensions import db
-from app.lists.csv_export import csv_chunks
+from app.lists.at_risk import risk_reasons
+from app.lists.csv_export import Column, csv_chunks
 from app.lists.queries import SortOrder
-from app.lists.worklist import ListArgs
+from app.lists.worklist import ListArgs, local_day
 from app.lists.workspace import LISTS
 from app.services.coordination.risk import RiskReason, Thresholds
 from tests.builders import pipeline as pipeline_world
+from tests.builders.enrolment_cells import open_stage_cell, own_supervisor_cell
 from tests.builders.web import client_as, committed
 from tests.query_counter import count_queries
 
@@ -34,14 +36,27 @@ def world(app, schemes):
         built.quiet.trainee.display_name = "Ωμέγα Quiet"
 
 
+# The same cells read from the list's objects (its query's enrolments, with their risk flags).
+FROM_OBJECTS = (
+    Column("Trainee", None, lambda r: r[0].trainee.display_name),
+    Column("Scheme", None, lambda r: r[0].scheme.label),
+    Column("Stage", None, lambda r: open_stage_cell(r[0])),
+    Column("Own supervisor", None, lambda r: own_supervisor_cell(r[0])),
+    Column("Stage expected to end", None, lambda r: local_day(r[0].stage_expected_end)),
+    Column("Expected to finish", None, lambda r: local_day(r[0].expected_finish)),
+    Column("Why", None, risk_reasons),
+)
+
+
 def _both(app, args):
     with app.test_request_context():
-        query = AT_RISK.query(args)
-        objects = db.session.execute(query).all()
-        rows = db.session.execute(AT_RISK.csv_rows(query, args)).all()
+        objects = db.session.execute(AT_RISK.query(args)).all()
+        shown, tuple_rows = AT_RISK.shown(args)
+        assert tuple_rows
+        rows = db.session.execute(shown).all()
         return (
-            "".join(csv_chunks(AT_RISK.columns(args), objects)),
-            "".join(csv_chunks(AT_RISK.csv_columns(args), rows)),
+            "".join(csv_chunks(FROM_OBJECTS, objects)),
+            "".join(csv_chunks(AT_RISK.columns(args), rows)),
         )
 
 

@@ -45,6 +45,11 @@ def test_enrol_then_change_supervisor_through_the_pages(app, client, cast):
     assert "Sam First" in page
 
     enrolment_path = response.headers["Location"]
+    # The change has a page of its own, linked from the enrolment, the current one chosen.
+    assert f'href="{enrolment_path}/supervisor"' in page
+    form = client.get(f"{enrolment_path}/supervisor").get_data(as_text=True)
+    assert f'<option selected value="{cast["first"].id}">Sam First</option>' in form
+    assert "Tess Trainee" in form
     response = client.post(
         f"{enrolment_path}/supervisor",
         data={"supervisor": cast["second"].id, "from_date": "2026-03-01"},
@@ -84,7 +89,10 @@ def test_bad_supervisor_change_keeps_the_history(app, client, cast):
         f"{path}/supervisor", data={"supervisor": cast["second"].id, "from_date": "2025-12-01"}
     )
     assert response.status_code == 422
-    assert "must come after the current assignment began" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "must come after the current assignment began" in page
+    assert "<h1>Change own supervisor</h1>" in page  # the form again, with the choice kept
+    assert f'<option selected value="{cast["second"].id}">' in page
     with committed(app):
         [only] = db.session.scalars(select(SupervisorAssignment)).all()
         assert only.ends_on is None and only.starts_on == date(2026, 1, 5)
@@ -130,3 +138,18 @@ def test_an_enrolment_accredited_by_exception_says_so_instead_of_listing_work_to
     # The stages signed off on their evidence say nothing of an exception.
     assert "Signed off by exception" not in page.split('id="stage-3"')[0]
     assert "Expected to finish by" not in page  # the pathway is finished
+
+
+def test_hostile_bytes_on_the_supervisor_page_are_refused_beside_the_fields(app, client, cast):
+    sign_in(client, "c@example.org")
+    path = _enrol(client, cast).headers["Location"]
+    response = client.post(
+        f"{path}/supervisor", data={"supervisor": "1\x00", "from_date": "2026-03-01\x00"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "<h1>Change own supervisor</h1>" in page
+    assert "Traceback" not in page
+    with committed(app):
+        [only] = db.session.scalars(select(SupervisorAssignment)).all()
+        assert only.ends_on is None

@@ -25,7 +25,7 @@ from app.services.evidence import clips, films
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import decisions as decide
 from app.services.signoff import meetings as signoff
-from app.storage import LocalFolderStorage
+from tests.builders.clips import folder_clips
 from tests.builders.evidence import build_world, mp4_bytes
 from tests.builders.people import make_user
 from tests.builders.signoff import TODAY, cast
@@ -193,7 +193,7 @@ def test_the_assessor_sees_clips_only_as_the_consent_allows(
     app, schemes, tmp_path, scopes, expected
 ):
     app.config["CLIP_STORAGE_DIR"] = str(tmp_path)
-    app.extensions["clip_storage"] = LocalFolderStorage(tmp_path)
+    app.extensions["clip_storage"] = storage = folder_clips(tmp_path)
     with committed(app):
         world = build_world({ConsentScope(s) for s in scopes})
         film = db.session.get(Film, world.film_id)
@@ -201,7 +201,7 @@ def test_the_assessor_sees_clips_only_as_the_consent_allows(
             film.cycle.case.enrolment.trainee,
             film,
             io.BytesIO(mp4_bytes(5000)),
-            LocalFolderStorage(tmp_path),
+            storage,
             100_000,
             ("video/mp4",),
         )
@@ -301,14 +301,14 @@ def test_a_locked_film_offers_no_moment_changes_and_refuses_them_with_a_message(
 
 def test_ids_on_the_film_page_are_unique(app, people, tmp_path):
     app.config["CLIP_STORAGE_DIR"] = str(tmp_path)
-    app.extensions["clip_storage"] = LocalFolderStorage(tmp_path)
+    app.extensions["clip_storage"] = storage = folder_clips(tmp_path)
     with committed(app):
         film = db.session.scalars(select(Film).order_by(Film.id)).first()
         clips.attach_clip(
             film.cycle.case.enrolment.trainee,
             film,
             io.BytesIO(mp4_bytes(5000)),
-            LocalFolderStorage(tmp_path),
+            storage,
             100_000,
             ("video/mp4",),
         )

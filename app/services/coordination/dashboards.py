@@ -1,10 +1,9 @@
 """What each person's home page shows, loaded in a fixed number of queries."""
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
@@ -13,6 +12,8 @@ from app.models import (
     EnrolmentStage,
     EnrolmentStatus,
     MeetingStatus,
+    Scheme,
+    Stage,
     StageMeeting,
     TokenPurpose,
     User,
@@ -26,43 +27,55 @@ WaitsFor = Literal["assessor", "coordinator", "nobody"]
 
 @dataclass(frozen=True)
 class MeetingToAssess:
-    """A stage meeting naming the person as its assessor, and whom it waits for now."""
+    """A stage meeting naming the person as its assessor, and whom it waits for now. `meeting`
+    is a row of what the home page shows of it: id, status, requested_at, ratified_at,
+    sent_back_reason, stage_number, enrolment_id, trainee (name) and scheme_title."""
 
-    meeting: StageMeeting
+    meeting: Any  # a Row of the columns above
     waits_for: WaitsFor
 
 
-def _waits_for(meeting: StageMeeting) -> WaitsFor:
-    if meeting.status is MeetingStatus.ASSESSOR_NAMED:
+def _waits_for(status: MeetingStatus) -> WaitsFor:
+    if status is MeetingStatus.ASSESSOR_NAMED:
         return "assessor"  # to hold the meeting and record its outcome (again, if sent back)
-    if meeting.status is MeetingStatus.PASSED:
+    if status is MeetingStatus.PASSED:
         return "coordinator"  # to ratify the pass or send it back
     return "nobody"
 
 
 def meetings_assessed_by(user: User) -> list[MeetingToAssess]:
     """The stage meetings naming `user` as assessor (not those since reopened): every one still
-    waiting, theirs first, then the latest that wait for nobody; in two queries and their loads."""
+    waiting, theirs first, then the latest that wait for nobody; in two statements of the
+    shown columns only."""
     query = (
-        select(StageMeeting)
-        .where(StageMeeting.assessor_id == user.id)
-        .options(
-            selectinload(StageMeeting.enrolment_stage).selectinload(EnrolmentStage.stage),
-            selectinload(StageMeeting.enrolment_stage)
-            .selectinload(EnrolmentStage.enrolment)
-            .options(selectinload(Enrolment.trainee), selectinload(Enrolment.scheme)),
+        select(
+            StageMeeting.id,
+            StageMeeting.status,
+            StageMeeting.requested_at,
+            StageMeeting.ratified_at,
+            StageMeeting.sent_back_reason,
+            Stage.number.label("stage_number"),
+            Enrolment.id.label("enrolment_id"),
+            User.display_name.label("trainee"),
+            Scheme.title.label("scheme_title"),
         )
+        .join(EnrolmentStage, EnrolmentStage.id == StageMeeting.enrolment_stage_id)
+        .join(Stage, Stage.id == EnrolmentStage.stage_id)
+        .join(Enrolment, Enrolment.id == EnrolmentStage.enrolment_id)
+        .join(User, User.id == Enrolment.trainee_id)
+        .join(Scheme, Scheme.id == Enrolment.scheme_id)
+        .where(StageMeeting.assessor_id == user.id)
     )
     waiting_statuses = (MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
-    waiting = db.session.scalars(
+    waiting = db.session.execute(
         query.where(StageMeeting.status.in_(waiting_statuses)).order_by(StageMeeting.requested_at)
     ).all()
-    done = db.session.scalars(
+    done = db.session.execute(
         query.where(StageMeeting.status.not_in([*waiting_statuses, MeetingStatus.VOIDED]))
         .order_by(StageMeeting.requested_at.desc(), StageMeeting.id.desc())
         .limit(RECENTLY_DONE)
     ).all()
-    found = [MeetingToAssess(m, _waits_for(m)) for m in (*waiting, *done)]
+    found = [MeetingToAssess(m, _waits_for(m.status)) for m in (*waiting, *done)]
     # Theirs first: stable, so each group keeps its order.
     return sorted(
         found, key=lambda item: ("assessor", "coordinator", "nobody").index(item.waits_for)

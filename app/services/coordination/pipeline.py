@@ -12,7 +12,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, exists, func, literal, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models import (
@@ -27,6 +27,7 @@ from app.models import (
     StageMeeting,
     User,
 )
+from app.models.scheme import scheme_label, scheme_label_columns
 from app.services.certificates.renewals import GRACE_MONTHS, RENEWAL_OPENS_MONTHS
 
 # -- who is in which stage ---------------------------------------------------------------------
@@ -86,24 +87,30 @@ def counts_by_scheme_and_stage(trainee_ids: Select[Any] | None = None) -> list[S
     if not statuses:
         return []
     stages = db.session.execute(
-        select(Scheme, Stage)
+        select(
+            Scheme.id.label("scheme_id"),
+            *scheme_label_columns(),
+            Stage.id.label("stage_id"),
+            Stage.number,
+            Stage.title,
+        )
         .join(Stage, Stage.scheme_id == Scheme.id)
         .where(Scheme.id.in_(list(statuses)))
         .order_by(Scheme.title, Scheme.version, Scheme.revision, Stage.number)
     ).all()
     per_scheme: dict[int, list[StageCount]] = {}
-    schemes: dict[int, Scheme] = {}
-    for scheme, stage in stages:
-        schemes[scheme.id] = scheme
-        per_scheme.setdefault(scheme.id, []).append(
-            StageCount(
-                scheme.id, scheme.label, stage.number, stage.title, per_stage.get(stage.id, 0)
-            )
+    labels: dict[int, str] = {}
+    for row in stages:
+        label = labels.setdefault(
+            row.scheme_id, scheme_label(row.scheme_title, row.scheme_version, row.scheme_revision)
+        )
+        per_scheme.setdefault(row.scheme_id, []).append(
+            StageCount(row.scheme_id, label, row.number, row.title, per_stage.get(row.stage_id, 0))
         )
     result = {
         scheme_id: SchemeCounts(
             scheme_id,
-            schemes[scheme_id].label,
+            labels[scheme_id],
             tuple(counts),
             statuses[scheme_id].get(EnrolmentStatus.ACCREDITED, 0),
             statuses[scheme_id].get(EnrolmentStatus.WITHDRAWN, 0),
@@ -116,36 +123,36 @@ def counts_by_scheme_and_stage(trainee_ids: Select[Any] | None = None) -> list[S
 # -- what waits on coordinators -------------------------------------------------------------
 
 
-def _meetings(status: MeetingStatus) -> Select[StageMeeting]:
-    enrolment_stage = aliased(EnrolmentStage)
+def _meetings(status: MeetingStatus) -> Select[Any]:
+    """Rows of the stage meetings in `status` as their list shows them: meeting_id,
+    enrolment_id, trainee, the scheme's label columns, stage_number, requested_at and
+    outcome_at."""
     return (
-        select(StageMeeting)
-        .join(enrolment_stage, StageMeeting.enrolment_stage)
-        .join(Stage, enrolment_stage.stage)
-        .join(Enrolment, enrolment_stage.enrolment)
-        .join(User, Enrolment.trainee)
-        .join(Scheme, Enrolment.scheme)
-        .where(StageMeeting.status == status)
-        .options(
-            contains_eager(StageMeeting.enrolment_stage, alias=enrolment_stage).contains_eager(
-                EnrolmentStage.stage
-            ),
-            contains_eager(StageMeeting.enrolment_stage, alias=enrolment_stage)
-            .contains_eager(EnrolmentStage.enrolment)
-            .contains_eager(Enrolment.trainee),
-            contains_eager(StageMeeting.enrolment_stage, alias=enrolment_stage)
-            .contains_eager(EnrolmentStage.enrolment)
-            .contains_eager(Enrolment.scheme),
+        select(
+            StageMeeting.id.label("meeting_id"),
+            Enrolment.id.label("enrolment_id"),
+            User.display_name.label("trainee"),
+            *scheme_label_columns(),
+            Stage.number.label("stage_number"),
+            StageMeeting.requested_at,
+            StageMeeting.outcome_at,
         )
+        .select_from(StageMeeting)
+        .join(EnrolmentStage, EnrolmentStage.id == StageMeeting.enrolment_stage_id)
+        .join(Stage, Stage.id == EnrolmentStage.stage_id)
+        .join(Enrolment, Enrolment.id == EnrolmentStage.enrolment_id)
+        .join(User, User.id == Enrolment.trainee_id)
+        .join(Scheme, Scheme.id == Enrolment.scheme_id)
+        .where(StageMeeting.status == status)
     )
 
 
-def meetings_without_assessor() -> Select[StageMeeting]:
+def meetings_without_assessor() -> Select[Any]:
     """Stage meetings requested and waiting for a coordinator to name the assessor."""
     return _meetings(MeetingStatus.REQUESTED)
 
 
-def passes_to_ratify() -> Select[StageMeeting]:
+def passes_to_ratify() -> Select[Any]:
     """Stage meetings an assessor passed, waiting for a coordinator to ratify."""
     return _meetings(MeetingStatus.PASSED)
 
@@ -167,39 +174,48 @@ def enrolments_with_trainees() -> Select[Enrolment]:
     )
 
 
-def certificates_to_issue() -> Select[Enrolment]:
-    """Accredited enrolments without a current certificate (never issued, or only the document
-    revoked: a withdrawn accreditation leaves the enrolment withdrawn, so it is not listed)."""
-    return enrolments_with_trainees().where(
-        Enrolment.status == EnrolmentStatus.ACCREDITED,
-        ~_current_certificate_of_enrolment(),
+def certificates_to_issue() -> Select[Any]:
+    """Rows of the accredited enrolments without a current certificate (never issued, or only
+    the document revoked: a withdrawn accreditation leaves the enrolment withdrawn, so it is not
+    listed): enrolment_id, trainee, the scheme's label columns and started_on."""
+    return (
+        select(
+            Enrolment.id.label("enrolment_id"),
+            User.display_name.label("trainee"),
+            *scheme_label_columns(),
+            Enrolment.started_on,
+        )
+        .join(User, User.id == Enrolment.trainee_id)
+        .join(Scheme, Scheme.id == Enrolment.scheme_id)
+        .where(Enrolment.status == EnrolmentStatus.ACCREDITED, ~_current_certificate_of_enrolment())
     )
 
 
-def renewals_due(today: date) -> Select[Certificate]:
-    """Current certificates whose renewal window is open: from RENEWAL_OPENS_MONTHS before the
-    expiry until GRACE_MONTHS after it."""
+def renewals_due(today: date) -> Select[Any]:
+    """Rows of the current certificates whose renewal window is open, from RENEWAL_OPENS_MONTHS
+    before the expiry until GRACE_MONTHS after it: certificate_id, number, expires_on,
+    enrolment_id, trainee and the scheme's label columns."""
     opens_before = today + relativedelta(months=RENEWAL_OPENS_MONTHS)
     closed_before = today - relativedelta(months=GRACE_MONTHS)
     return (
-        select(Certificate)
-        .join(Enrolment, Certificate.enrolment)
-        .join(User, Enrolment.trainee)
-        .join(Scheme, Enrolment.scheme)
+        select(
+            Certificate.id.label("certificate_id"),
+            Certificate.number,
+            Certificate.expires_on,
+            Enrolment.id.label("enrolment_id"),
+            User.display_name.label("trainee"),
+            *scheme_label_columns(),
+        )
+        .join(Enrolment, Enrolment.id == Certificate.enrolment_id)
+        .join(User, User.id == Enrolment.trainee_id)
+        .join(Scheme, Scheme.id == Enrolment.scheme_id)
         .where(
             Certificate.is_current(),
             Certificate.expires_on.is_not(None),
             Certificate.expires_on <= opens_before,
             Certificate.expires_on >= closed_before,
         )
-        .options(
-            contains_eager(Certificate.enrolment).contains_eager(Enrolment.trainee),
-            contains_eager(Certificate.enrolment).contains_eager(Enrolment.scheme),
-        )
     )
-
-
-# -- cohorts ----------------------------------------------------------------------------------
 
 
 def cohort_trainees(cohort_id: int) -> Select[Any]:

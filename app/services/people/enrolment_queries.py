@@ -3,16 +3,19 @@
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStage, Scheme, Stage, SupervisorAssignment, User
+from app.models.scheme import scheme_label_columns
 
+# What enrolment pages and lists show of each enrolment: the many-to-ones joined into the same
+# statement, the stages and assignments in one more each.
 DETAILS = (
-    selectinload(Enrolment.trainee),
-    selectinload(Enrolment.scheme),
-    selectinload(Enrolment.stages).selectinload(EnrolmentStage.stage),
-    selectinload(Enrolment.assignments).selectinload(SupervisorAssignment.supervisor),
+    joinedload(Enrolment.trainee, innerjoin=True),
+    joinedload(Enrolment.scheme, innerjoin=True),
+    selectinload(Enrolment.stages).joinedload(EnrolmentStage.stage, innerjoin=True),
+    selectinload(Enrolment.assignments).joinedload(SupervisorAssignment.supervisor, innerjoin=True),
 )
 
 
@@ -36,9 +39,9 @@ def search_enrolments(base: Select[Enrolment], search: str = "") -> Select[Enrol
 
 def enrolment_rows(query: Select[Any]) -> Select[Any]:
     """The columns an enrolment list shows, and nothing else, for the enrolments of `query` (a
-    narrowed query): trainee, scheme title, version and revision, the open stage's number, the
-    current own supervisor's name, start and status. One statement, no objects built: what the
-    CSV of thousands of enrolments reads."""
+    narrowed query): its id, trainee, scheme title, version and revision, the open stage's
+    number, the current own supervisor's name, start and status. One statement, no objects
+    built: what the CSV of thousands of enrolments reads."""
     open_stage = (
         select(Stage.number)
         .select_from(EnrolmentStage)
@@ -49,11 +52,8 @@ def enrolment_rows(query: Select[Any]) -> Select[Any]:
         .correlate(Enrolment)
         .scalar_subquery()
     )
-    supervisor = aliased(User)
-    own_supervisor = (
-        select(supervisor.display_name)
-        .select_from(SupervisorAssignment)
-        .join(supervisor, supervisor.id == SupervisorAssignment.supervisor_id)
+    current_supervisor_id = (
+        select(SupervisorAssignment.supervisor_id)
         .where(
             SupervisorAssignment.enrolment_id == Enrolment.id,
             SupervisorAssignment.ends_on.is_(None),
@@ -63,11 +63,19 @@ def enrolment_rows(query: Select[Any]) -> Select[Any]:
         .correlate(Enrolment)
         .scalar_subquery()
     )
+    # The name looked up by the id found (a join inside the subquery let PostgreSQL merge-join
+    # the whole users index for each enrolment: 100 ms of a 5,000-row export).
+    supervisor = aliased(User)
+    own_supervisor = (
+        select(supervisor.display_name)
+        .where(supervisor.id == current_supervisor_id)
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
     return query.with_only_columns(
+        Enrolment.id.label("enrolment_id"),
         User.display_name.label("trainee"),
-        Scheme.title.label("scheme_title"),
-        Scheme.version.label("scheme_version"),
-        Scheme.revision.label("scheme_revision"),
+        *scheme_label_columns(),
         open_stage.label("stage_number"),
         own_supervisor.label("supervisor"),
         Enrolment.started_on.label("started_on"),
@@ -87,8 +95,10 @@ def own_enrolments(user: User) -> list[Enrolment]:
     return list(db.session.scalars(query))
 
 
-def current_supervisees(user: User) -> list[Enrolment]:
-    """Enrolments whose own supervisor is `user` now, by trainee name."""
+def current_supervisees(user: User, brief: bool = False) -> list[Enrolment]:
+    """Enrolments whose own supervisor is `user` now, by trainee name; `brief`: with only their
+    trainee and scheme (what a list of them shows), in the same statement."""
+    shown = (contains_eager(Enrolment.trainee), joinedload(Enrolment.scheme, innerjoin=True))
     query = (
         select(Enrolment)
         .join(SupervisorAssignment)
@@ -96,7 +106,7 @@ def current_supervisees(user: User) -> list[Enrolment]:
         .where(
             SupervisorAssignment.supervisor_id == user.id, SupervisorAssignment.ends_on.is_(None)
         )
-        .options(*DETAILS)
+        .options(*(shown if brief else DETAILS))
         .order_by(func.lower(User.display_name), Enrolment.id)
     )
     return list(db.session.scalars(query).unique())

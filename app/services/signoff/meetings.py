@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.authz.actions import Action
 from app.authz.rules import allows, ensure
@@ -53,10 +53,12 @@ def meetings_of_enrolment(enrolment: Enrolment) -> list[StageMeeting]:
             select(StageMeeting)
             .join(EnrolmentStage)
             .where(EnrolmentStage.enrolment_id == enrolment.id)
-            .options(
-                selectinload(StageMeeting.enrolment_stage).selectinload(EnrolmentStage.stage),
-                selectinload(StageMeeting.assessor),
-                selectinload(StageMeeting.ratified_by),
+            .options(  # many-to-ones, in the same statement
+                joinedload(StageMeeting.enrolment_stage, innerjoin=True).joinedload(
+                    EnrolmentStage.stage, innerjoin=True
+                ),
+                joinedload(StageMeeting.assessor),
+                joinedload(StageMeeting.ratified_by),
             )
             .order_by(StageMeeting.id)
         )
@@ -65,7 +67,14 @@ def meetings_of_enrolment(enrolment: Enrolment) -> list[StageMeeting]:
 
 def open_meeting(stage: EnrolmentStage) -> StageMeeting | None:
     """The meeting in progress for a stage (requested, assessor named or passed)."""
-    current = [m for m in meetings_of(stage) if m.status in OPEN]
+    return open_meeting_among(meetings_of(stage), stage)
+
+
+def open_meeting_among(
+    meetings: Sequence[StageMeeting], stage: EnrolmentStage
+) -> StageMeeting | None:
+    """The meeting in progress for a stage, found among meetings already read (oldest first)."""
+    current = [m for m in meetings if m.enrolment_stage_id == stage.id and m.status in OPEN]
     return current[-1] if current else None
 
 

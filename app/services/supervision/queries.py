@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -134,18 +135,25 @@ def milestone_subtypes(enrolment: Enrolment) -> list[tuple[str, str, str]]:
     return [(kind, subtype, label) for (kind, subtype), label in found.items()]
 
 
-def waiting_for_confirmation(supervisor: User) -> list[SupervisionSession]:
-    """Sessions waiting for this supervisor's confirmation, oldest first, with their trainees."""
+def waiting_for_confirmation(supervisor: User) -> list[Any]:
+    """Sessions waiting for this supervisor's confirmation, oldest first: rows of what a list
+    of them shows (id, held_on, minutes, trainee's name)."""
     query = (
-        select(SupervisionSession)
+        select(
+            SupervisionSession.id,
+            SupervisionSession.held_on,
+            SupervisionSession.minutes,
+            User.display_name.label("trainee"),
+        )
+        .join(Enrolment, Enrolment.id == SupervisionSession.enrolment_id)
+        .join(User, User.id == Enrolment.trainee_id)
         .where(
             SupervisionSession.supervisor_id == supervisor.id,
             SupervisionSession.status == SessionStatus.LOGGED,
         )
-        .options(selectinload(SupervisionSession.enrolment).selectinload(Enrolment.trainee))
         .order_by(SupervisionSession.held_on, SupervisionSession.id)
     )
-    return list(db.session.scalars(query))
+    return list(db.session.execute(query))
 
 
 def supervised_sessions(supervisor: User, ids: Sequence[int]) -> list[SupervisionSession]:

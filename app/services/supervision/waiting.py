@@ -26,36 +26,28 @@ class Waiting:
 
 def waiting_by_enrolment(enrolment_ids: Sequence[int]) -> dict[int, Waiting]:
     """For each enrolment: logged sessions (and the moments brought to them) waiting on the
-    supervisor, and returned sessions waiting on the trainee. Two queries in all."""
+    supervisor, and returned sessions waiting on the trainee. One statement for them all."""
     if not enrolment_ids:
         return {}
-    sessions = dict.fromkeys(enrolment_ids, (0, 0))
-    for enrolment_id, status, count in db.session.execute(
-        select(SupervisionSession.enrolment_id, SupervisionSession.status, func.count())
-        .where(
-            SupervisionSession.enrolment_id.in_(enrolment_ids),
-            SupervisionSession.status.in_([SessionStatus.LOGGED, SessionStatus.RETURNED]),
+    found = dict.fromkeys(enrolment_ids, Waiting())
+    session = SupervisionSession
+    for enrolment_id, status, sessions, moments in db.session.execute(
+        select(
+            session.enrolment_id,
+            session.status,
+            func.count(func.distinct(session.id)),
+            func.count(session_moments.c.moment_id),
         )
-        .group_by(SupervisionSession.enrolment_id, SupervisionSession.status)
+        .outerjoin(session_moments, session_moments.c.session_id == session.id)
+        .where(
+            session.enrolment_id.in_(enrolment_ids),
+            session.status.in_([SessionStatus.LOGGED, SessionStatus.RETURNED]),
+        )
+        .group_by(session.enrolment_id, session.status)
     ):
-        logged, returned = sessions[enrolment_id]
-        if status is SessionStatus.LOGGED:
-            logged = count
+        was = found[enrolment_id]
+        if status is SessionStatus.LOGGED:  # the moments brought wait on the supervisor
+            found[enrolment_id] = Waiting(sessions, moments, was.sessions_returned)
         else:
-            returned = count
-        sessions[enrolment_id] = (logged, returned)
-    moments = dict(
-        db.session.execute(
-            select(SupervisionSession.enrolment_id, func.count(session_moments.c.moment_id))
-            .join(session_moments, session_moments.c.session_id == SupervisionSession.id)
-            .where(
-                SupervisionSession.enrolment_id.in_(enrolment_ids),
-                SupervisionSession.status == SessionStatus.LOGGED,
-            )
-            .group_by(SupervisionSession.enrolment_id)
-        ).all()
-    )
-    return {
-        eid: Waiting(sessions[eid][0], int(moments.get(eid, 0)), sessions[eid][1])
-        for eid in enrolment_ids
-    }
+            found[enrolment_id] = Waiting(was.sessions_to_confirm, was.moments_to_respond, sessions)
+    return found
