@@ -14,14 +14,15 @@ $(BIN)/python:
 # Exact versions, checked by their hashes, from requirements.lock (refreshed by `make lock` from the
 # ranges in pyproject.toml); then the project itself, without dependencies of its own choosing.
 PIP := $(BIN)/pip --disable-pip-version-check
-$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+$(STAMP): pyproject.toml requirements-pip.lock requirements.lock | $(BIN)/python
+	$(PIP) install --quiet --require-hashes -r requirements-pip.lock
 	$(PIP) install --quiet --require-hashes -r requirements.lock
 	$(PIP) install --quiet --no-deps -e .
 	touch $(STAMP)
 
 # Re-resolve requirements.lock to the newest releases pyproject.toml allows (then run make test).
 lock: | $(BIN)/python
-	$(PIP) install --quiet pip-tools
+	$(PIP) install --quiet pip-tools==7.5.2  # 7.6+ does not run under the pinned pip
 	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --extra test --strip-extras \
 		--allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
@@ -31,6 +32,7 @@ run: $(STAMP)
 	mkdir -p instance
 	$(DEV) $(BIN)/flask --app wsgi db upgrade
 	$(DEV) $(BIN)/flask --app wsgi certificates create-issuer-key --if-missing
+	$(DEV) $(BIN)/flask --app wsgi clips create-key --if-missing
 	@# Last before serving: seeding prints its e-mails, then the demo accounts and certificates.
 	$(DEV) $(BIN)/flask --app wsgi seed-demo
 	$(DEV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000

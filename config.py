@@ -1,5 +1,6 @@
 """Settings for each environment, read from the environment where it matters."""
 
+import base64
 import os
 from pathlib import Path
 
@@ -70,6 +71,8 @@ class Config:
     INVITE_VALID_HOURS = int(os.environ.get("INVITE_VALID_HOURS", "168"))
     RESET_VALID_MINUTES = int(os.environ.get("RESET_VALID_MINUTES", "60"))
     PAGE_SIZE = 25
+    # Computed progress kept between requests, per process (app/services/progress/kept.py).
+    PROGRESS_KEPT = int(os.environ.get("PROGRESS_KEPT", "4096"))
     DIGEST_WAIT_DAYS = int(os.environ.get("DIGEST_WAIT_DAYS", "14"))
     # The coordinators' at-risk list: no confirmed supervision held in this many weeks, or a
     # session left unconfirmed by the own supervisor for more than this many days.
@@ -106,6 +109,19 @@ class Config:
     CLIP_STORAGE_DIR = os.environ.get("CLIP_STORAGE_DIR", str(BASE_DIR / "instance" / "clips"))
     CLIP_MAX_BYTES = int(os.environ.get("CLIP_MAX_BYTES", str(100 * 1024 * 1024)))
     CLIP_TYPES = ("video/mp4", "video/webm", "video/quicktime")
+    # Every clip is sealed (AES-256-GCM) under its own data key, wrapped by a key-encryption
+    # key: CLIP_KEYS ("id=base64,id2=base64") or CLIP_KEY_FILE (lines "id base64"), the last
+    # listed (or CLIP_KEY_ID) wrapping new clips. `flask clips create-key` writes a key file.
+    CLIP_KEYS = os.environ.get("CLIP_KEYS", "")
+    CLIP_KEY_FILE = os.environ.get("CLIP_KEY_FILE", str(BASE_DIR / "instance" / "clip-keys"))
+    CLIP_KEY_ID = os.environ.get("CLIP_KEY_ID", "")
+    # CLIP_STORAGE=s3: any S3-compatible store; credentials from the environment as boto3 reads
+    # them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, or an instance role).
+    CLIP_S3_ENDPOINT = os.environ.get("CLIP_S3_ENDPOINT") or None
+    CLIP_S3_BUCKET = os.environ.get("CLIP_S3_BUCKET", "")
+    CLIP_S3_REGION = os.environ.get("CLIP_S3_REGION") or None
+    CLIP_S3_PREFIX = os.environ.get("CLIP_S3_PREFIX", "")
+    CLIP_S3_PATH_STYLE = _env_bool("CLIP_S3_PATH_STYLE", True)  # on-premise stores want it
 
 
 class DevelopmentConfig(Config):
@@ -135,6 +151,8 @@ class TestConfig(Config):
     # Jobs run at once inside the request; the thread and RQ paths have tests of their own.
     JOBS_BACKEND = "inline"
     REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    # A fresh key-encryption key for each test process (servers it starts are given it).
+    CLIP_KEYS = os.environ.get("CLIP_KEYS") or f"test={base64.b64encode(os.urandom(32)).decode()}"
 
 
 class ProductionConfig(Config):
@@ -158,6 +176,13 @@ class ProductionConfig(Config):
         problem = limit_storage_problem(settings, int(settings.get("WEB_CONCURRENCY") or 1))
         if problem:
             raise RuntimeError(problem)
+        from app.storage.keys import ring_from_settings
+
+        if ring_from_settings(settings) is None:
+            raise RuntimeError(
+                "Production seals every clip: set CLIP_KEY_FILE (write one with `flask clips "
+                "create-key`) or CLIP_KEYS to its key-encryption keys."
+            )
 
 
 def limit_storage_problem(settings: dict, processes: int) -> str | None:

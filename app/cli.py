@@ -13,6 +13,7 @@ from app import jobs
 from app.documents.signing import create_issuer_key
 from app.errors import RuleViolation
 from app.extensions import db
+from app.films.clip_commands import clips_group
 from app.mail import notifications as notify_mail
 from app.mail.account_messages import send_invitation
 from app.models import Role, StageMeeting, SupervisorGrade
@@ -263,5 +264,6 @@ def init_app(app: Flask) -> None:
         certificates_group,
         jobs_group,
         retention_group,
+        clips_group,
     ):
         app.cli.add_command(command)

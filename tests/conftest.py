@@ -18,6 +18,7 @@ from app import create_app
 from app.extensions import db, limiter
 from tests.builders.web import committed
 from tests.databases import fresh_database, worker_id
+from tests.s3_server import S3Server, start_s3_server
 from tests.smtp_server import Inbox, start_smtp_server
 
 
@@ -44,6 +45,22 @@ def smtp() -> Iterator[Inbox]:
     controller.stop()
 
 
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3-compatible server (SeaweedFS) for the whole run, started when first asked for;
+    its credentials are put in this process's environment, where boto3 reads them."""
+    server = start_s3_server(tmp_path_factory.mktemp("seaweedfs"))
+    saved = {name: os.environ.get(name) for name in server.environment()}
+    os.environ.update(server.environment())
+    yield server
+    server.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture
 def mailbox(smtp: Inbox) -> Inbox:
     """The SMTP inbox, emptied for this test."""
@@ -51,11 +68,18 @@ def mailbox(smtp: Inbox) -> Inbox:
     return smtp
 
 
+@pytest.fixture(scope="session")
+def clip_folder(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Where the apps under test keep uploaded clips (never the checkout's instance folder)."""
+    return str(tmp_path_factory.mktemp("clips"))
+
+
 @pytest.fixture
-def app_settings(database_url: str, smtp: Inbox) -> dict[str, object]:
+def app_settings(database_url: str, smtp: Inbox, clip_folder: str) -> dict[str, object]:
     """Settings for the app under test; tests may override entries before `app` is built."""
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "CLIP_STORAGE_DIR": clip_folder,
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp.port,
         "WTF_CSRF_ENABLED": False,

@@ -126,8 +126,8 @@ def test_seed_demo_is_idempotent_and_prints_accounts_and_certificates(app, run):
     # Rob Revoked's accreditation itself was withdrawn: no new certificate is due for him.
     assert record["revocation_scope"] == "accreditation"
     with committed(app):
-        to_issue = db.session.scalars(pipeline.certificates_to_issue()).all()
-        assert [e.trainee.display_name for e in to_issue] == ["Amara Awaiting"]
+        to_issue = db.session.execute(pipeline.certificates_to_issue()).all()
+        assert [row.trainee for row in to_issue] == ["Amara Awaiting"]
 
 
 ACCOUNT = re.compile(r"^(trainee|supervisor|coordinator) \S+@attune\.demo \S+$")
@@ -162,7 +162,10 @@ def test_make_run_seeds_last_before_serving():
 def test_seed_demo_refuses_production_without_force(app_settings):
     from app import create_app
 
-    production = create_app("production", {**app_settings, "SECRET_KEY": "s" * 40})
+    keys = app_settings.get("CLIP_KEYS") or create_app("test").config["CLIP_KEYS"]
+    production = create_app(
+        "production", {**app_settings, "SECRET_KEY": "s" * 40, "CLIP_KEYS": keys}
+    )
     result = production.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
     assert "Refusing to add demo accounts in production" in result.output

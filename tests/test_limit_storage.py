@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+from tests.builders.clips import CLIP_KEYS
 from tests.redis_available import redis_available
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+SETTINGS = {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://", "CLIP_KEYS": CLIP_KEYS}
 
 
 def test_production_with_several_processes_refuses_memory_storage():
@@ -40,6 +41,7 @@ def _gunicorn(tmp_path: Path, workers: int, storage: str | None = None) -> list[
         ATTUNE_ENV="production",
         SECRET_KEY="x" * 40,
         DATABASE_URL=f"sqlite:///{tmp_path / 'attune.db'}",
+        CLIP_KEYS=CLIP_KEYS,
         **({"RATELIMIT_STORAGE_URI": storage} if storage else {}),
     )
     command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", "127.0.0.1:0"]

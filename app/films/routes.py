@@ -1,5 +1,7 @@
 """Films of a cycle, their time-coded moments and (optionally) an uploaded short clip."""
 
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     abort,
@@ -8,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from werkzeug.wrappers import Response
@@ -21,7 +22,8 @@ from app.i18n import date_text, local_today
 from app.i18n import gettext as _
 from app.models import Consent, Cycle, Element, Film, FilmKind, Moment, Principle
 from app.services.evidence import clips, films, moment_replies, queries, removals
-from app.storage import clip_storage
+from app.storage import StoredClip, TamperedClip, clip_storage
+from app.web.clip_response import clip_response
 from app.web.commit import apply_or_flash, apply_service
 from app.web.forms import choices
 
@@ -208,6 +210,11 @@ def delete_moment(moment_id: int) -> Response:
     return redirect(url_for("films.show", film_id=film_id))
 
 
+@dataclass(frozen=True)
+class _Uploaded:
+    replaced: StoredClip | None
+
+
 @bp.post("/films/<int:film_id>/clip")
 @csrf.exempt  # the form checks its CSRF token itself, after the upload limit is raised
 @requires(Action.RECORD_EVIDENCE)
@@ -218,9 +225,9 @@ def upload_clip(film_id: int) -> tuple[str, int] | Response:
     request.max_content_length = limit + 64 * 1024  # room for the multipart envelope
     form = ClipForm()
     storage = clip_storage()
-    replaced = form.validate_on_submit() and apply_service(
+    uploaded = form.validate_on_submit() and apply_service(
         form,
-        lambda: (
+        lambda: _Uploaded(
             clips.attach_clip(
                 current_actor(),
                 film,
@@ -229,12 +236,11 @@ def upload_clip(film_id: int) -> tuple[str, int] | Response:
                 limit,
                 current_app.config["CLIP_TYPES"],
             )
-            or ""
         ),
     )
-    if isinstance(replaced, str):
-        if replaced:
-            storage.delete(replaced)
+    if isinstance(uploaded, _Uploaded):
+        if uploaded.replaced is not None:
+            storage.delete(uploaded.replaced.key, uploaded.replaced.store)
         flash(_("Clip uploaded."), "success")
         return redirect(url_for("films.show", film_id=film.id))
     return _show_page(_reloaded(film.id), clip_form=form, status=422)
@@ -252,15 +258,16 @@ def clip(film_id: int) -> Response:
     byte_range = request.headers.get("Range", "")
     if request.method == "GET" and clips.record_view(current_actor(), film, byte_range):
         db.session.commit()
-    response = send_file(
-        clip_storage().path(film.clip_key),
-        mimetype=film.clip_content_type,
-        conditional=True,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    try:
+        return clip_response(
+            clip_storage().open(clips.stored(film)),
+            film.clip_content_type or "application/octet-stream",
+            film.clip_key,  # a new upload is a new key
+            film.clip_uploaded_at,
+        )
+    except TamperedClip:
+        current_app.logger.error("clip of film %s fails its integrity check", film.id)
+        abort(502)
 
 
 @bp.post("/films/<int:film_id>/clip/delete")

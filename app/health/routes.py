@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.authz.web import public
 from app.extensions import db, limiter
+from app.storage import clip_storage
 
 bp = Blueprint("health", __name__)
 
@@ -23,8 +24,20 @@ def healthz() -> tuple[Response, int]:
     except SQLAlchemyError:
         db.session.rollback()
         database = "unavailable"
-    healthy = database == "ok"
-    body = {"status": "ok" if healthy else "degraded", "application": "ok", "database": database}
+    try:
+        clip_storage().store.check()
+        clips = "ok"
+    except Exception:  # any store failure (unreachable, no bucket, no rights) is "unavailable"
+        current_app.logger.exception("the clip store does not answer")
+        clips = "unavailable"
+    healthy = database == "ok" and clips == "ok"
+    body = {
+        "status": "ok" if healthy else "degraded",
+        "application": "ok",
+        "database": database,
+        "clips": clips,
+        "clip_store": clip_storage().store.name,
+    }
     return jsonify(body), 200 if healthy else 503
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -52,6 +52,11 @@ class Film(Base):
     clip_key: Mapped[str | None] = mapped_column(String(80))
     clip_content_type: Mapped[str | None] = mapped_column(String(60))
     clip_bytes: Mapped[int | None]
+    # Which store holds the clip ("local" or "s3"), and its data key wrapped by the
+    # key-encryption key `clip_key_id` (both None: a clip stored plain, before sealing began).
+    clip_store: Mapped[str | None] = mapped_column(String(10))
+    clip_key_id: Mapped[str | None] = mapped_column(String(40))
+    clip_wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary(80))
     clip_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clip_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The trainee's word that the footage kept elsewhere (`kept_at`) is deleted too.

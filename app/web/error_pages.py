@@ -23,6 +23,13 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("That action cannot be done this way.")),
     413: (_l("Too large"), _l("What you sent is larger than Attune accepts. Nothing was saved.")),
     429: (_l("Too many attempts"), _l("Please wait a few minutes before trying again.")),
+    502: (
+        _l("Stored copy damaged"),
+        _l(
+            "The stored copy fails its integrity check, so it is not shown. The error has been "
+            "logged; please tell your coordinator."
+        ),
+    ),
     503: (
         _l("Busy, please try again"),
         _l("Attune was too busy to save this just now. Nothing was saved; please send it again."),

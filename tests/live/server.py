@@ -1,6 +1,7 @@
 """Serve the app with gunicorn in its own process, configured as in production, on a database of
 its own that the real migrations built and `seed-demo` filled."""
 
+import base64
 import os
 import re
 import secrets
@@ -9,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,9 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+# The key-encryption key clips are sealed under, the same for the seeding and every server of
+# this test process (production refuses to start without one).
+CLIP_KEYS = f"live={base64.b64encode(os.urandom(32)).decode()}"
 # Signs of a server error in the log or a page, whatever the handler made of it.
 TRACE_MARKERS = ("Traceback (most recent call last)", "Unhandled error on")
 
@@ -40,20 +44,30 @@ class LiveServer:
 
     def errors_logged(self) -> list[str]:
         """Lines of the log that show an unhandled error."""
-        return [line for line in self.log_text().splitlines() if _is_trace(line)]
+        return errors_in(self.log)
+
+
+def errors_in(log: Path) -> list[str]:
+    """Lines of a process's log that show an unhandled error."""
+    return [line for line in log.read_text(errors="replace").splitlines() if _is_trace(line)]
 
 
 def _is_trace(line: str) -> bool:
     return any(marker in line for marker in TRACE_MARKERS)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 just now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _environment(folder: Path, database_url: str, url: str, smtp_port: int) -> dict[str, str]:
+def production_environment(
+    folder: Path, database_url: str, url: str, smtp_port: int
+) -> dict[str, str]:
+    """The environment of an app served from `folder` at `url`, as production configures it
+    (a secret key and a limit-counter prefix of its own; the process's clip key)."""
     env = {
         **os.environ,
         "ATTUNE_ENV": "production",
@@ -65,6 +79,7 @@ def _environment(folder: Path, database_url: str, url: str, smtp_port: int) -> d
         "ISSUER_KEY_FILE": str(folder / "issuer-key.pem"),
         "ISSUER_CERT_FILE": str(folder / "issuer-cert.pem"),
         "CLIP_STORAGE_DIR": str(folder / "clips"),
+        "CLIP_KEYS": CLIP_KEYS,
         "JOBS_BACKEND": "thread",
         # Counters shared by every worker, as production requires; a prefix of this server's own.
         "RATELIMIT_STORAGE_URI": os.environ.get("TEST_LIMITS_URI", "redis://127.0.0.1:6379/0"),
@@ -82,7 +97,8 @@ def _environment(folder: Path, database_url: str, url: str, smtp_port: int) -> d
     return env
 
 
-def _flask(env: dict[str, str], *args: str) -> str:
+def run_flask(env: dict[str, str], *args: str) -> str:
+    """Run `flask --app wsgi ARGS` in `env` to its end; what it printed (it must succeed)."""
     done = subprocess.run(
         [str(BIN / "flask"), "--app", "wsgi", *args],
         cwd=ROOT,
@@ -110,11 +126,11 @@ class DemoTemplate:
 def seed_template(folder: Path, database_url: str, smtp_port: int) -> DemoTemplate:
     """Migrate and seed a demo database (the template of every served app of this worker)."""
     folder.mkdir(parents=True, exist_ok=True)
-    env = _environment(folder, database_url, "http://127.0.0.1:5000", smtp_port)
+    env = production_environment(folder, database_url, "http://127.0.0.1:5000", smtp_port)
     template = DemoTemplate(folder=folder, database_url=database_url)
-    _flask(env, "db", "upgrade")
-    _flask(env, "certificates", "create-issuer-key", "--dir", str(folder), "--if-missing")
-    for line in _flask(env, "seed-demo", "--force").splitlines():
+    run_flask(env, "db", "upgrade")
+    run_flask(env, "certificates", "create-issuer-key", "--dir", str(folder), "--if-missing")
+    for line in run_flask(env, "seed-demo", "--force").splitlines():
         parts = line.split()
         if parts and parts[0] == "CERTIFICATE":
             template.certificates.append((parts[1], parts[2]))
@@ -167,6 +183,65 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     raise AssertionError(f"gunicorn did not answer:\n{log.read_text(errors='replace')}")
 
 
+def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """Ask a process to stop (SIGTERM); kill it if it has not within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def run_gunicorn(
+    env: dict[str, str],
+    port: int,
+    log: Path,
+    workers: int = 2,
+    threads: int = 2,
+    options: Sequence[str] = (),
+) -> Iterator[subprocess.Popen[bytes]]:
+    """gunicorn serving the app in `env` on 127.0.0.1:`port` with `workers` processes of
+    `threads` threads, its output in `log`; yields once /healthz answers, stops it after."""
+    command = [
+        str(BIN / "gunicorn"),
+        f"--workers={workers}",
+        f"--threads={threads}",
+        f"--bind=127.0.0.1:{port}",
+        "--timeout=120",
+        "--access-logfile=-",
+        *options,
+        "wsgi:app",
+    ]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}", process, log)
+        yield process
+    finally:
+        stop(process)
+
+
+@contextmanager
+def run_jobs_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`flask jobs worker` working the RQ queue of `env` (REDIS_URL, JOBS_QUEUE), its output
+    in `log`, until stopped after."""
+    command = [str(BIN / "flask"), "--app", "wsgi", "jobs", "worker"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+    try:
+        yield process
+    finally:
+        stop(process)
+
+
+def child_pids(process: subprocess.Popen[bytes]) -> list[int]:
+    """The processes `process` started (a gunicorn master's workers), from /proc."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
 @contextmanager
 def serve(
     folder: Path,
@@ -178,9 +253,9 @@ def serve(
 ) -> Iterator[LiveServer]:
     """gunicorn with `workers` processes of `threads` threads on a fresh copy of the template."""
     database_url = copy_template(template, folder, name)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = _environment(folder, database_url, url, smtp_port)
+    env = production_environment(folder, database_url, url, smtp_port)
     server = LiveServer(
         url=url,
         database_url=database_url,
@@ -188,27 +263,8 @@ def serve(
         accounts=dict(template.accounts),
         certificates=list(template.certificates),
     )
-    command = [
-        str(BIN / "gunicorn"),
-        f"--workers={workers}",
-        f"--threads={threads}",
-        f"--bind=127.0.0.1:{port}",
-        "--timeout=120",
-        "--access-logfile=-",
-        "wsgi:app",
-    ]
-    with server.log.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    try:
-        _wait_until_up(url, process, server.log)
+    with run_gunicorn(env, port, server.log, workers, threads):
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def text_has_trace(body: str) -> bool:

@@ -7,14 +7,29 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Cycle, Element, Film, Moment, Principle
+from app.storage.s3 import S3Store
 from tests.builders.evidence import build_world, mp4_bytes
 from tests.builders.web import committed, sign_in
 
 
-@pytest.fixture
-def app_settings(app_settings, tmp_path):
+@pytest.fixture(params=["local", "s3"])
+def app_settings(request, app_settings, tmp_path):
+    """Every test here runs with clips in a local folder and in a real S3 server."""
     app_settings.update(CLIP_STORAGE_DIR=str(tmp_path / "clips"), CLIP_MAX_BYTES=200_000)
+    if request.param == "s3":
+        server = request.getfixturevalue("s3_server")
+        app_settings.update(server.settings(server.new_prefix()))
     return app_settings
+
+
+def _left_in_store(app) -> list[str]:
+    """Every clip and unfinished upload the configured store holds."""
+    store = app.extensions["clip_storage"].store
+    kept = list(store.keys())
+    if isinstance(store, S3Store):
+        listed = store.client.list_multipart_uploads(Bucket=store.bucket, Prefix=store.prefix)
+        kept += [upload["Key"] for upload in listed.get("Uploads", [])]
+    return kept
 
 
 @pytest.fixture
@@ -138,6 +153,7 @@ def test_too_large_upload_gets_413_and_nothing_is_saved(app, client, world, tmp_
         assert not db.session.get(Film, world.film_id).has_clip
     clip_dir = tmp_path / "clips"
     assert not clip_dir.exists() or list(clip_dir.iterdir()) == []
+    assert _left_in_store(app) == []
 
 
 def test_clip_is_served_with_ranges_and_each_viewing_audited(app, client, world):
@@ -222,13 +238,14 @@ def test_coordinators_and_strangers_never_see_the_clip(app, client, world):
         assert _clip(other, world).status_code == 404
 
 
-def test_deleting_a_clip_keeps_the_film_record(app, client, world, tmp_path):
+def test_deleting_a_clip_keeps_the_film_record(app, client, world):
     sign_in(client, world.trainee)
     _upload(client, world, mp4_bytes(10_000))
+    assert len(_left_in_store(app)) == 1
     assert client.post(f"/films/{world.film_id}/clip/delete").status_code == 302
     assert _clip(client, world).status_code == 404
     assert client.get(f"/films/{world.film_id}").status_code == 200
-    assert list((tmp_path / "clips").iterdir()) == []
+    assert _left_in_store(app) == []
 
 
 def test_deleting_a_film_removes_it_and_its_moments(app, client, world):
@@ -287,3 +304,20 @@ def test_an_element_of_another_principle_is_refused_beside_the_field(app, client
     page = response.get_data(as_text=True)
     assert 'id="element-error"' in page and "Choose an element of the chosen principle." in page
     assert _count(app, Moment) == 0
+
+
+def test_a_clip_tampered_with_in_the_store_is_refused_not_served(app, client, world):
+    sign_in(client, world.trainee)
+    data = mp4_bytes(150_000)
+    assert _upload(client, world, data).status_code == 302
+    store = app.extensions["clip_storage"].store
+    [key] = list(store.keys())
+    sealed = bytearray(store.read(key, 0, 10**6))
+    assert data[:1000] not in sealed  # sealed at rest
+    sealed[100] ^= 0x01
+    store.delete(key)
+    store.put(key, [bytes(sealed)])
+    response = _clip(client, world)
+    assert response.status_code == 502
+    assert "fails its integrity check" in response.get_data(as_text=True)
+    assert data[:1000] not in response.data

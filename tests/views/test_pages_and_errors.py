@@ -15,7 +15,25 @@ from tests.query_counter import count_queries
 def test_healthz_reports_application_and_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.data) == {"status": "ok", "application": "ok", "database": "ok"}
+    assert json.loads(response.data) == {
+        "status": "ok",
+        "application": "ok",
+        "database": "ok",
+        "clips": "ok",
+        "clip_store": "local",
+    }
+
+
+def test_healthz_reports_the_s3_store_and_when_it_is_gone(app_settings, s3_server):
+    settings = {**app_settings, **s3_server.settings(s3_server.new_prefix())}
+    served = create_app("test", settings).test_client().get("/healthz")
+    assert served.status_code == 200
+    assert json.loads(served.data)["clip_store"] == "s3"
+    assert json.loads(served.data)["clips"] == "ok"
+    missing = create_app("test", {**settings, "CLIP_S3_BUCKET": "no-such-bucket"})
+    response = missing.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.data)["clips"] == "unavailable"
 
 
 def test_healthz_says_when_the_database_is_down(tmp_path):

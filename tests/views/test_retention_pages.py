@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import AuditEvent, Consent, Film, User
 from app.services.evidence import cases, clips
 from app.services.privacy import retention
-from app.storage import LocalFolderStorage, clip_storage
+from app.storage import clip_storage
+from tests.builders.clips import failing_deletes
 from tests.builders.evidence import TODAY, build_world, mp4_bytes
 from tests.builders.web import client_as, committed
 
@@ -141,15 +142,11 @@ def test_delete_due_prints_what_it_deleted_and_is_idempotent(app, world, run):
     assert "Deleted 0 clip(s)" in second.output
 
 
-class _FailingStorage(LocalFolderStorage):
-    def delete(self, key: str) -> None:
-        raise OSError("read-only file system")
-
-
 def test_delete_due_exits_non_zero_when_a_clip_cannot_be_deleted(app, world, run):
     with app.app_context():
         working = current_app.extensions["clip_storage"]
-        current_app.extensions["clip_storage"] = _FailingStorage(working.root)
+        failing = failing_deletes(working, None, "read-only file system")
+        current_app.extensions["clip_storage"] = failing
     result = run("retention", "delete-due", "--day", "2026-11-24")
     assert result.exit_code == 1
     assert f"FAILED film #{world.film_id}" in result.output

@@ -9,6 +9,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import Role
+from tests.builders.clips import CLIP_KEYS
 from tests.builders.people import make_user
 from tests.builders.web import client_as, committed
 
@@ -67,7 +68,12 @@ def test_plain_http_is_not_redirected_outside_production(client):
 def production(database_url):
     app = create_app(
         "production",
-        {"SECRET_KEY": "p" * 40, "SQLALCHEMY_DATABASE_URI": database_url, "MAIL_SERVER": ""},
+        {
+            "SECRET_KEY": "p" * 40,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_SERVER": "",
+            "CLIP_KEYS": CLIP_KEYS,
+        },
     )
     yield app
     with app.app_context():

@@ -11,7 +11,11 @@ from app.extensions import db
 from app.models import AuditEvent, Film, User
 from app.models.base import utcnow
 from app.services import audit
-from app.storage import ClipStorage, ClipTooLarge
+from app.storage import ClipStorage, ClipTooLarge, StoredClip
+from app.storage.keys import WrappedKey
+
+# Enough of a file's first bytes to tell its type (what `filetype` reads).
+HEAD = 8192
 
 
 def attach_clip(
@@ -21,20 +25,23 @@ def attach_clip(
     storage: ClipStorage,
     max_bytes: int,
     allowed_types: tuple[str, ...],
-) -> str | None:
-    """Store a clip for a film; returns the key of a replaced clip for deletion after commit."""
+) -> StoredClip | None:
+    """Store a clip for a film, sealed; returns the replaced clip for deletion after commit.
+    Its type is told by its first bytes before anything is stored: a refused file leaves
+    nothing behind, nor does one that grows past `max_bytes`."""
+    head = _read_head(stream)
+    kind = filetype.guess(head) if head else None
+    if kind is None or kind.mime not in allowed_types:
+        raise RuleViolation("Upload an MP4, WebM or QuickTime video.", "clip")
     try:
-        key, size = storage.save(stream, max_bytes)
+        saved = storage.save(stream, max_bytes, head=head)
     except ClipTooLarge as error:
         raise RuleViolation(
             f"The clip is larger than {max_bytes // (1024 * 1024)} MB.", "clip"
         ) from error
-    kind = filetype.guess(str(storage.path(key)))
-    if kind is None or kind.mime not in allowed_types:
-        storage.delete(key)
-        raise RuleViolation("Upload an MP4, WebM or QuickTime video.", "clip")
-    replaced = film.clip_key if film.has_clip else None
-    film.clip_key, film.clip_content_type, film.clip_bytes = key, kind.mime, size
+    replaced = stored(film) if film.has_clip else None
+    keep(film, saved)
+    film.clip_content_type = kind.mime
     film.clip_uploaded_at, film.clip_deleted_at = utcnow(), None
     db.session.flush()
     audit.record(
@@ -42,16 +49,46 @@ def attach_clip(
         "clip.uploaded",
         "film",
         film.id,
-        after={"content_type": kind.mime, "bytes": size, "replaced": bool(replaced)},
+        after={
+            "content_type": kind.mime,
+            "bytes": saved.size,
+            "replaced": bool(replaced),
+            "store": saved.store,
+            "key_id": saved.wrapped.key_id if saved.wrapped else None,
+        },
     )
     return replaced
+
+
+def _read_head(stream: BinaryIO) -> bytes:
+    head = b""
+    while len(head) < HEAD and (more := stream.read(HEAD - len(head))):
+        head += more
+    return head
+
+
+def stored(film: Film) -> StoredClip:
+    """Where a film's clip lies and how it opens."""
+    if film.clip_key is None:
+        raise RuleViolation("This film has no clip.")
+    wrapped = None
+    if film.clip_key_id is not None and film.clip_wrapped_key is not None:
+        wrapped = WrappedKey(film.clip_key_id, bytes(film.clip_wrapped_key))
+    return StoredClip(film.clip_key, film.clip_bytes or 0, film.clip_store or "local", wrapped)
+
+
+def keep(film: Film, clip: StoredClip) -> None:
+    """Record on the film where its clip now lies and its wrapped data key."""
+    film.clip_key, film.clip_bytes, film.clip_store = clip.key, clip.size, clip.store
+    film.clip_key_id = clip.wrapped.key_id if clip.wrapped else None
+    film.clip_wrapped_key = clip.wrapped.sealed if clip.wrapped else None
 
 
 def remove_clip(actor: User, film: Film, storage: ClipStorage, rule: str = "by hand") -> None:
     """Delete a film's clip; the film's metadata and moments stay."""
     if not film.has_clip or film.clip_key is None:
         raise RuleViolation("This film has no clip.")
-    storage.delete(film.clip_key)
+    storage.delete(film.clip_key, film.clip_store)
     film.clip_deleted_at = utcnow()
     db.session.flush()
     audit.record(actor, "clip.deleted", "film", film.id, after={"rule": rule})

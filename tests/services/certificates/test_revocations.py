@@ -25,7 +25,7 @@ def practitioner(ctx):
 
 
 def _to_issue() -> set[int]:
-    return {e.id for e in db.session.scalars(pipeline.certificates_to_issue())}
+    return {row.enrolment_id for row in db.session.execute(pipeline.certificates_to_issue())}
 
 
 def _audit(action: str) -> list[AuditEvent]:

@@ -15,7 +15,7 @@ from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.supervision import sessions
 from app.services.supervision.sessions import SessionDetails
-from app.storage import LocalFolderStorage
+from tests.builders.clips import folder_clips
 from tests.builders.evidence import TODAY, build_world, mp4_bytes
 
 
@@ -57,7 +57,7 @@ def _session(enrolment, **links):
 def test_deletions_go_children_first_and_are_audited(world, tmp_path):
     _built, film = world
     trainee = film.cycle.case.enrolment.trainee
-    storage = LocalFolderStorage(tmp_path)
+    storage = folder_clips(tmp_path)
     clips.attach_clip(trainee, film, io.BytesIO(mp4_bytes(2000)), storage, 10_000, ("video/mp4",))
     films.add_moment(
         trainee, film, 0, 1000, film.cycle.case.enrolment.scheme.framework.principles[0], None, ""
@@ -82,7 +82,7 @@ def test_what_a_confirmed_session_reviewed_stays(world, tmp_path):
     session = _session(enrolment, films=(film,), cycles=(film.cycle,))
     sessions.confirm_session(enrolment.current_assignment.supervisor, session)
     with pytest.raises(RuleViolation, match="confirmed supervision session"):
-        removals.delete_film(enrolment.trainee, film, LocalFolderStorage(tmp_path))
+        removals.delete_film(enrolment.trainee, film, folder_clips(tmp_path))
     with pytest.raises(RuleViolation, match="confirmed session cannot be deleted"):
         sessions.delete_session(enrolment.trainee, session)
     assert _count(Film) >= 1 and _count(SupervisionSession) == 1
@@ -96,7 +96,7 @@ def test_a_moment_a_confirmed_session_reviewed_keeps_its_film(world, tmp_path):
     session = _session(enrolment, moments=(moment,))
     sessions.confirm_session(enrolment.current_assignment.supervisor, session)
     with pytest.raises(RuleViolation, match="confirmed supervision session"):
-        removals.delete_film(enrolment.trainee, film, LocalFolderStorage(tmp_path))
+        removals.delete_film(enrolment.trainee, film, folder_clips(tmp_path))
     assert _count(Moment) == 1
 
 
@@ -106,7 +106,7 @@ def test_a_film_an_unconfirmed_session_links_goes_with_its_link(world, tmp_path)
     principle = enrolment.scheme.framework.principles[0]
     moment = films.add_moment(enrolment.trainee, film, 0, 1000, principle, None, "")
     session = _session(enrolment, films=(film,), moments=(moment,))
-    removals.delete_film(enrolment.trainee, film, LocalFolderStorage(tmp_path))
+    removals.delete_film(enrolment.trainee, film, folder_clips(tmp_path))
     db.session.expire(session)
     assert session.films == [] and session.moments == []
     assert _count(session_films) == 0 and _count(session_moments) == 0

@@ -38,7 +38,8 @@ from app.services.privacy import erasure, erasure_records
 from app.services.progress.snapshots import progress_for
 from app.services.signoff import meetings
 from app.services.supervision import transfers
-from app.storage import LocalFolderStorage
+from app.storage import ClipStorage
+from tests.builders.clips import failing_deletes, folder_clips
 from tests.builders.evidence import mp4_bytes
 from tests.builders.people import make_user
 from tests.builders.portfolio import (
@@ -59,8 +60,8 @@ THEIRS = (HOLDER, FORMER_NAME, LABEL, MOMENT_NOTE, SHARED, PRIVATE, "Trainee bef
 
 
 @pytest.fixture
-def storage(tmp_path: Path) -> LocalFolderStorage:
-    return LocalFolderStorage(tmp_path / "clips")
+def storage(tmp_path: Path) -> ClipStorage:
+    return folder_clips(tmp_path / "clips")
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def _user(email: str) -> User:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def _erase(person: User, storage: LocalFolderStorage, actor: User | None = None):
+def _erase(person: User, storage: ClipStorage, actor: User | None = None):
     actor = actor or make_user(Role.COORDINATOR)
     return erasure.erase_person(actor, person, REASON, TODAY, storage)
 
@@ -143,7 +144,7 @@ def test_erasing_a_trainee_leaves_nothing_of_their_record(world, storage):
         directory.update_person(coordinator, trainee, name, {Role.TRAINEE}, None)
     film = db.session.get(Film, world.film)
     clips.attach_clip(trainee, film, io.BytesIO(mp4_bytes(2_000)), storage, 10_000, ("video/mp4",))
-    clip_path = storage.path(film.clip_key)
+    clip_key = film.clip_key
     accounts.issue_link(coordinator, trainee, TokenPurpose.RESET, timedelta(days=1))
     db.session.add(DigestSent(user_id=trainee.id, day=TODAY))
     notifications.notify([trainee], "test", "For you", "/")
@@ -158,7 +159,7 @@ def test_erasing_a_trainee_leaves_nothing_of_their_record(world, storage):
 
     result = _erase(trainee, storage, coordinator)
 
-    assert not clip_path.exists()
+    assert not storage.store.exists(clip_key)
     assert result.erased_user_ids == [trainee_id] and result.clips_deleted == 1
     assert result.certificates_kept == 0 and result.deleted["enrolments"] == 1
     assert _tables_mentioning(*THEIRS, email) == set()
@@ -374,16 +375,12 @@ def test_a_deactivated_person_can_be_erased(world, storage):
     assert verify_chain().holds
 
 
-class _BrokenStore(LocalFolderStorage):
-    def delete(self, key: str) -> None:
-        raise OSError("disk gone")
-
-
 def test_a_clip_that_cannot_be_deleted_refuses_the_erasure(world, tmp_path):
     trainee = _user(world.trainee)
-    store = _BrokenStore(tmp_path / "clips")
+    working = folder_clips(tmp_path / "clips")
     film = db.session.get(Film, world.film)
-    clips.attach_clip(trainee, film, io.BytesIO(mp4_bytes(2_000)), store, 10_000, ("video/mp4",))
+    clips.attach_clip(trainee, film, io.BytesIO(mp4_bytes(2_000)), working, 10_000, ("video/mp4",))
+    store = failing_deletes(working)
     with pytest.raises(RuleViolation, match="could not be deleted"):
         _erase(trainee, store)
 

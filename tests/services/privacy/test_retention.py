@@ -17,15 +17,16 @@ from app.services.evidence import cases, clips, films
 from app.services.portfolio.gather import digest_of, gather
 from app.services.privacy import retention
 from app.services.wording import day_text
-from app.storage import LocalFolderStorage
+from app.storage import ClipStorage
+from tests.builders.clips import failing_deletes, folder_clips
 from tests.builders.evidence import TODAY, build_world, mp4_bytes
 
 TYPES = ("video/mp4",)
 
 
 @pytest.fixture
-def storage(tmp_path: Path) -> LocalFolderStorage:
-    return LocalFolderStorage(tmp_path / "clips")
+def storage(tmp_path: Path) -> ClipStorage:
+    return folder_clips(tmp_path / "clips")
 
 
 @pytest.fixture
@@ -37,14 +38,14 @@ def _film(world) -> Film:
     return db.session.get(Film, world.film_id)
 
 
-def _attach(film: Film, storage: LocalFolderStorage) -> str:
+def _attach(film: Film, storage: ClipStorage) -> str:
     trainee = film.cycle.case.enrolment.trainee
     clips.attach_clip(trainee, film, io.BytesIO(mp4_bytes(2_000)), storage, 10_000, TYPES)
     assert film.clip_key is not None
     return film.clip_key
 
 
-def _second_film(world, storage: LocalFolderStorage) -> Film:
+def _second_film(world, storage: ClipStorage) -> Film:
     first = _film(world)
     trainee = first.cycle.case.enrolment.trainee
     film = films.save_film(
@@ -121,7 +122,7 @@ def test_deleting_removes_the_file_and_records_the_rule(world, storage):
     film.consent.deletion_due_on = date(2026, 11, 1)
     run = retention.delete_due(TODAY, storage)
     assert [d.film.id for d in run.deleted] == [film.id] and run.failed == []
-    assert not storage.path(key).exists()
+    assert not storage.store.exists(key)
     assert film.clip_deleted_at is not None and not film.has_clip
     [event] = _audit("clip.deleted")
     assert event.actor_id is None  # the system
@@ -161,30 +162,17 @@ def test_running_again_deletes_nothing(world, storage):
     assert db.session.scalar(select(db.func.count()).select_from(Notification)) == 1
 
 
-class _BrokenFor(LocalFolderStorage):
-    """A store that cannot delete one clip."""
-
-    def __init__(self, root: Path, broken_key: str) -> None:
-        super().__init__(root)
-        self.broken_key = broken_key
-
-    def delete(self, key: str) -> None:
-        if key == self.broken_key:
-            raise OSError("disk says no")
-        super().delete(key)
-
-
 def test_a_storage_failure_leaves_that_clip_unrecorded_and_the_others_deleted(world, storage):
     first = _film(world)
     broken_key = _attach(first, storage)
     second = _second_film(world, storage)
     second_key = second.clip_key
     first.consent.deletion_due_on = date(2026, 11, 1)
-    run = retention.delete_due(TODAY, _BrokenFor(storage.root, broken_key))
+    run = retention.delete_due(TODAY, failing_deletes(storage, {broken_key}, "disk says no"))
     assert [d.film.id for d in run.deleted] == [second.id]
     [(failed, error)] = run.failed
     assert failed.film.id == first.id and "disk says no" in error
-    assert storage.path(broken_key).exists() and not storage.path(second_key).exists()
+    assert storage.store.exists(broken_key) and not storage.store.exists(second_key)
     assert first.clip_deleted_at is None and first.has_clip
     assert [e.subject_id for e in _audit("clip.deleted")] == [second.id]
     notices = db.session.scalars(select(Notification.link)).all()
