@@ -12,6 +12,7 @@ The served pages read the real clock, so the seed is dated relative to today (in
 default time zone) with a fixed random seed: the same shape of data whatever the day it runs.
 """
 
+import base64
 import csv
 import hashlib
 import http.client
@@ -1171,6 +1172,8 @@ def served(url: str) -> Iterator[tuple[int, subprocess.Popen[bytes], Path]]:
         # Several workers need shared limit storage (gunicorn.conf.py refuses memory://); the
         # bench signs in once and measures pages that have no limits, so it turns them off.
         "RATELIMIT_ENABLED": "false",
+        # Production refuses to start without a key to seal clips under; the pages read none.
+        "CLIP_KEYS": f"bench={base64.b64encode(os.urandom(32)).decode()}",
     }
     command = [
         sys.executable,
