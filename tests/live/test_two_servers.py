@@ -89,14 +89,16 @@ def on_other(browser: Browser, url: str) -> Browser:
 
 @pytest.fixture(scope="module")
 def cluster(
+    request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-    demo_template: DemoTemplate,
     smtp: Inbox,
-    s3_server: S3Server,
 ) -> Iterator[Cluster]:
     """Two gunicorn servers and a jobs worker on one copy of the demo (PostgreSQL only)."""
-    if make_url(demo_template.database_url).get_backend_name() != "postgresql":
+    database = os.environ.get("TEST_DATABASE_URL")
+    if not database or make_url(database).get_backend_name() != "postgresql":
         pytest.skip("several servers share one PostgreSQL (SQLite is one machine's file)")
+    demo_template: DemoTemplate = request.getfixturevalue("demo_template")
+    s3_server: S3Server = request.getfixturevalue("s3_server")
     folder = tmp_path_factory.mktemp("two_servers")
     database_url = copy_template(demo_template, folder, "two_servers")
     ports = (free_port(), free_port())
