@@ -25,7 +25,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("films") as batch:
-        batch.drop_column("clip_wrapped_key")
-        batch.drop_column("clip_key_id")
-        batch.drop_column("clip_store")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite has it since 3.35): a batch would copy the table
+    # by reflecting it, and reflection cannot read the expression index of 0017 on users.
+    for column in ("clip_wrapped_key", "clip_key_id", "clip_store"):
+        op.drop_column("films", column)
