@@ -183,10 +183,11 @@ def main() -> None:
         template = seed_template(folder / "demo", database, inbox.port)
         base = production_environment(folder / "demo", database, "http://127.0.0.1", inbox.port)
         base |= s3.environment() | {"CLIP_MAX_BYTES": str(max(SIZES) + MiB)}
-        backends = {
-            "local": base | {"CLIP_STORAGE": "local", "CLIP_STORAGE_DIR": str(folder / "clips")},
-            "s3": base | {k: str(v) for k, v in s3.settings(s3.new_prefix()).items()},
-        }
+        # Both stores configured (the app then reads from both), the one written chosen: the
+        # demo's film keeps one clip, replaced by each upload, in whichever store took it.
+        base |= {k: str(v) for k, v in s3.settings(s3.new_prefix()).items()}
+        base["CLIP_STORAGE_DIR"] = str(folder / "clips")
+        backends = {name: base | {"CLIP_STORAGE": name} for name in ("local", "s3")}
         rows = []
         for size in SIZES:
             source = folder / f"clip-{size // MiB}.mp4"

@@ -240,7 +240,7 @@ def upload_clip(film_id: int) -> tuple[str, int] | Response:
     )
     if isinstance(uploaded, _Uploaded):
         if uploaded.replaced is not None:
-            storage.delete(uploaded.replaced.key, uploaded.replaced.store)
+            storage.discard(uploaded.replaced)
         flash(_("Clip uploaded."), "success")
         return redirect(url_for("films.show", film_id=film.id))
     return _show_page(_reloaded(film.id), clip_form=form, status=422)
@@ -254,13 +254,15 @@ def clip(film_id: int) -> Response:
     # Outside the consent's scopes a clip answers as if it did not exist.
     if not film.has_clip or film.clip_key is None or not can_current(Action.VIEW_CLIP, film):
         abort(404)
+    # Opened first: a store or key this server lacks answers 503 before any viewing is audited.
+    reader = clip_storage().open(clips.stored(film))
     # Every delivery of the bytes is covered by a viewing in the audit log, however ranged.
     byte_range = request.headers.get("Range", "")
     if request.method == "GET" and clips.record_view(current_actor(), film, byte_range):
         db.session.commit()
     try:
         return clip_response(
-            clip_storage().open(clips.stored(film)),
+            reader,
             film.clip_content_type or "application/octet-stream",
             film.clip_key,  # a new upload is a new key
             film.clip_uploaded_at,

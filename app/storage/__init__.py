@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 
 from app.storage.keys import KeyProblem, KeyRing, WrappedKey, ring_from_settings
@@ -21,6 +22,7 @@ from app.storage.sealing import (
 from app.storage.stores import ByteStore, FolderStore
 
 __all__ = [
+    "STORE_ERRORS",
     "ClipStorage",
     "ClipTooLarge",
     "KeyProblem",
@@ -29,6 +31,11 @@ __all__ = [
     "clip_storage",
     "init_app",
 ]
+
+
+# What a store that cannot be used raises: its key or itself not configured on this server, or
+# the object store's client failing (unreachable, refused, throttled).
+STORE_ERRORS: tuple[type[Exception], ...] = (KeyProblem, BotoCoreError, ClientError)
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,19 @@ class ClipStorage:
         error if it is already gone)."""
         for found in self.stores.values() if store is None else [self._store_named(store)]:
             found.delete(key)
+
+    def discard(self, clip: StoredClip) -> bool:
+        """Delete a copy nothing points at any more (a replaced clip); a store that cannot be
+        used is logged, not raised: the copy is sealed under a data key only the replaced
+        record held, so what is left is unreadable. Whether it was deleted."""
+        try:
+            self.delete(clip.key, clip.store)
+        except STORE_ERRORS as error:
+            current_app.logger.warning(
+                "Replaced clip %s left in store %r: %r", clip.key, clip.store, error
+            )
+            return False
+        return True
 
     def keys(self) -> KeyRing:
         if self.ring is None:

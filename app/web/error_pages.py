@@ -9,6 +9,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from app.database import is_busy, reading_only
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
+from app.storage import STORE_ERRORS
 
 MESSAGES = {
     400: (
@@ -41,9 +42,21 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
-    """The house-style page for an HTTP status."""
-    title, message = MESSAGES.get(code, (HTTP_STATUS_CODES.get(code, str(code)), ""))
+# A clip store that cannot be reached, or a clip whose store or key this server lacks.
+CLIPS_UNAVAILABLE = (
+    _l("Clips unavailable"),
+    _l(
+        "The store that keeps clips cannot be used just now, so nothing was changed. The error "
+        "has been logged; please try again later, or tell your coordinator if it lasts."
+    ),
+)
+
+
+def render_error(
+    code: int, detail: str | None = None, wording: tuple[object, object] | None = None
+) -> tuple[str, int]:
+    """The house-style page for an HTTP status (its usual title and message, or `wording`)."""
+    title, message = wording or MESSAGES.get(code, (HTTP_STATUS_CODES.get(code, str(code)), ""))
     page = render_template(
         "errors/error.html", code=code, title=title, message=message, detail=detail
     )
@@ -71,6 +84,14 @@ def _database_error(error: OperationalError) -> tuple[str, int] | tuple[str, int
     return page, code, {"Retry-After": "2"}
 
 
+def _clip_store_error(error: Exception) -> tuple[str, int]:
+    db.session.rollback()
+    current_app.logger.error(
+        "Clip storage failed on %s %s: %r", request.method, request.path, error
+    )
+    return render_error(503, wording=CLIPS_UNAVAILABLE)
+
+
 def _unexpected(_error: Exception) -> tuple[str, int]:
     db.session.rollback()
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
@@ -82,4 +103,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_error)
+    for error in STORE_ERRORS:
+        app.register_error_handler(error, _clip_store_error)
     app.register_error_handler(Exception, _unexpected)

@@ -321,3 +321,28 @@ def test_a_clip_tampered_with_in_the_store_is_refused_not_served(app, client, wo
     assert response.status_code == 502
     assert "fails its integrity check" in response.get_data(as_text=True)
     assert data[:1000] not in response.data
+
+
+def test_a_clip_in_a_store_this_server_lacks_answers_503_and_changes_nothing(
+    app, client, world, caplog
+):
+    """As after clips moved to a store whose settings a server was not given: a clear page,
+    nothing half-done, and a new upload still replaces the clip."""
+    sign_in(client, world.trainee)
+    assert _upload(client, world, mp4_bytes(10_000)).status_code == 302
+    with committed(app):
+        db.session.get(Film, world.film_id).clip_store = "elsewhere"
+    viewings = _count(app, AuditEvent)
+    response = _clip(client, world)
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "Clips unavailable" in page and "nothing was changed" in page
+    assert _count(app, AuditEvent) == viewings  # no viewing recorded for bytes never sent
+    assert client.post(f"/films/{world.film_id}/clip/delete").status_code == 503
+    with committed(app):
+        film = db.session.get(Film, world.film_id)
+        assert film.has_clip and film.clip_store == "elsewhere"
+    assert _upload(client, world, mp4_bytes(12_000)).status_code == 302
+    served = _clip(client, world)
+    assert served.status_code == 200 and served.data == mp4_bytes(12_000)
+    assert "left in store 'elsewhere'" in caplog.text
