@@ -7,7 +7,7 @@ from typing import IO, cast
 from flask import request
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.wrappers import Response
-from werkzeug.wsgi import wrap_file
+from werkzeug.wsgi import FileWrapper
 
 from app.storage.reader import ClipReader
 
@@ -19,8 +19,10 @@ def clip_response(
     reader: ClipReader, mimetype: str, etag: str, last_modified: datetime | None
 ) -> Response:
     """The clip's bytes, or the ranges the request asks for."""
+    # Werkzeug's own wrapper, not the server's (`wsgi.file_wrapper`): gunicorn's cannot seek, so
+    # a range from the middle would be read, opened and thrown away from the first byte on.
     response = Response(
-        wrap_file(request.environ, cast(IO[bytes], reader), buffer_size=SERVED_BLOCK),
+        FileWrapper(cast(IO[bytes], reader), buffer_size=SERVED_BLOCK),
         mimetype=mimetype,
         direct_passthrough=True,
     )

@@ -1,9 +1,13 @@
 """Cycles, films, moments and clips through the pages: rules, uploads, ranges and consent."""
 
+import io
 import re
 
 import pytest
+from gunicorn.http.wsgi import FileWrapper as GunicornFileWrapper
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.models import AuditEvent, Cycle, Element, Film, Moment, Principle
@@ -52,12 +56,13 @@ def _clip(client, world, **kwargs):
 
 
 def _upload(client, world, data, name="clip.mp4"):
-    import io
-
+    """POST a clip as a browser encodes it (in memory: the test client's own encoding spools
+    a large body to a temporary file it never closes)."""
+    boundary, body = encode_multipart({"clip": FileStorage(io.BytesIO(data), filename=name)})
     return client.post(
         f"/films/{world.film_id}/clip",
-        data={"clip": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
 
 
@@ -172,6 +177,37 @@ def test_clip_is_served_with_ranges_and_each_viewing_audited(app, client, world)
             select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "clip.viewed")
         )
     assert views == 1
+
+
+def test_a_range_from_the_middle_reads_only_its_chunks_under_gunicorns_file_wrapper(
+    app, client, world
+):
+    """gunicorn puts a file wrapper in the environ that cannot seek: served through it, a range
+    from the middle of a clip was read and opened from its first byte."""
+    app.config["CLIP_MAX_BYTES"] = 8 * 1024 * 1024
+    sign_in(client, world.trainee)
+    data = mp4_bytes(6 * 1024 * 1024)
+    assert _upload(client, world, data).status_code == 302
+    store = app.extensions["clip_storage"].store
+    read, fetched = store.read, []
+
+    def counted(key, start, length):
+        fetched.append(length)
+        return read(key, start, length)
+
+    store.read = counted  # the real store, its reads counted
+    try:
+        part = client.get(
+            f"/films/{world.film_id}/clip",
+            headers={"Range": "bytes=5000000-5099999"},
+            environ_overrides={"wsgi.file_wrapper": GunicornFileWrapper},
+        )
+        body = part.get_data()
+        part.close()
+    finally:
+        del store.read
+    assert part.status_code == 206 and body == data[5000000:5100000]
+    assert sum(fetched) < 1_200_000  # one window of chunks, not the five megabytes before it
 
 
 def _views_by(app, email):
