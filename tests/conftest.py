@@ -2,7 +2,7 @@
 per test, a real SMTP server, and signed-in clients."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -144,6 +144,22 @@ def app(app_settings: dict[str, object]) -> Iterator[Flask]:
         db.session = original_session
         transaction.rollback()
         connection.close()
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def more_apps() -> Iterator[Callable[..., Flask]]:
+    """Build further apps, as servers started again with other settings would be; their
+    database connections are closed after the test (an engine left open leaks them)."""
+    built: list[Flask] = []
+
+    def build(settings: dict[str, object], config: str = "test") -> Flask:
+        built.append(create_app(config, settings))
+        return built[-1]
+
+    yield build
+    for application in built:
         with application.app_context():
             db.engine.dispose()
 

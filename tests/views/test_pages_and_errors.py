@@ -24,13 +24,13 @@ def test_healthz_reports_application_and_database(client):
     }
 
 
-def test_healthz_reports_the_s3_store_and_when_it_is_gone(app_settings, s3_server):
+def test_healthz_reports_the_s3_store_and_when_it_is_gone(app_settings, s3_server, more_apps):
     settings = {**app_settings, **s3_server.settings(s3_server.new_prefix())}
-    served = create_app("test", settings).test_client().get("/healthz")
+    served = more_apps(settings).test_client().get("/healthz")
     assert served.status_code == 200
     assert json.loads(served.data)["clip_store"] == "s3"
     assert json.loads(served.data)["clips"] == "ok"
-    missing = create_app("test", {**settings, "CLIP_S3_BUCKET": "no-such-bucket"})
+    missing = more_apps({**settings, "CLIP_S3_BUCKET": "no-such-bucket"})
     response = missing.test_client().get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.data)["clips"] == "unavailable"

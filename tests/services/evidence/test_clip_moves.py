@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, Film
 from app.services.evidence import clip_moves, clips
@@ -42,9 +41,10 @@ def _run(app, *args):
     return app.test_cli_runner().invoke(args=list(args))
 
 
-def _restarted(app_settings, **changes):
+@pytest.fixture
+def restarted(app_settings, more_apps):
     """The app as the servers start it again (the key file and store settings read anew)."""
-    return create_app("test", {**app_settings, **changes})
+    return lambda **changes: more_apps({**app_settings, **changes})
 
 
 def _plain_clip(app, world, data: bytes) -> str:
@@ -69,9 +69,11 @@ def test_create_key_writes_an_owner_only_file_and_keeps_it(app, app_settings):
     assert ring is not None and (ring.ids, ring.current) == (["first", "second"], "second")
 
 
-def test_migrate_seals_plain_clips_into_s3_verified_and_resumable(app, app_settings, world):
+def test_migrate_seals_plain_clips_into_s3_verified_and_resumable(
+    app, app_settings, world, restarted
+):
     _run(app, "clips", "create-key", "--id", "k1")
-    app = _restarted(app_settings)
+    app = restarted()
     data = mp4_bytes(300_000)
     with committed(app):
         old_key = _plain_clip(app, world, data)
@@ -92,9 +94,9 @@ def test_migrate_seals_plain_clips_into_s3_verified_and_resumable(app, app_setti
     assert "Moved 0 clip(s)" in again.output  # nothing left to move
 
 
-def test_a_clip_that_cannot_be_read_stays_where_it_was(app, app_settings, world):
+def test_a_clip_that_cannot_be_read_stays_where_it_was(app, app_settings, world, restarted):
     _run(app, "clips", "create-key", "--id", "k1")
-    app = _restarted(app_settings)
+    app = restarted()
     with committed(app):
         key = _plain_clip(app, world, mp4_bytes(10_000))
         clip_storage().store.delete(key)  # the file went missing
@@ -104,9 +106,9 @@ def test_a_clip_that_cannot_be_read_stays_where_it_was(app, app_settings, world)
         assert db.session.get(Film, world.film_id).clip_store == "local"
 
 
-def test_a_clip_replaced_meanwhile_keeps_the_persons_change(app, app_settings, world):
+def test_a_clip_replaced_meanwhile_keeps_the_persons_change(app, app_settings, world, restarted):
     _run(app, "clips", "create-key", "--id", "k1")
-    app = _restarted(app_settings)
+    app = restarted()
     with committed(app):
         old = _plain_clip(app, world, mp4_bytes(10_000))
         film = db.session.get(Film, world.film_id)
@@ -122,9 +124,11 @@ def test_a_clip_replaced_meanwhile_keeps_the_persons_change(app, app_settings, w
         assert clip_storage().store.exists(old)
 
 
-def test_rotate_key_rewraps_every_data_key_and_the_clips_still_open(app, app_settings, world):
+def test_rotate_key_rewraps_every_data_key_and_the_clips_still_open(
+    app, app_settings, world, restarted
+):
     _run(app, "clips", "create-key", "--id", "old")
-    app = _restarted(app_settings, CLIP_STORAGE="local")
+    app = restarted(CLIP_STORAGE="local")
     data = mp4_bytes(100_000)
     with committed(app):
         film = db.session.get(Film, world.film_id)
@@ -139,7 +143,7 @@ def test_rotate_key_rewraps_every_data_key_and_the_clips_still_open(app, app_set
         db.session.commit()
         before = bytes(db.session.get(Film, world.film_id).clip_wrapped_key)
     _run(app, "clips", "create-key", "--id", "new")
-    app = _restarted(app_settings, CLIP_STORAGE="local")
+    app = restarted(CLIP_STORAGE="local")
     result = _run(app, "clips", "rotate-key")
     assert result.exit_code == 0, result.output
     assert "Re-wrapped 1 data key(s) under new" in result.output
@@ -150,14 +154,14 @@ def test_rotate_key_rewraps_every_data_key_and_the_clips_still_open(app, app_set
     # The old key may now leave the file.
     path = Path(app_settings["CLIP_KEY_FILE"])
     path.write_text("".join(k for k in path.read_text().splitlines(True) if k.startswith("new ")))
-    app = _restarted(app_settings, CLIP_STORAGE="local")
+    app = restarted(CLIP_STORAGE="local")
     with committed(app):
         film = db.session.get(Film, world.film_id)
         assert clip_storage().open(clips.stored(film)).read() == data
 
 
-def test_abort_abandoned_ends_unfinished_uploads(app, app_settings, s3_server):
-    app = _restarted(app_settings, CLIP_STORAGE="s3", CLIP_KEYS="k=" + "A" * 43 + "=")
+def test_abort_abandoned_ends_unfinished_uploads(app, app_settings, s3_server, restarted):
+    app = restarted(CLIP_STORAGE="s3", CLIP_KEYS="k=" + "A" * 43 + "=")
     with app.app_context():
         store = clip_storage().store
         store.client.create_multipart_upload(Bucket=store.bucket, Key=f"{store.prefix}deadbeef")
