@@ -4,8 +4,9 @@ app, and reading a range back. Prints figures beside their goals; asserts nothin
     .venv/bin/python -m bench.uploads          # BENCH_UPLOAD_MIB=100,1024 by default
 
 For each size it writes a file that is an MP4 by its first bytes, then measures:
-- `cp` of the file to another file of the same folder (the folder backend's yardstick) and a
-  plain boto3 `put_object` of it to SeaweedFS (the S3 backend's), the best of three each;
+- `cp` of the file to another file of the same folder (the folder backend's yardstick; also
+  with the copy flushed by fsync, as the folder backend flushes each clip) and a plain boto3
+  `put_object` of it to SeaweedFS (the S3 backend's), the best of three each;
 - the upload through gunicorn (`ATTUNE_ENV=production`, 2 workers x 4 threads, on a copy of the
   demo in SQLite), as a browser sends it: one multipart/form-data POST with the CSRF token, the
   body streamed from the file over loopback, until the redirect comes back; sealed with
@@ -67,9 +68,18 @@ def best_of(runs: int, action: Any) -> float:
     return min(times)
 
 
-def copy_time(source: Path) -> float:
+def copy_time(source: Path, synced: bool) -> float:
+    """`cp` of the file, and with `synced` its copy flushed to disk as well (the folder backend
+    flushes each clip before the film points at it; `cp` alone leaves it in the page cache)."""
     target = source.with_suffix(".copy")
-    seconds = best_of(3, lambda: subprocess.run(["cp", str(source), str(target)], check=True))
+
+    def copy() -> None:
+        subprocess.run(["cp", str(source), str(target)], check=True)
+        if synced:
+            with target.open("rb") as copied:
+                os.fsync(copied.fileno())
+
+    seconds = best_of(3, copy)
     target.unlink()
     return seconds
 
@@ -176,7 +186,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-uploads-"))
     print(f"Working in {folder} (Python {sys.version.split()[0]})")
     controller, inbox = start_smtp_server()
-    s3 = start_s3_server(folder / "seaweedfs")
+    s3 = start_s3_server(folder / "seaweedfs", volume_mb=2048)
     os.environ.update(s3.environment())
     try:
         database = f"sqlite:///{folder / 'demo.db'}"
@@ -192,10 +202,15 @@ def main() -> None:
         for size in SIZES:
             source = folder / f"clip-{size // MiB}.mp4"
             write_clip(source, size)
-            cp, put = copy_time(source), put_time(s3, source)
+            yardsticks = {
+                "cp": copy_time(source, synced=False),
+                "cp + fsync": copy_time(source, synced=True),
+                "put_object": put_time(s3, source),
+            }
             for name, env in backends.items():
                 measured = serve_and_upload(env, template, source, folder, size == max(SIZES))
-                rows.append((size, name, cp if name == "local" else put, measured))
+                for beside in ("cp", "cp + fsync") if name == "local" else ("put_object",):
+                    rows.append((size, name, beside, yardsticks[beside], measured))
             source.unlink()
         report(rows)
     finally:
@@ -203,26 +218,28 @@ def main() -> None:
         controller.stop()
 
 
-def report(rows: list[tuple[int, str, float, dict[str, Any]]]) -> None:
+def report(rows: list[tuple[int, str, str, float, dict[str, Any]]]) -> None:
     print()
     print("| size | store | beside | its time | upload | MiB/s | x | goal | worker RSS idle/peak |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for size, name, yardstick, measured in rows:
-        beside = "cp" if name == "local" else "put_object"
+    for size, name, beside, yardstick, measured in rows:
         seconds = measured["seconds"]
         print(
             f"| {size // MiB} MiB | {name} | {beside} | {yardstick:.2f} s | {seconds:.2f} s "
             f"| {size / MiB / seconds:.0f} | {seconds / yardstick:.2f} | <= 1.5 "
             f"| {measured['idle_mib']:.0f} / {measured['peak_mib']:.0f} MiB |"
         )
-    for size, name, _, measured in rows:
-        if "ranges_ms" in measured:
+    for size, name, beside, _, measured in rows:
+        if "ranges_ms" in measured and beside != "cp + fsync":
             times = sorted(measured["ranges_ms"])
             print(
                 f"1 MiB range from the middle of the {size // MiB} MiB clip ({name}): median "
                 f"{statistics.median(times):.1f} ms, worst {times[-1]:.1f} ms (goal < 50 ms)"
             )
-    peaks = {name: [m["peak_mib"] for s, n, _, m in rows if n == name] for _, name, _, _ in rows}
+    peaks = {
+        name: [m["peak_mib"] for _, n, b, _, m in rows if n == name and b != "cp + fsync"]
+        for _, name, _, _, _ in rows
+    }
     for name, values in peaks.items():
         print(f"Peak worker RSS by size ({name}): {', '.join(f'{v:.0f} MiB' for v in values)}")
 

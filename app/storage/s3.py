@@ -7,6 +7,7 @@ serves every byte itself.
 """
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,9 @@ from botocore.exceptions import ClientError
 from app.storage.stores import checked
 
 PART = 8 * 1024 * 1024  # S3 needs 5 MiB or more for every part but the last
+# Parts on their way at once: sealing the next part overlaps sending the others, and memory
+# stays at (IN_FLIGHT + 1) parts whatever the clip's size.
+IN_FLIGHT = 3
 
 
 class S3Store:
@@ -52,38 +56,26 @@ class S3Store:
 
     def put(self, key: str, parts: Iterable[bytes]) -> int:
         name, buffer, size = self._name(key), bytearray(), 0
-        upload_id: str | None = None
-        done: list[dict[str, Any]] = []
+        upload: _PartUploads | None = None
         try:
             for part in parts:
                 buffer += part
                 size += len(part)
                 if len(buffer) >= PART:
-                    if upload_id is None:
-                        upload_id = self.client.create_multipart_upload(
-                            Bucket=self.bucket, Key=name
-                        )["UploadId"]
-                    done.append(self._upload_part(name, upload_id, len(done) + 1, buffer))
+                    upload = upload or _PartUploads(self.client, self.bucket, name)
+                    upload.send(bytes(buffer))
                     buffer = bytearray()
-            if upload_id is None:
+            if upload is None:
                 self.client.put_object(Bucket=self.bucket, Key=name, Body=bytes(buffer))
                 return size
             if buffer:
-                done.append(self._upload_part(name, upload_id, len(done) + 1, buffer))
-            self.client.complete_multipart_upload(
-                Bucket=self.bucket, Key=name, UploadId=upload_id, MultipartUpload={"Parts": done}
-            )
+                upload.send(bytes(buffer))
+            upload.complete()
         except BaseException:
-            if upload_id is not None:
-                self.client.abort_multipart_upload(Bucket=self.bucket, Key=name, UploadId=upload_id)
+            if upload is not None:
+                upload.abort()
             raise
         return size
-
-    def _upload_part(self, name: str, upload_id: str, number: int, data: bytearray) -> dict:
-        answer = self.client.upload_part(
-            Bucket=self.bucket, Key=name, UploadId=upload_id, PartNumber=number, Body=bytes(data)
-        )
-        return {"PartNumber": number, "ETag": answer["ETag"]}
 
     def read(self, key: str, start: int, length: int) -> bytes:
         if length <= 0:
@@ -135,3 +127,46 @@ class S3Store:
     def check(self) -> str:
         self.client.head_bucket(Bucket=self.bucket)
         return f"s3 bucket {self.bucket}"
+
+
+class _PartUploads:
+    """One multipart upload whose parts are sent by a few threads while the next is sealed."""
+
+    def __init__(self, client: Any, bucket: str, name: str) -> None:
+        self.client, self.bucket, self.name = client, bucket, name
+        self.upload_id = client.create_multipart_upload(Bucket=bucket, Key=name)["UploadId"]
+        self.pool = ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="clip-part")
+        self.sent: list[Future[dict[str, Any]]] = []
+
+    def send(self, data: bytes) -> None:
+        """Queue the next part, first waiting while IN_FLIGHT parts are still on their way."""
+        waiting = [future for future in self.sent if not future.done()]
+        if len(waiting) >= IN_FLIGHT:
+            wait(waiting, return_when=FIRST_COMPLETED)
+        for future in self.sent:
+            if future.done():
+                future.result()  # a part that failed fails the upload now
+        self.sent.append(self.pool.submit(self._part, len(self.sent) + 1, data))
+
+    def _part(self, number: int, data: bytes) -> dict[str, Any]:
+        answer = self.client.upload_part(
+            Bucket=self.bucket, Key=self.name, UploadId=self.upload_id, PartNumber=number, Body=data
+        )
+        return {"PartNumber": number, "ETag": answer["ETag"]}
+
+    def complete(self) -> None:
+        done = [future.result() for future in self.sent]
+        self.pool.shutdown()
+        self.client.complete_multipart_upload(
+            Bucket=self.bucket,
+            Key=self.name,
+            UploadId=self.upload_id,
+            MultipartUpload={"Parts": done},
+        )
+
+    def abort(self) -> None:
+        """Stop: no part is left in the store (parts still on their way are waited for)."""
+        self.pool.shutdown(cancel_futures=True)
+        self.client.abort_multipart_upload(
+            Bucket=self.bucket, Key=self.name, UploadId=self.upload_id
+        )
