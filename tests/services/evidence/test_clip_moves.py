@@ -94,6 +94,24 @@ def test_migrate_seals_plain_clips_into_s3_verified_and_resumable(
     assert "Moved 0 clip(s)" in again.output  # nothing left to move
 
 
+def test_migrate_seals_plain_clips_in_place_when_the_folder_stays(app, world, restarted):
+    _run(app, "clips", "create-key", "--id", "k1")
+    app = restarted(CLIP_STORAGE="local")
+    data = mp4_bytes(200_000)
+    with committed(app):
+        old_key = _plain_clip(app, world, data)
+        folder = clip_storage().store
+    result = _run(app, "clips", "migrate", "--to", "local")
+    assert result.exit_code == 0, result.output
+    with committed(app):
+        film = db.session.get(Film, world.film_id)
+        assert (film.clip_store, film.clip_key_id) == ("local", "k1") and film.clip_key != old_key
+        assert not folder.exists(old_key)
+        on_disk = folder.read(film.clip_key, 0, 10**6)
+        assert data[100:1100] not in on_disk and len(on_disk) > len(data)  # sealed at rest
+        assert clip_storage().open(clips.stored(film)).read() == data
+
+
 def test_a_clip_that_cannot_be_read_stays_where_it_was(app, app_settings, world, restarted):
     _run(app, "clips", "create-key", "--id", "k1")
     app = restarted()
