@@ -66,7 +66,11 @@ class Axe:
         return cls(AXE_SCRIPT.read_text(encoding="utf-8"))
 
     def violations(self, page: Page) -> list[Violation]:
-        """Every violation axe finds on the page as it is now."""
+        """Every violation axe finds on the page as it is now, once laid out: its stylesheet
+        and fonts loaded (on a busy machine a page shows before its stylesheet applies, and
+        every link is then a bare 17 px line of text to axe's target-size rule)."""
+        page.wait_for_load_state("load")
+        page.evaluate("document.fonts.ready.then(() => true)")
         if not page.evaluate("() => typeof window.axe === 'object'"):
             # Evaluated, not added as an inline <script>: the page's CSP rightly forbids those.
             page.evaluate(f"() => {{ {self.source}\n }}")
