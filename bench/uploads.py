@@ -12,6 +12,8 @@ For each size it writes a file that is an MP4 by its first bytes, then measures:
   body streamed from the file over loopback, until the redirect comes back; sealed with
   AES-256-GCM on the way, to the folder backend and to the S3 one; a fresh server for each
   upload, so that the workers' peak resident memory (VmHWM) belongs to that upload;
+- every timing begins after `sync`, so that what an earlier one left to write back does not
+  slow it;
 - for the largest size, 1 MiB ranges read back from the middle of the clip (new connection each).
 """
 
@@ -62,6 +64,7 @@ def best_of(runs: int, action: Any) -> float:
     """The shortest of `runs` timings of `action()`, in seconds."""
     times = []
     for _ in range(runs):
+        os.sync()  # what earlier runs left to write back must not slow this one
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)
@@ -175,6 +178,7 @@ def serve_and_upload(
         browser.sign_in(*template.accounts["trainee"])
         action = film_clip_action(browser)
         token = browser.csrf_token(action.removesuffix("/clip"))
+        os.sync()
         seconds = upload(port, browser, action, token, source)
         result = {"seconds": seconds, "idle_mib": idle, "peak_mib": peak_rss_mib(server)}
         if read_back:
