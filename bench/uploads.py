@@ -180,7 +180,8 @@ def serve_and_upload(
         token = browser.csrf_token(action.removesuffix("/clip"))
         os.sync()
         seconds = upload(port, browser, action, token, source)
-        result = {"seconds": seconds, "idle_mib": idle, "peak_mib": peak_rss_mib(server)}
+        result: dict[str, Any] = {"seconds": seconds, "idle_mib": idle}
+        result["peak_mib"] = peak_rss_mib(server)
         if read_back:
             result["ranges_ms"] = ranged_reads(browser, action, source.stat().st_size)
     return result
