@@ -260,3 +260,20 @@ def test_a_server_stopped_mid_upload_loses_nothing_and_leaves_nothing(cluster: C
     assert cluster.open_uploads() == []
     still = on_other(trainee, cluster.urls[0]).get(upload.action)
     assert still.status_code == 200 and still.content == footage
+
+
+def test_a_browser_that_gives_up_mid_upload_leaves_nothing(cluster: Cluster):
+    trainee = cluster.browser(0, "trainee")
+    upload = next(f for f in trainee_forms(trainee) if f.action.endswith("/clip") and f.file_fields)
+    film_id = int(upload.action.split("/")[2])
+    before = (cluster.objects(), _film_row(cluster, film_id))
+    token = dict(upload.filled())["csrf_token"]
+    connection = _start_upload(cluster.urls[0], trainee, upload.action, token, 40 * MiB)
+    connection.close()  # the phone lost its signal after 12 MiB
+    # The server answers the next request as before, and has stored nothing of the upload.
+    assert trainee.get(f"/films/{film_id}").status_code == 200
+    deadline = time.monotonic() + 30
+    while cluster.open_uploads() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert (cluster.objects(), _film_row(cluster, film_id)) == before
+    assert cluster.open_uploads() == []
