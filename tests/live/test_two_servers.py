@@ -13,8 +13,10 @@ import secrets
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -277,3 +279,27 @@ def test_a_browser_that_gives_up_mid_upload_leaves_nothing(cluster: Cluster):
         time.sleep(0.2)
     assert (cluster.objects(), _film_row(cluster, film_id)) == before
     assert cluster.open_uploads() == []
+
+
+def test_two_uploads_at_once_leave_one_clip_and_nothing_behind(cluster: Cluster):
+    """Two tabs (one on each server) replace the same film's clip at the same instant: the later
+    wins, and the earlier's copy is deleted with the clip both replaced."""
+    trainee = cluster.browser(0, "trainee")
+    upload = next(f for f in trainee_forms(trainee) if f.action.endswith("/clip") and f.file_fields)
+    film_id = int(upload.action.split("/")[2])
+    tabs = [trainee, on_other(trainee, cluster.urls[1])]
+    footage = [MP4_HEADER + os.urandom(4 * MiB) for _ in tabs]
+    start = threading.Barrier(len(tabs))
+
+    def send(tab: Browser, data: bytes) -> int:
+        start.wait()
+        files = {upload.file_fields[0]: ("tab.mp4", data, "video/mp4")}
+        return tab.post(upload.action, data=upload.filled(), files=files).status_code
+
+    with ThreadPoolExecutor(len(tabs)) as pool:
+        answers = list(pool.map(send, tabs, footage))
+    assert answers == [302, 302]
+    served = trainee.get(upload.action)
+    assert served.status_code == 200 and served.content in footage
+    key = str(_film_row(cluster, film_id)[0])
+    assert list(cluster.objects()) == [cluster.prefix + key]  # the winner's clip, nothing else

@@ -5,12 +5,14 @@ from typing import BinaryIO
 
 import filetype
 from sqlalchemy import select
+from sqlalchemy.exc import NoResultFound
 
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, Film, User
 from app.models.base import utcnow
 from app.services import audit
+from app.services.row_locks import locked
 from app.storage import ClipStorage, ClipTooLarge, StoredClip
 from app.storage.keys import WrappedKey
 
@@ -39,6 +41,15 @@ def attach_clip(
         raise RuleViolation(
             f"The clip is larger than {max_bytes // (1024 * 1024)} MB.", "clip"
         ) from error
+    # Re-read under a row lock: of two uploads at once, the later replaces (and so deletes) the
+    # earlier's clip, not the one both began with, which would leave the earlier's behind.
+    try:
+        film = locked(film)
+    except NoResultFound:
+        storage.delete(saved.key, saved.store)
+        raise RuleViolation(
+            "This film was deleted meanwhile; the clip was not kept.", "clip"
+        ) from None
     replaced = stored(film) if film.has_clip else None
     keep(film, saved)
     film.clip_content_type = kind.mime

@@ -4,7 +4,7 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.errors import RuleViolation
 from app.extensions import db
@@ -129,3 +129,16 @@ def test_unconfirmed_session_and_own_reflection_can_be_deleted(world):
     assert _count(Reflection) == 0
     assert _count(Cycle) >= 1
     assert _actions()[-2:] == ["session.deleted", "reflection.deleted"]
+
+
+def test_a_clip_for_a_film_deleted_meanwhile_is_refused_and_not_kept(world, tmp_path):
+    _built, film = world
+    trainee = film.cycle.case.enrolment.trainee
+    storage = folder_clips(tmp_path)
+    # Another request deleted the film after this one loaded it.
+    db.session.execute(delete(Film).where(Film.id == film.id))
+    with pytest.raises(RuleViolation, match="deleted meanwhile"):
+        clips.attach_clip(
+            trainee, film, io.BytesIO(mp4_bytes(2000)), storage, 10_000, ("video/mp4",)
+        )
+    assert list(storage.store.keys()) == []
