@@ -59,6 +59,15 @@ def _plain_clip(app, world, data: bytes) -> str:
     return key
 
 
+def _keyed_with_plain_clip(app, world, restarted, data: bytes, **changes):
+    """A key "k1" made, the servers started again with it, and a plain clip of `data` on the
+    world's film: the app, the clip's key and the folder holding it."""
+    _run(app, "clips", "create-key", "--id", "k1")
+    app = restarted(**changes)
+    with committed(app):
+        return app, _plain_clip(app, world, data), clip_storage().stores["local"]
+
+
 def test_create_key_writes_an_owner_only_file_and_keeps_it(app, app_settings):
     assert "Added key first" in _run(app, "clips", "create-key", "--id", "first").output
     path = Path(app_settings["CLIP_KEY_FILE"])
@@ -72,12 +81,8 @@ def test_create_key_writes_an_owner_only_file_and_keeps_it(app, app_settings):
 def test_migrate_seals_plain_clips_into_s3_verified_and_resumable(
     app, app_settings, world, restarted
 ):
-    _run(app, "clips", "create-key", "--id", "k1")
-    app = restarted()
     data = mp4_bytes(300_000)
-    with committed(app):
-        old_key = _plain_clip(app, world, data)
-        folder = clip_storage().store
+    app, old_key, folder = _keyed_with_plain_clip(app, world, restarted, data)
     result = _run(app, "clips", "migrate", "--to", "s3")
     assert result.exit_code == 0, result.output
     assert f"film #{world.film_id}" in result.output and "verified" in result.output
@@ -95,12 +100,8 @@ def test_migrate_seals_plain_clips_into_s3_verified_and_resumable(
 
 
 def test_migrate_seals_plain_clips_in_place_when_the_folder_stays(app, world, restarted):
-    _run(app, "clips", "create-key", "--id", "k1")
-    app = restarted(CLIP_STORAGE="local")
     data = mp4_bytes(200_000)
-    with committed(app):
-        old_key = _plain_clip(app, world, data)
-        folder = clip_storage().store
+    app, old_key, folder = _keyed_with_plain_clip(app, world, restarted, data, CLIP_STORAGE="local")
     result = _run(app, "clips", "migrate", "--to", "local")
     assert result.exit_code == 0, result.output
     with committed(app):
@@ -113,11 +114,8 @@ def test_migrate_seals_plain_clips_in_place_when_the_folder_stays(app, world, re
 
 
 def test_a_clip_that_cannot_be_read_stays_where_it_was(app, app_settings, world, restarted):
-    _run(app, "clips", "create-key", "--id", "k1")
-    app = restarted()
-    with committed(app):
-        key = _plain_clip(app, world, mp4_bytes(10_000))
-        clip_storage().store.delete(key)  # the file went missing
+    app, key, folder = _keyed_with_plain_clip(app, world, restarted, mp4_bytes(10_000))
+    folder.delete(key)  # the file went missing
     result = _run(app, "clips", "migrate", "--to", "s3")
     assert result.exit_code == 1 and f"FAILED film #{world.film_id}" in result.output
     with committed(app):
