@@ -22,7 +22,6 @@ import os
 import random
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -79,6 +78,7 @@ from app.services.plain_text import comparison_key
 from app.services.progress.expected_dates import refresh_all
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
+from tests.live.server import child_pids, free_port, run_gunicorn
 
 
 def _env_int(name: str, default: int) -> int:
@@ -1126,12 +1126,6 @@ def _describe_subjects(subjects: Subjects) -> list[str]:
 # -- serving and loading ----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class Reply:
     status: int
@@ -1161,7 +1155,7 @@ def _http(port: int, method: str, path: str, cookie: str = "", form: dict | None
 @contextmanager
 def served(url: str) -> Iterator[tuple[int, subprocess.Popen[bytes], Path]]:
     """The app under gunicorn in production settings on a free port, until the block ends."""
-    port = _free_port()
+    port = free_port()
     log = Path(tempfile.mkdtemp()) / "gunicorn.log"
     env = {
         **os.environ,
@@ -1175,53 +1169,10 @@ def served(url: str) -> Iterator[tuple[int, subprocess.Popen[bytes], Path]]:
         # Production refuses to start without a key to seal clips under; the pages read none.
         "CLIP_KEYS": f"bench={base64.b64encode(os.urandom(32)).decode()}",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-w",
-        str(WORKERS),
-        "--threads",
-        str(THREADS),
-        "-b",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "bench.served:app",
-    ]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if (
-                    _http(port, "GET", "/healthz").status == 200
-                    and len(_workers(server)) == WORKERS
-                ):
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError(f"gunicorn did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
+    # The production settings file (gunicorn.conf.py) applies; warnings only, no access log.
+    options = ["--log-level=warning"]
+    with run_gunicorn(env, port, log, WORKERS, THREADS, options, app="bench.served:app") as server:
         yield port, server, log
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _workers(server: subprocess.Popen[bytes]) -> list[int]:
-    """The process ids of gunicorn's workers (the children of its master)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == server.pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -1688,7 +1639,7 @@ def main() -> None:
     with served(url) as (port, server, log):
         cookies = {role: sign_in(port, email) for role, email in accounts.items()}
         cookies[""] = ""
-        workers = _workers(server)
+        workers = child_pids(server)
         # The exports first, so that the workers' memory has not yet grown for one.
         for page in pages:
             if page.export:

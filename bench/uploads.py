@@ -172,7 +172,9 @@ def serve_and_upload(
 ) -> dict[str, Any]:
     port = free_port()
     log = folder / f"gunicorn-{env['CLIP_STORAGE']}-{source.stem}.log"
-    with run_gunicorn(env, port, log, workers=2, threads=4, options=["--timeout=600"]) as server:
+    with run_gunicorn(
+        env, port, log, workers=2, threads=4, options=["--timeout=600", "--access-logfile=-"]
+    ) as server:
         idle = peak_rss_mib(server)
         browser = Browser(f"http://127.0.0.1:{port}")
         browser.sign_in(*template.accounts["trainee"])

@@ -200,24 +200,28 @@ def run_gunicorn(
     log: Path,
     workers: int = 2,
     threads: int = 2,
-    options: Sequence[str] = (),
+    options: Sequence[str] = ("--access-logfile=-",),
+    app: str = "wsgi:app",
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """gunicorn serving the app in `env` on 127.0.0.1:`port` with `workers` processes of
-    `threads` threads, its output in `log`; yields once /healthz answers, stops it after."""
+    """gunicorn serving `app` in `env` on 127.0.0.1:`port` with `workers` processes of
+    `threads` threads, its output in `log` (with an access log unless `options` say otherwise);
+    yields once /healthz answers and every worker has started, stops it after."""
     command = [
         str(BIN / "gunicorn"),
         f"--workers={workers}",
         f"--threads={threads}",
         f"--bind=127.0.0.1:{port}",
         "--timeout=120",
-        "--access-logfile=-",
         *options,
-        "wsgi:app",
+        app,
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
     try:
         _wait_until_up(f"http://127.0.0.1:{port}", process, log)
+        deadline = time.monotonic() + 60
+        while len(child_pids(process)) < workers and time.monotonic() < deadline:
+            time.sleep(0.1)
         yield process
     finally:
         stop(process)

@@ -120,7 +120,7 @@ def cluster(
     def start(name: str, port: int | None = None) -> AbstractContextManager[Server]:
         log = folder / f"{name}.log"
         cluster.logs.append(log)
-        options = ["--graceful-timeout=3"]
+        options = ["--graceful-timeout=3", "--access-logfile=-"]
         return run_gunicorn(env, port or free_port(), log, workers=1, threads=4, options=options)
 
     cluster.start = start
