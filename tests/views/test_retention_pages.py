@@ -21,8 +21,12 @@ CONFIRM = "I have deleted the footage kept elsewhere"
 
 
 @pytest.fixture
-def app_settings(app_settings, tmp_path):
+def app_settings(request, app_settings, tmp_path):
+    """Clips in a folder; in a real S3 server where a test asks for "s3"."""
     app_settings.update(CLIP_STORAGE_DIR=str(tmp_path / "clips"))
+    if getattr(request, "param", "local") == "s3":
+        server = request.getfixturevalue("s3_server")
+        app_settings.update(server.settings(server.new_prefix()))
     return app_settings
 
 
@@ -123,7 +127,10 @@ def test_others_see_the_deletion_awaits_the_trainee_without_the_button(app, worl
     assert "the trainee has not yet confirmed" in page
 
 
+@pytest.mark.parametrize("app_settings", ["local", "s3"], indirect=True)
 def test_delete_due_prints_what_it_deleted_and_is_idempotent(app, world, run):
+    store = app.extensions["clip_storage"].store
+    assert len(list(store.keys())) == 1
     first = run("retention", "delete-due", "--day", "2026-11-24")
     assert first.exit_code == 0, first.output
     assert (
@@ -131,6 +138,7 @@ def test_delete_due_prints_what_it_deleted_and_is_idempotent(app, world, run):
         "due since 2026-11-20"
     ) in first.output
     assert "Deleted 1 clip(s) due on 2026-11-24." in first.output
+    assert list(store.keys()) == []  # gone from the store itself, folder or bucket
     with committed(app):
         assert not db.session.get(Film, world.film_id).has_clip
         trainee = db.session.scalar(select(User).where(User.email == world.trainee))
