@@ -147,7 +147,7 @@ def register_template_helpers(app: Flask) -> None:
     from app.authz import rules
     from app.authz import web as authz
     from app.documents.pdf import css_string
-    from app.lists.urls import list_url
+    from app.lists.urls import list_url, page_url
     from app.notifications.routes import unread_for_current_user
     from app.services.evidence import locks
     from app.services.progress.text import (
@@ -163,7 +163,7 @@ def register_template_helpers(app: Flask) -> None:
     # Which parts a person shown on a page holds (what to offer about them, not who may act).
     app.jinja_env.globals["may_train"] = rules.may_train
     app.jinja_env.globals["may_supervise"] = rules.may_supervise
-    app.jinja_env.globals["page_url"] = _page_url
+    app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["list_url"] = list_url
     app.jinja_env.globals["role_names"] = labels.ROLE_NAMES
     app.jinja_env.globals["grade_names"] = labels.GRADE_NAMES
@@ -193,11 +193,3 @@ def register_cli(app: Flask) -> None:
     from app import cli
 
     cli.init_app(app)
-
-
-def _page_url(number: int) -> str:
-    """The current page's URL with its query string kept and `page` set to `number`."""
-    from flask import request, url_for
-
-    args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
-    return url_for(request.endpoint or "home.index", **args)

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,8 @@ from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
+from flask.globals import _cv_app
 from flask_babel import (
     force_locale,
     format_date,
@@ -82,15 +84,18 @@ def _reading() -> _Reading | None:
 
     Flask-Babel finds both afresh for every string and every date (its context, domain and
     locale, each through `g`: several µs each, and a long page has hundreds). They change only
-    inside `in_locale`, which forgets them on the way in and out."""
-    if not has_app_context():
+    inside `in_locale`, which forgets them on the way in and out. The application context is
+    read straight from its context variable: `g` and `has_app_context` are proxies to it, and
+    this runs for every string of every page."""
+    context = _cv_app.get(None)
+    if context is None:
         return None
-    kept: _Reading | None = g.get("_reading")
+    kept: _Reading | None = context.g.get("_reading")
     if kept is None:
         locale = get_locale()
         if locale is None:
             return None
-        kept = g._reading = _Reading(locale, get_translations())
+        kept = context.g._reading = _Reading(locale, get_translations())
     return kept
 
 
@@ -149,6 +154,13 @@ def date_text(value: date | None, style: str = "medium") -> str:
         return format_date(value, style)
     if isinstance(value, datetime):
         value = local_day_of(value)
+    return _formatted_date(value, style, locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value: date, style: str, locale: Locale) -> str:
+    """Babel's formatting of a day, kept: a list shows the same days again and again, and each
+    costs Babel tens of µs."""
     return babel_format_date(value, style, locale=locale)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import contains_eager
 
 from app.authz.actions import Action
@@ -103,6 +103,13 @@ def _waiting() -> ColumnElement[bool]:
     return and_(Notification.read_at.is_(None), Notification.resolved_at.is_(None))
 
 
+_UNREAD_COUNT = (
+    select(func.count())
+    .select_from(Notification)
+    .where(Notification.user_id == bindparam("user_id"), _waiting())
+)
+
+
 def notifications_for(user: User) -> Select[Notification]:
     """All of a person's notifications, newest first."""
     return (
@@ -119,13 +126,8 @@ def unread_for(user: User) -> Select[Notification]:
 
 def unread_count(user: User) -> int:
     """How many of the person's notifications still wait: unread, and their task not done
-    (one query)."""
-    query = (
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, _waiting())
-    )
-    return db.session.scalar(query) or 0
+    (one query, built once: every signed-in page counts them)."""
+    return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
 
 
 def mark_read(actor: User, notification: Notification) -> Notification:

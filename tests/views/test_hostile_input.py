@@ -291,6 +291,33 @@ def test_signed_in_lists_never_fail_on_hostile_queries(app, world, who, address)
         assert response.status_code == 400 if name == "nul" else 200
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "endpoint=home.index&_external=1&_scheme=javascript&_anchor=x",
+        "_method=POST&values=1&page=1",
+        "cohort_id=999999&sort=-trainee",
+    ],
+)
+def test_query_arguments_named_like_link_settings_stay_in_the_query(app, world, query):
+    """A list links to itself with its query kept: arguments named like url_for's own
+    (`endpoint`, `_external`, `_scheme`, ...) or like the page's view arguments are the query
+    string's, never the link's settings (a 500, an external link, another record's page)."""
+    client = client_as(app, world["coordinator"])
+    path = client.post("/cohorts/new", data={"name": "Links", "kind": "course"}).location
+    client.post(f"{path}/members", data={"addresses": world["trainee"]})
+    for address in (f"{path}?{query}", f"/people?{query}", f"/coordination/at-risk?{query}"):
+        response = client.get(address)
+        _assert_safe(response)
+        assert response.status_code == 200
+        links = re.findall(r'href="([^"]+)"', response.get_data(as_text=True))
+        own = [link for link in links if link.startswith(address.split("?")[0] + "?")]
+        assert own, f"{address} links to itself with its query"
+        assert all(query.split("&")[0] in link for link in own if "export" not in link)
+        assert not [link for link in links if link.startswith(("http", "javascript", "//"))]
+        assert not [link for link in links if "999999" in link.split("?")[0]]
+
+
 @pytest.mark.parametrize("field", ["email", "password"])
 def test_sign_in_and_reset_forms_never_fail_on_hostile_text(app, world, field):
     client = app.test_client()

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -35,18 +35,19 @@ def start(user: User, user_agent: str) -> str:
     return raw
 
 
+# Every request of a signed-in person runs this: built once, its cache key with it.
+_FIND = (
+    select(LoginSession)
+    .options(joinedload(LoginSession.user).joinedload(User.role_links))
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+
+
 def find(raw: str) -> LoginSession | None:
     """The live session with this secret, with its person and their roles (one query), or
     None."""
-    return (
-        db.session.execute(
-            select(LoginSession)
-            .options(joinedload(LoginSession.user).joinedload(User.role_links))
-            .where(LoginSession.token_hash == _digest(raw))
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    found = db.session.execute(_FIND, {"token_hash": _digest(raw)})
+    return found.unique().scalar_one_or_none()
 
 
 def touch(login: LoginSession) -> bool:
