@@ -10,6 +10,7 @@ from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
 from app.models import Case, CaseSetting, Consent, ConsentScope, Enrolment
 from app.services.evidence import cases, queries, removals
+from app.services.people.enrolment_queries import TABS
 from app.services.progress.evaluate import counted_in
 from app.services.progress.kept import progress_of
 from app.web.commit import apply_or_flash, apply_service
@@ -23,7 +24,7 @@ bp = Blueprint("cases", __name__)
 @requires(Action.VIEW_EVIDENCE)
 def index(enrolment_id: int) -> str:
     """The enrolment's cases, newest first, with their counts of cycles."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE)
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE, TABS)
     page = db.paginate(
         queries.cases_query(enrolment),
         per_page=current_app.config["PAGE_SIZE"],
@@ -53,7 +54,7 @@ def _save_case(form: CaseForm, enrolment: Enrolment, case: Case | None) -> Case 
 @requires(Action.RECORD_EVIDENCE)
 def new(enrolment_id: int) -> tuple[str, int] | Response:
     """Open a case; its code is generated."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.RECORD_EVIDENCE)
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.RECORD_EVIDENCE, TABS)
     form = CaseForm()
     if request.method == "GET":
         form.started_on.data = local_today()

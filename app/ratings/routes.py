@@ -20,6 +20,7 @@ from app.models import (
     Principle,
     Rating,
 )
+from app.services.people.enrolment_queries import TABS
 from app.services.signoff import ratings
 from app.web.commit import apply_service
 from app.web.forms import choices
@@ -83,7 +84,7 @@ def _page(enrolment: Enrolment, form: RatingForm | None, status: int = 200) -> t
 @requires(Action.VIEW_EVIDENCE)
 def index(enrolment_id: int) -> tuple[str, int]:
     """Each principle's latest self-assessment and supervisor rating, and the history."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE)
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE, TABS)
     form = _form(enrolment, formdata=False) if can_current(Action.RATE, enrolment) else None
     return _page(enrolment, form)
 
@@ -92,7 +93,7 @@ def index(enrolment_id: int) -> tuple[str, int]:
 @requires(Action.RATE)
 def rate(enrolment_id: int) -> tuple[str, int] | Response:
     """Add a rating (history is kept, never overwritten)."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.RATE)
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.RATE, TABS)
     form = _form(enrolment)
     if form.validate_on_submit() and not form.needs_rephrasing():
         principle = db.session.get(Principle, form.principle.data) or abort(404)

@@ -13,6 +13,7 @@ from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Case, Enrolment, Reflection, SupervisionSession
 from app.services.evidence import reflections, removals
+from app.services.people.enrolment_queries import TABS
 from app.services.supervision import queries
 from app.web.commit import apply_or_flash, apply_service
 from app.web.forms import choices
@@ -51,7 +52,7 @@ def _about_choices(subjects: dict[str, Case | SupervisionSession]) -> list[Selec
 @requires(Action.VIEW_EVIDENCE)
 def index(enrolment_id: int) -> str:
     """The reflections the signed-in user may read, newest first."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE)
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE, TABS)
     query = queries.reflections_page_query(visible_reflections(current_actor(), enrolment))
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     cases, sessions = queries.reflection_subjects(page.items)
@@ -68,7 +69,7 @@ def index(enrolment_id: int) -> str:
 @requires(Action.RECORD_EVIDENCE)
 def new(enrolment_id: int) -> tuple[str, int] | Response:
     """Write a reflection, private unless the trainee chooses to share it."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.RECORD_EVIDENCE)
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.RECORD_EVIDENCE, TABS)
     subjects = _subjects(enrolment)
     form = ReflectionForm()
     form.about.choices = _about_choices(subjects)

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
 from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
+from app.services.people.enrolment_queries import TABS
 from app.services.supervision import queries
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails, SupervisorNotes
@@ -121,7 +122,7 @@ def _save(
 @requires(Action.VIEW_EVIDENCE)
 def index(enrolment_id: int) -> str:
     """The enrolment's sessions, newest first, with the confirmed total."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE)
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE, TABS)
     page = db.paginate(
         queries.sessions_query(enrolment),
         per_page=current_app.config["PAGE_SIZE"],
@@ -140,7 +141,7 @@ def index(enrolment_id: int) -> str:
 @requires(Action.RECORD_EVIDENCE)
 def new(enrolment_id: int) -> tuple[str, int] | Response:
     """Log a supervision session for the supervisor to confirm."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.RECORD_EVIDENCE)
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.RECORD_EVIDENCE, TABS)
     cycles = queries.reviewable_cycles(enrolment)
     form = _session_form(enrolment, cycles, None)
     if form.validate_on_submit() and not form.needs_rephrasing():

@@ -104,3 +104,24 @@ def test_same_number_of_queries_for_1_and_50_records(app, schemes, who, page):
     one = _queries(app, schemes, 1, who, page)
     fifty = _queries(app, schemes, 50, who, page)
     assert fifty == one, f"{one} queries with 1 record, {fifty} with 50"
+
+
+@pytest.mark.parametrize("tab", ["cases", "sessions", "reflections", "ratings"])
+def test_an_enrolment_tab_loads_its_trainee_and_scheme_with_the_enrolment(app, schemes, tab):
+    """The tabs name the trainee and the scheme: both come in the statement that loads the
+    enrolment, not in one statement each afterwards (seen by a coordinator, for whom the trainee
+    is nobody already loaded)."""
+    world = _world(app, 1)
+    client = app.test_client()
+    sign_in(client, world["coordinator"])
+    with count_queries(app) as statements:
+        response = client.get(f"/enrolments/{world['enrolment']}/{tab}")
+    assert response.status_code == 200
+    by_key = [
+        s
+        for s in statements
+        if s.startswith("SELECT")
+        and ("FROM schemes \nWHERE schemes.id =" in s or "FROM users \nWHERE users.id =" in s)
+    ]
+    assert by_key == []
+    assert any("FROM enrolments JOIN users" in s and "JOIN schemes" in s for s in statements)

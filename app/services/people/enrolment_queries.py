@@ -18,6 +18,13 @@ DETAILS = (
     selectinload(Enrolment.assignments).joinedload(SupervisorAssignment.supervisor, innerjoin=True),
 )
 
+# What every page under an enrolment's tabs shows of it (its trainee's name, its scheme's title),
+# joined into the statement that loads it rather than each looked up afterwards.
+TABS = (
+    joinedload(Enrolment.trainee, innerjoin=True),
+    joinedload(Enrolment.scheme, innerjoin=True),
+)
+
 
 def narrowed_enrolments(base: Select[Any], search: str = "") -> Select[Any]:
     """A (permission-scoped) enrolment query joined to its trainee and scheme, narrowed by
