@@ -22,6 +22,7 @@ from app.i18n import date_text, local_today
 from app.i18n import gettext as _
 from app.models import Consent, Cycle, Element, Film, FilmKind, Moment, Principle
 from app.services.evidence import clips, films, moment_replies, queries, removals
+from app.services.schemes import catalogue
 from app.storage import StoredClip, TamperedClip, clip_storage
 from app.web.clip_response import clip_response
 from app.web.commit import apply_or_flash, apply_service
@@ -104,14 +105,14 @@ def _moment_form(film: Film, formdata: bool = True) -> MomentForm | None:
     if not can_current(Action.ADD_MOMENT, film):
         return None
     form = MomentForm() if formdata else MomentForm(formdata=None)
-    framework = film.cycle.case.enrolment.scheme.framework
-    form.principle.choices = choices((p.id, f"{p.number}. {p.name}") for p in framework.principles)
+    outline = catalogue.framework_outline(film.cycle.case.enrolment.scheme.framework_id)
+    form.principle.choices = choices((p.id, f"{p.number}. {p.name}") for p in outline)
     # Each element names its principle, so static/moments.js can offer only the chosen
     # principle's elements; the service still refuses an element of another principle.
     form.element.choices = choices([(0, _("— none —"))]) + [
-        SelectChoice(e.id, e.text, render_kw={"data-principle": p.id}, optgroup=p.name)
-        for p in framework.principles
-        for e in p.elements
+        SelectChoice(element_id, text, render_kw={"data-principle": p.id}, optgroup=p.name)
+        for p in outline
+        for element_id, text in p.elements
     ]
     return form
 

@@ -13,11 +13,8 @@ from app.models import (
     Enrolment,
     EnrolmentStage,
     Film,
-    Framework,
     Moment,
     MomentReply,
-    Principle,
-    Scheme,
 )
 
 
@@ -60,18 +57,23 @@ def cycles_of(case_: Case) -> list[Cycle]:
 # What a film's page shows: the film with its cycle, case, enrolment, scheme and framework (one
 # joined row), the framework's principles and elements (for marking moments and naming each
 # moment's), its consent, and its moments with their authors and replies.
+# The framework's principles are not loaded as objects: the moment form reads them as values
+# (catalogue.framework_outline); each moment brings the principle and element it names.
 FILM_PAGE: tuple[ORMOption, ...] = (
     joinedload(Film.cycle)
     .joinedload(Cycle.case)
     .joinedload(Case.enrolment)
-    .joinedload(Enrolment.scheme)
-    .joinedload(Scheme.framework)
-    .selectinload(Framework.principles)
-    .selectinload(Principle.elements),
+    .options(
+        joinedload(Enrolment.scheme, innerjoin=True),
+        joinedload(Enrolment.trainee, innerjoin=True),
+    ),
     joinedload(Film.consent),
-    # Each moment's principle and element are the framework's, found loaded (no statement).
-    selectinload(Film.moments).selectinload(Moment.author),
-    selectinload(Film.moments).selectinload(Moment.replies).selectinload(MomentReply.author),
+    selectinload(Film.moments).options(
+        joinedload(Moment.author),
+        joinedload(Moment.principle),
+        joinedload(Moment.element),
+        selectinload(Moment.replies).joinedload(MomentReply.author),
+    ),
 )
 
 

@@ -1,10 +1,12 @@
 """Read-side queries for the scheme and framework pages."""
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Framework, Principle, Scheme, Stage
+from app.models import Element, Framework, Principle, Scheme, Stage
 
 
 def scheme_details(scheme_id: int) -> Scheme | None:
@@ -38,3 +40,43 @@ def framework_details(framework_id: int) -> Framework | None:
         .where(Framework.id == framework_id)
         .options(selectinload(Framework.principles).selectinload(Principle.elements))
     )
+
+
+@dataclass(frozen=True)
+class PrincipleOutline:
+    """A principle of a framework revision as a form offers it: its elements as (id, text)."""
+
+    id: int
+    number: int
+    name: str
+    elements: tuple[tuple[int, str], ...]
+
+
+_OUTLINE = (
+    select(
+        Principle.id,
+        Principle.number,
+        Principle.name,
+        Element.id.label("element_id"),
+        Element.text,
+    )
+    .outerjoin(Element, Element.principle_id == Principle.id)
+    .where(Principle.framework_id == bindparam("framework_id"))
+    .order_by(Principle.number, Element.number)
+)
+
+
+def framework_outline(framework_id: int) -> list[PrincipleOutline]:
+    """A framework revision's principles and their elements, in order, as values (one
+    statement, no objects: the film page offers them all in its form)."""
+    elements: dict[int, list[tuple[int, str]]] = {}
+    principles: dict[int, tuple[int, str]] = {}
+    for row in db.session.execute(_OUTLINE, {"framework_id": framework_id}):
+        principles.setdefault(row.id, (row.number, row.name))
+        found = elements.setdefault(row.id, [])
+        if row.element_id is not None:
+            found.append((row.element_id, row.text))
+    return [
+        PrincipleOutline(pid, number, name, tuple(elements[pid]))
+        for pid, (number, name) in principles.items()
+    ]
