@@ -4,6 +4,7 @@ or with a session their supervisor has left unconfirmed; each test a SQL conditi
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, or_
@@ -59,10 +60,13 @@ class RiskTests:
         }[reason]
 
 
+@lru_cache(maxsize=8)
 def risk_tests(today: date, thresholds: Thresholds) -> RiskTests:
     """Past the expected finish or the open stage's expected end (pauses included); no
     confirmed supervision held in `supervision_weeks` (counting from the start for new
-    trainees); a session logged more than `unconfirmed_days` ago still unconfirmed."""
+    trainees); a session logged more than `unconfirmed_days` ago still unconfirmed. Built once
+    per day and thresholds (statements take them as they are; building them costs a list page
+    more than running them)."""
     since = today - timedelta(weeks=thresholds.supervision_weeks)
     confirmed_recently = exists().where(
         SupervisionSession.enrolment_id == Enrolment.id,
@@ -96,8 +100,13 @@ def at_risk(today: date, thresholds: Thresholds, reason: RiskReason | None = Non
 def with_risk_flags(query: Any, tests: RiskTests) -> Select[Any]:
     """`query` (on Enrolment) with the late, no_supervision and unconfirmed flags added (always
     false for enrolments that are no longer active)."""
+    return query.add_columns(*_flags(tests))
+
+
+@lru_cache(maxsize=8)
+def _flags(tests: RiskTests) -> tuple[Any, ...]:
     active = Enrolment.status == EnrolmentStatus.ACTIVE
-    return query.add_columns(
+    return (
         case((and_(active, tests.late), True), else_=False).label("late"),
         case((and_(active, tests.no_supervision), True), else_=False).label("no_supervision"),
         case((and_(active, tests.unconfirmed), True), else_=False).label("unconfirmed"),
