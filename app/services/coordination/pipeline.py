@@ -8,10 +8,11 @@ arguments; counts are aggregates in the database. Nothing here loads all enrolme
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Select, exists, func, literal, select
+from sqlalchemy import Executable, Select, bindparam, exists, func, literal, select
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
@@ -60,10 +61,17 @@ class SchemeCounts:
         return sum(s.count for s in self.stages)
 
 
-def counts_by_scheme_and_stage(trainee_ids: Select[Any] | None = None) -> list[SchemeCounts]:
-    """Per scheme revision with enrolments: active ones per stage (every stage listed, zero
-    included), accredited and withdrawn. `trainee_ids` narrows to a group (a cohort)."""
-    scoped = Enrolment.trainee_id.in_(trainee_ids) if trainee_ids is not None else literal(True)
+@lru_cache(maxsize=2)
+def _count_statements(in_cohort: bool) -> tuple[Executable, Executable, Executable]:
+    """The three statements of `counts_by_scheme_and_stage`, built once (the cohort's id and
+    the schemes' are bound when they run)."""
+    scoped = (
+        Enrolment.trainee_id.in_(
+            select(CohortMember.user_id).where(CohortMember.cohort_id == bindparam("cohort_id"))
+        )
+        if in_cohort
+        else literal(True)
+    )
     open_stage = (
         select(Stage.scheme_id, Stage.id.label("stage_id"), func.count(Enrolment.id).label("n"))
         .join(EnrolmentStage, EnrolmentStage.stage_id == Stage.id)
@@ -75,18 +83,12 @@ def counts_by_scheme_and_stage(trainee_ids: Select[Any] | None = None) -> list[S
         )
         .group_by(Stage.scheme_id, Stage.id)
     )
-    per_stage = {row.stage_id: row.n for row in db.session.execute(open_stage)}
-    by_status = db.session.execute(
+    by_status = (
         select(Enrolment.scheme_id, Enrolment.status, func.count())
         .where(scoped)
         .group_by(Enrolment.scheme_id, Enrolment.status)
-    ).all()
-    statuses: dict[int, dict[EnrolmentStatus, int]] = {}
-    for scheme_id, status, n in by_status:
-        statuses.setdefault(scheme_id, {})[status] = n
-    if not statuses:
-        return []
-    stages = db.session.execute(
+    )
+    stages = (
         select(
             Scheme.id.label("scheme_id"),
             *scheme_label_columns(),
@@ -95,9 +97,24 @@ def counts_by_scheme_and_stage(trainee_ids: Select[Any] | None = None) -> list[S
             Stage.title,
         )
         .join(Stage, Stage.scheme_id == Scheme.id)
-        .where(Scheme.id.in_(list(statuses)))
+        .where(Scheme.id.in_(bindparam("scheme_ids", expanding=True)))
         .order_by(Scheme.title, Scheme.version, Scheme.revision, Stage.number)
-    ).all()
+    )
+    return open_stage, by_status, stages
+
+
+def counts_by_scheme_and_stage(cohort_id: int | None = None) -> list[SchemeCounts]:
+    """Per scheme revision with enrolments: active ones per stage (every stage listed, zero
+    included), accredited and withdrawn; of a cohort's trainees when `cohort_id` is given."""
+    open_stage, by_status, stages_of = _count_statements(cohort_id is not None)
+    scope = {"cohort_id": cohort_id} if cohort_id is not None else {}
+    per_stage = {row.stage_id: row.n for row in db.session.execute(open_stage, scope)}
+    statuses: dict[int, dict[EnrolmentStatus, int]] = {}
+    for scheme_id, status, n in db.session.execute(by_status, scope):
+        statuses.setdefault(scheme_id, {})[status] = n
+    if not statuses:
+        return []
+    stages = db.session.execute(stages_of, {"scheme_ids": list(statuses)}).all()
     per_scheme: dict[int, list[StageCount]] = {}
     labels: dict[int, str] = {}
     for row in stages:
