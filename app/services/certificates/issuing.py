@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.authz.actions import Action
@@ -66,15 +66,16 @@ def current_certificate(enrolment: Enrolment) -> Certificate | None:
     ).first()
 
 
+_OF_ENROLMENT = (  # built once: the enrolment page runs it on every view
+    select(Certificate)
+    .where(Certificate.enrolment_id == bindparam("enrolment_id"))
+    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+)
+
+
 def certificate_list(enrolment: Enrolment) -> list[Certificate]:
     """All certificates ever issued for an enrolment, newest first."""
-    return list(
-        db.session.scalars(
-            select(Certificate)
-            .where(Certificate.enrolment_id == enrolment.id)
-            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        )
-    )
+    return list(db.session.scalars(_OF_ENROLMENT, {"enrolment_id": enrolment.id}))
 
 
 ALREADY_ISSUED = "A certificate is already issued; re-issue it to change the name."

@@ -3,7 +3,7 @@ document is recorded as being prepared and a background job renders it."""
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import Enrolment, PortfolioDocument, PortfolioStatus, User
@@ -48,16 +48,18 @@ def request_portfolio(
     return document, True
 
 
+_OF_ENROLMENT = (  # built once: the enrolment page runs it on every view
+    select(PortfolioDocument)
+    .where(PortfolioDocument.enrolment_id == bindparam("enrolment_id"))
+    .order_by(PortfolioDocument.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def documents_of(enrolment: Enrolment, limit: int = RECENT) -> list[PortfolioDocument]:
     """The enrolment's most recent portfolio documents, newest first."""
-    return list(
-        db.session.scalars(
-            select(PortfolioDocument)
-            .where(PortfolioDocument.enrolment_id == enrolment.id)
-            .order_by(PortfolioDocument.id.desc())
-            .limit(limit)
-        )
-    )
+    found = db.session.scalars(_OF_ENROLMENT, {"enrolment_id": enrolment.id, "limit": limit})
+    return list(found)
 
 
 def record_rendered(document: PortfolioDocument, pdf: bytes, pages: int, digest: str) -> None:

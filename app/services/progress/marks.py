@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy import inspect as inspect_state
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
@@ -215,15 +215,16 @@ def has_pending_changes() -> bool:
     return bool(notes) or bool(session.new or session.dirty or session.deleted)
 
 
+_MARKS = select(ProgressMark.enrolment_id, ProgressMark.mark).where(
+    ProgressMark.enrolment_id.in_(bindparam("enrolment_ids", expanding=True))
+)
+
+
 def marks_of(enrolment_ids: Collection[int]) -> dict[int, tuple[int, int]]:
     """Each enrolment's mark beside the mark of every enrolment (0 where none was ever set)."""
+    asked = {"enrolment_ids": [EVERY_ENROLMENT, *enrolment_ids]}
     found: dict[int, int] = {
-        row.enrolment_id: row.mark
-        for row in db.session.execute(
-            select(ProgressMark.enrolment_id, ProgressMark.mark).where(
-                ProgressMark.enrolment_id.in_([EVERY_ENROLMENT, *enrolment_ids])
-            )
-        )
+        row.enrolment_id: row.mark for row in db.session.execute(_MARKS, asked)
     }
     every = found.get(EVERY_ENROLMENT, 0)
     return {key: (found.get(key, 0), every) for key in enrolment_ids}

@@ -8,7 +8,7 @@ with one decision and a clear refusal for the other.
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.authz.actions import Action
@@ -46,23 +46,24 @@ def meetings_of(stage: EnrolmentStage) -> list[StageMeeting]:
     )
 
 
+_OF_ENROLMENT = (  # built once: the enrolment page runs it on every view
+    select(StageMeeting)
+    .join(EnrolmentStage)
+    .where(EnrolmentStage.enrolment_id == bindparam("enrolment_id"))
+    .options(  # many-to-ones, in the same statement
+        joinedload(StageMeeting.enrolment_stage, innerjoin=True).joinedload(
+            EnrolmentStage.stage, innerjoin=True
+        ),
+        joinedload(StageMeeting.assessor),
+        joinedload(StageMeeting.ratified_by),
+    )
+    .order_by(StageMeeting.id)
+)
+
+
 def meetings_of_enrolment(enrolment: Enrolment) -> list[StageMeeting]:
     """All of an enrolment's stage meetings, oldest first."""
-    return list(
-        db.session.scalars(
-            select(StageMeeting)
-            .join(EnrolmentStage)
-            .where(EnrolmentStage.enrolment_id == enrolment.id)
-            .options(  # many-to-ones, in the same statement
-                joinedload(StageMeeting.enrolment_stage, innerjoin=True).joinedload(
-                    EnrolmentStage.stage, innerjoin=True
-                ),
-                joinedload(StageMeeting.assessor),
-                joinedload(StageMeeting.ratified_by),
-            )
-            .order_by(StageMeeting.id)
-        )
-    )
+    return list(db.session.scalars(_OF_ENROLMENT, {"enrolment_id": enrolment.id}))
 
 
 def open_meeting(stage: EnrolmentStage) -> StageMeeting | None:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -164,15 +164,16 @@ def supervised_sessions(supervisor: User, ids: Sequence[int]) -> list[Supervisio
     return list(db.session.scalars(query.options(selectinload(SupervisionSession.enrolment))))
 
 
+_CONFIRMED_SINCE = select(SupervisionSession.held_on, SupervisionSession.minutes).where(
+    SupervisionSession.enrolment_id == bindparam("enrolment_id"),
+    SupervisionSession.status == SessionStatus.CONFIRMED,
+    SupervisionSession.held_on >= bindparam("since"),
+)
+
+
 def confirmed_minutes_by_month(enrolment: Enrolment, since: date) -> dict[tuple[int, int], int]:
     """Minutes of the enrolment's confirmed sessions held since `since`, by (year, month)."""
-    rows = db.session.execute(
-        select(SupervisionSession.held_on, SupervisionSession.minutes).where(
-            SupervisionSession.enrolment_id == enrolment.id,
-            SupervisionSession.status == SessionStatus.CONFIRMED,
-            SupervisionSession.held_on >= since,
-        )
-    )
+    rows = db.session.execute(_CONFIRMED_SINCE, {"enrolment_id": enrolment.id, "since": since})
     totals: dict[tuple[int, int], int] = {}
     for held_on, minutes in rows:
         key = (held_on.year, held_on.month)

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.extensions import db
 from app.models import SessionStatus, SupervisionSession
@@ -24,26 +24,30 @@ class Waiting:
         return bool(self.sessions_to_confirm or self.moments_to_respond or self.sessions_returned)
 
 
+_WAITING = (  # built once: homes and enrolment pages run it on every view
+    select(
+        SupervisionSession.enrolment_id,
+        SupervisionSession.status,
+        func.count(func.distinct(SupervisionSession.id)),
+        func.count(session_moments.c.moment_id),
+    )
+    .outerjoin(session_moments, session_moments.c.session_id == SupervisionSession.id)
+    .where(
+        SupervisionSession.enrolment_id.in_(bindparam("enrolment_ids", expanding=True)),
+        SupervisionSession.status.in_([SessionStatus.LOGGED, SessionStatus.RETURNED]),
+    )
+    .group_by(SupervisionSession.enrolment_id, SupervisionSession.status)
+)
+
+
 def waiting_by_enrolment(enrolment_ids: Sequence[int]) -> dict[int, Waiting]:
     """For each enrolment: logged sessions (and the moments brought to them) waiting on the
     supervisor, and returned sessions waiting on the trainee. One statement for them all."""
     if not enrolment_ids:
         return {}
     found = dict.fromkeys(enrolment_ids, Waiting())
-    session = SupervisionSession
     for enrolment_id, status, sessions, moments in db.session.execute(
-        select(
-            session.enrolment_id,
-            session.status,
-            func.count(func.distinct(session.id)),
-            func.count(session_moments.c.moment_id),
-        )
-        .outerjoin(session_moments, session_moments.c.session_id == session.id)
-        .where(
-            session.enrolment_id.in_(enrolment_ids),
-            session.status.in_([SessionStatus.LOGGED, SessionStatus.RETURNED]),
-        )
-        .group_by(session.enrolment_id, session.status)
+        _WAITING, {"enrolment_ids": list(enrolment_ids)}
     ):
         was = found[enrolment_id]
         if status is SessionStatus.LOGGED:  # the moments brought wait on the supervisor
