@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, bindparam, func, select
 
 from app.extensions import db
 from app.models import (
@@ -43,10 +43,11 @@ def _waits_for(status: MeetingStatus) -> WaitsFor:
     return "nobody"
 
 
-def meetings_assessed_by(user: User) -> list[MeetingToAssess]:
-    """The stage meetings naming `user` as assessor (not those since reopened): every one still
-    waiting, theirs first, then the latest that wait for nobody; in two statements of the
-    shown columns only."""
+_WAITING_STATUSES = (MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
+
+
+def _assessed_by() -> tuple[Executable, Executable]:
+    """The two statements of `meetings_assessed_by`, built once (the assessor bound)."""
     query = (
         select(
             StageMeeting.id,
@@ -64,17 +65,29 @@ def meetings_assessed_by(user: User) -> list[MeetingToAssess]:
         .join(Enrolment, Enrolment.id == EnrolmentStage.enrolment_id)
         .join(User, User.id == Enrolment.trainee_id)
         .join(Scheme, Scheme.id == Enrolment.scheme_id)
-        .where(StageMeeting.assessor_id == user.id)
+        .where(StageMeeting.assessor_id == bindparam("assessor_id"))
     )
-    waiting_statuses = (MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
-    waiting = db.session.execute(
-        query.where(StageMeeting.status.in_(waiting_statuses)).order_by(StageMeeting.requested_at)
-    ).all()
-    done = db.session.execute(
-        query.where(StageMeeting.status.not_in([*waiting_statuses, MeetingStatus.VOIDED]))
+    waiting = query.where(StageMeeting.status.in_(_WAITING_STATUSES)).order_by(
+        StageMeeting.requested_at
+    )
+    done = (
+        query.where(StageMeeting.status.not_in([*_WAITING_STATUSES, MeetingStatus.VOIDED]))
         .order_by(StageMeeting.requested_at.desc(), StageMeeting.id.desc())
         .limit(RECENTLY_DONE)
-    ).all()
+    )
+    return waiting, done
+
+
+_WAITING_ASSESSMENT, _ASSESSED = _assessed_by()
+
+
+def meetings_assessed_by(user: User) -> list[MeetingToAssess]:
+    """The stage meetings naming `user` as assessor (not those since reopened): every one still
+    waiting, theirs first, then the latest that wait for nobody; in two statements of the
+    shown columns only."""
+    assessor = {"assessor_id": user.id}
+    waiting = db.session.execute(_WAITING_ASSESSMENT, assessor).all()
+    done = db.session.execute(_ASSESSED, assessor).all()
     found = [MeetingToAssess(m, _waits_for(m.status)) for m in (*waiting, *done)]
     # Theirs first: stable, so each group keeps its order.
     return sorted(
@@ -91,28 +104,28 @@ class CoordinatorSummary:
     pending_invitations: int
 
 
+# One statement, built once: three counts as scalar subqueries (a coordinator's every home).
+_SUMMARY = select(
+    select(func.count()).select_from(User).scalar_subquery().label("people"),
+    select(func.count())
+    .select_from(Enrolment)
+    .where(Enrolment.status == EnrolmentStatus.ACTIVE)
+    .scalar_subquery()
+    .label("active"),
+    select(func.count(func.distinct(AuthToken.user_id)))
+    .join(User, AuthToken.user_id == User.id)
+    .where(
+        AuthToken.purpose == TokenPurpose.INVITE,
+        AuthToken.used_at.is_(None),
+        AuthToken.expires_at > bindparam("now"),
+        User.password_hash.is_(None),
+    )
+    .scalar_subquery()
+    .label("pending"),
+)
+
+
 def coordinator_summary() -> CoordinatorSummary:
     """Counts of people, active enrolments and invitations not yet accepted."""
-    people = db.session.scalar(select(func.count()).select_from(User)) or 0
-    active = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Enrolment)
-            .where(Enrolment.status == EnrolmentStatus.ACTIVE)
-        )
-        or 0
-    )
-    pending = (
-        db.session.scalar(
-            select(func.count(func.distinct(AuthToken.user_id)))
-            .join(User, AuthToken.user_id == User.id)
-            .where(
-                AuthToken.purpose == TokenPurpose.INVITE,
-                AuthToken.used_at.is_(None),
-                AuthToken.expires_at > utcnow(),
-                User.password_hash.is_(None),
-            )
-        )
-        or 0
-    )
-    return CoordinatorSummary(people, active, pending)
+    row = db.session.execute(_SUMMARY, {"now": utcnow()}).one()
+    return CoordinatorSummary(row.people or 0, row.active or 0, row.pending or 0)

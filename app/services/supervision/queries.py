@@ -135,25 +135,27 @@ def milestone_subtypes(enrolment: Enrolment) -> list[tuple[str, str, str]]:
     return [(kind, subtype, label) for (kind, subtype), label in found.items()]
 
 
+_TO_CONFIRM = (  # built once: a supervisor's every home
+    select(
+        SupervisionSession.id,
+        SupervisionSession.held_on,
+        SupervisionSession.minutes,
+        User.display_name.label("trainee"),
+    )
+    .join(Enrolment, Enrolment.id == SupervisionSession.enrolment_id)
+    .join(User, User.id == Enrolment.trainee_id)
+    .where(
+        SupervisionSession.supervisor_id == bindparam("supervisor_id"),
+        SupervisionSession.status == SessionStatus.LOGGED,
+    )
+    .order_by(SupervisionSession.held_on, SupervisionSession.id)
+)
+
+
 def waiting_for_confirmation(supervisor: User) -> list[Any]:
     """Sessions waiting for this supervisor's confirmation, oldest first: rows of what a list
     of them shows (id, held_on, minutes, trainee's name)."""
-    query = (
-        select(
-            SupervisionSession.id,
-            SupervisionSession.held_on,
-            SupervisionSession.minutes,
-            User.display_name.label("trainee"),
-        )
-        .join(Enrolment, Enrolment.id == SupervisionSession.enrolment_id)
-        .join(User, User.id == Enrolment.trainee_id)
-        .where(
-            SupervisionSession.supervisor_id == supervisor.id,
-            SupervisionSession.status == SessionStatus.LOGGED,
-        )
-        .order_by(SupervisionSession.held_on, SupervisionSession.id)
-    )
-    return list(db.session.execute(query))
+    return list(db.session.execute(_TO_CONFIRM, {"supervisor_id": supervisor.id}))
 
 
 def supervised_sessions(supervisor: User, ids: Sequence[int]) -> list[SupervisionSession]:
