@@ -2,11 +2,12 @@
 `@public`), load objects with `load_or_404(...)` and act as `current_actor()`."""
 
 from collections.abc import Callable, Sequence
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm.interfaces import ORMOption
 
 from app.authz.actions import Action
@@ -33,13 +34,22 @@ def load_or_404(
 ) -> M:
     """Load an object for the signed-in user: 404 if it is absent or not theirs to see, 403 if
     they may see it but not do `action` with it. `options` load with it what the page shows."""
-    obj = db.session.get(model, object_id, options=options)
+    found = db.session.scalars(_by_id(cast(type, model), tuple(options)), {"id": object_id})
+    obj: M | None = found.unique().one_or_none()
     actor = current_actor()
     if obj is None or not can(actor, Action.VIEW_EVIDENCE, obj):
         abort(404)
     if not can(actor, action, obj):
         abort(403)
     return obj
+
+
+@lru_cache(maxsize=256)
+def _by_id(model: type[Any], options: tuple[ORMOption, ...]) -> Select[Any]:
+    """The statement loading one `model` by id with `options`, built once per model and options
+    (building it, its loader options above all, cost a detail page more than running it)."""
+    (key,) = inspect(model).primary_key
+    return select(model).where(key == bindparam("id")).options(*options)
 
 
 def requires(action: Action) -> Callable[[F], F]:
