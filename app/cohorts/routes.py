@@ -86,8 +86,11 @@ def edit(cohort_id: int) -> tuple[str, int] | Response:
     )
 
 
+_STAGE_NUMBERS = select(Stage.number).distinct().order_by(Stage.number)
+
+
 def _members(cohort: Cohort) -> WorkList:
-    numbers = list(db.session.scalars(select(Stage.number).distinct().order_by(Stage.number)))
+    numbers = list(db.session.scalars(_STAGE_NUMBERS))
     return listing.members_list(cohort.id, numbers)
 
 

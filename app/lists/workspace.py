@@ -31,14 +31,17 @@ from app.services.coordination.risk import RiskReason
 from app.web.labels import GRADE_NAMES
 from app.web.request_guard import LARGEST_NUMBER
 
+_ENROLLED_SCHEMES = (  # built once: most lists offer it
+    select(Scheme.id, Scheme.title, Scheme.version, Scheme.revision)
+    .where(select(Enrolment.id).where(Enrolment.scheme_id == Scheme.id).exists())
+    .order_by(Scheme.title, Scheme.version, Scheme.revision)
+)
+_COHORTS = select(Cohort.id, Cohort.name).order_by(Cohort.name)
+
 
 def scheme_choice() -> Choice:
     """A drop-down of the scheme revisions someone is enrolled on."""
-    schemes = db.session.execute(
-        select(Scheme.id, Scheme.title, Scheme.version, Scheme.revision)
-        .where(select(Enrolment.id).where(Enrolment.scheme_id == Scheme.id).exists())
-        .order_by(Scheme.title, Scheme.version, Scheme.revision)
-    )
+    schemes = db.session.execute(_ENROLLED_SCHEMES)
     return Choice(
         "scheme",
         _l("Scheme"),
@@ -47,7 +50,7 @@ def scheme_choice() -> Choice:
 
 
 def _cohort_choice() -> Choice:
-    cohorts = db.session.execute(select(Cohort.id, Cohort.name).order_by(Cohort.name)).all()
+    cohorts = db.session.execute(_COHORTS).all()
     return Choice("cohort", _l("Cohort"), [(str(c.id), c.name) for c in cohorts])
 
 

@@ -2,8 +2,9 @@
 together. Membership is by person, so a trainee's later enrolments stay in the cohort."""
 
 import re
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import RuleViolation
@@ -176,16 +177,18 @@ def members_of(cohort: Cohort) -> list[User]:
     )
 
 
-def unenrolled_members(cohort: Cohort) -> list[User]:
-    """Members with no enrolment at all (invited, not yet enrolled), by name."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                CohortMember.cohort_id == cohort.id,
-                ~select(Enrolment.id).where(Enrolment.trainee_id == User.id).exists(),
-            )
-            .order_by(func.lower(User.display_name), User.id)
-        )
+_UNENROLLED = (  # built once: the cohort page runs it on every view
+    select(User.id, User.display_name)
+    .join(CohortMember, CohortMember.user_id == User.id)
+    .where(
+        CohortMember.cohort_id == bindparam("cohort_id"),
+        ~select(Enrolment.id).where(Enrolment.trainee_id == User.id).exists(),
     )
+    .order_by(func.lower(User.display_name), User.id)
+)
+
+
+def unenrolled_members(cohort: Cohort) -> list[Any]:
+    """Members with no enrolment at all (invited, not yet enrolled), by name: rows of their id
+    and display_name."""
+    return list(db.session.execute(_UNENROLLED, {"cohort_id": cohort.id}))
