@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from flask import g, request, url_for
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 
 from app.extensions import db
 
@@ -47,17 +47,38 @@ def _path(endpoint: str) -> str:
     return paths[endpoint]
 
 
-class RowPagination(SelectPagination):
+class ListPagination(SelectPagination):
     """Flask-SQLAlchemy's pagination of a select, keeping whole rows (an entity with computed
-    columns) instead of the first entity only."""
+    columns) when asked instead of the first entity only, and counting the rows of another
+    statement with the same rows when given one (`counted`)."""
 
     def _query_items(self) -> list[Any]:
         select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(select).all())
+        found = self._query_args["session"].execute(select)
+        return list(found.all() if self._query_args["whole_rows"] else found.unique().scalars())
+
+    def _query_count(self) -> int:
+        counted = self._query_args["counted"]
+        if counted is None:
+            return super()._query_count()
+        query = select(func.count()).select_from(counted.order_by(None).subquery())
+        return self._query_args["session"].scalar(query) or 0
 
 
-def paginate(query: Select[Any], tuple_rows: bool = False, *, per_page: int) -> Pagination:
-    """A page of `query` as asked by the `page` argument (past the end: an empty page)."""
-    if tuple_rows:
-        return RowPagination(select=query, session=db.session, per_page=per_page, error_out=False)
-    return db.paginate(query, per_page=per_page, error_out=False)
+def paginate(
+    query: Select[Any],
+    tuple_rows: bool = False,
+    *,
+    per_page: int,
+    counted: Select[Any] | None = None,
+) -> Pagination:
+    """A page of `query` as asked by the `page` argument (past the end: an empty page);
+    `counted`, a statement with the same rows as `query`, cheaper to count."""
+    return ListPagination(
+        select=query,
+        session=db.session,
+        per_page=per_page,
+        error_out=False,
+        whole_rows=tuple_rows,
+        counted=counted,
+    )

@@ -115,7 +115,10 @@ class WorkList:
     def shown(self, args: ListArgs) -> tuple[Select[Any], bool]:
         """What the page, preview and CSV read: the statement, and whether it yields whole rows
         (else its first entity)."""
-        query = self.query(args)
+        return self.shown_from(self.query(args), args)
+
+    def shown_from(self, query: Select[Any], args: ListArgs) -> tuple[Select[Any], bool]:
+        """`shown` of the list's `query` as already built."""
         if self.rows is not None:
             return self.rows(query, args), True
         return query, self.tuple_rows
@@ -147,7 +150,12 @@ def page_context(worklist: WorkList) -> dict[str, Any]:
     """What a template needs to show one page of the list as asked (templates/coordination/
     _table.html `whole_list`)."""
     args = args_from_request(worklist)
-    page = paginate(*worklist.shown(args), per_page=current_app.config["PAGE_SIZE"])
+    query = worklist.query(args)
+    # Counted on the list's query itself: the columns shown (subqueries of each row's stage,
+    # supervisor, risk) cost the count to build and to run, and change no row's presence.
+    page = paginate(
+        *worklist.shown_from(query, args), per_page=current_app.config["PAGE_SIZE"], counted=query
+    )
     columns = worklist.columns(args)
     return {
         "worklist": worklist,
