@@ -52,7 +52,13 @@ MiB = 1024 * 1024
 SIZES = [int(n) * MiB for n in os.environ.get("BENCH_UPLOAD_MIB", "100,1024").split(",")]
 RANGE_READS = 20
 # What a folder upload is shown beside: the issue's yardstick, then floors no upload can beat.
-FOLDER_YARDSTICKS = ("cp", "cp + fsync", "socket + fsync", "socket + sealing + fsync")
+FOLDER_YARDSTICKS = (
+    "cp",
+    "cp + fsync",
+    "socket (not flushed)",
+    "socket + fsync",
+    "socket + sealing + fsync",
+)
 FIRST_ROWS = ("cp", "put_object")  # one row per upload
 BOUNDARY = "bench-upload-boundary"
 
@@ -95,11 +101,11 @@ def copy_time(source: Path, synced: bool) -> float:
     return seconds
 
 
-def loopback_time(source: Path, sealed: bool) -> float:
+def loopback_time(source: Path, sealed: bool, synced: bool = True) -> float:
     """The floor of any upload to the folder backend: the file sent over a loopback socket by
     the kernel (`sendfile`), received 1 MiB at a time into a file that is then flushed by
-    fsync; no HTTP, no multipart, and with `sealed` each 64 KiB chunk sealed with AES-256-GCM
-    on the way (app/storage/sealing, as the folder backend writes it)."""
+    fsync (unless not `synced`); no HTTP, no multipart, and with `sealed` each 64 KiB chunk
+    sealed with AES-256-GCM on the way (app/storage/sealing, as the folder backend writes it)."""
     target = source.with_suffix(".received")
     key = sealing.new_data_key()
 
@@ -113,7 +119,8 @@ def loopback_time(source: Path, sealed: bool) -> float:
             for block in blocks:
                 out.write(block)
             out.flush()
-            os.fsync(out.fileno())
+            if synced:
+                os.fsync(out.fileno())
 
     def send() -> None:
         with socket.create_server(("127.0.0.1", 0)) as listener:
@@ -256,6 +263,7 @@ def main() -> None:
             yardsticks = {
                 "cp": copy_time(source, synced=False),
                 "cp + fsync": copy_time(source, synced=True),
+                "socket (not flushed)": loopback_time(source, sealed=False, synced=False),
                 "socket + fsync": loopback_time(source, sealed=False),
                 "socket + sealing + fsync": loopback_time(source, sealed=True),
                 "put_object": put_time(s3, source),
