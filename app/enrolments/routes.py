@@ -17,7 +17,7 @@ from app.models import Enrolment, Stage, User
 from app.services import audit
 from app.services.certificates.issuing import certificate_list
 from app.services.people import directory, enrolments
-from app.services.people.enrolment_queries import DETAILS
+from app.services.people.enrolment_queries import ONE_ENROLMENT
 from app.services.portfolio import cache
 from app.services.progress.kept import progress_of
 from app.services.schemes.loader import latest_schemes
@@ -130,7 +130,7 @@ def _page(enrolment: Enrolment) -> str:
 @requires(Action.VIEW_ENROLMENT)
 def show(enrolment_id: int) -> str:
     """The enrolment: scheme revision, stages and own-supervisor history."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_ENROLMENT, DETAILS)
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_ENROLMENT, ONE_ENROLMENT)
     return _page(enrolment)
 
 
@@ -139,7 +139,7 @@ def show(enrolment_id: int) -> str:
 def change_supervisor(enrolment_id: int) -> tuple[str, int] | Response:
     """Hand the trainee to another own supervisor from a date (a page of its own: the choice of
     every supervisor is not loaded with each view of the enrolment)."""
-    enrolment = load_or_404(Enrolment, enrolment_id, Action.CHANGE_SUPERVISOR, DETAILS)
+    enrolment = load_or_404(Enrolment, enrolment_id, Action.CHANGE_SUPERVISOR, ONE_ENROLMENT)
     form = ChangeSupervisorForm()
     form.supervisor.choices = _supervisor_choices(exclude=enrolment.trainee_id)
     if request.method == "GET":

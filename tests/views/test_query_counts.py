@@ -125,3 +125,30 @@ def test_an_enrolment_tab_loads_its_trainee_and_scheme_with_the_enrolment(app, s
     ]
     assert by_key == []
     assert any("FROM enrolments JOIN users" in s and "JOIN schemes" in s for s in statements)
+
+
+def test_an_enrolment_page_loads_its_stages_and_assignments_with_it(app, schemes):
+    """Its own page loads the enrolment with its stages and assignments in one statement (an
+    enrolment has a few of each), not one statement more for each collection."""
+    world = _world(app, 2)
+    client = app.test_client()
+    sign_in(client, world["coordinator"])
+    with count_queries(app) as statements:
+        response = client.get(f"/enrolments/{world['enrolment']}")
+    assert response.status_code == 200
+    loading = [s for s in statements if s.startswith("SELECT enrolments.id")]
+    assert len(loading) == 1
+    assert "enrolment_stages AS enrolment_stages_1" in loading[0]
+    assert "supervisor_assignments AS supervisor_assignments_1" in loading[0]
+    # What a collection's own (selectin) load would send: the foreign key, then the key.
+    by_collection = [
+        s
+        for s in statements
+        if s.startswith(
+            (
+                "SELECT enrolment_stages.enrolment_id, enrolment_stages.id",
+                "SELECT supervisor_assignments.enrolment_id, supervisor_assignments.id",
+            )
+        )
+    ]
+    assert by_collection == []

@@ -18,6 +18,16 @@ DETAILS = (
     selectinload(Enrolment.assignments).joinedload(SupervisorAssignment.supervisor, innerjoin=True),
 )
 
+# The same for one enrolment's own page, in one statement: its few stages and assignments
+# joined too (rows multiply only by stages times assignments; two statements fewer cost a third
+# of the CPU of the selectin loads).
+ONE_ENROLMENT = (
+    joinedload(Enrolment.trainee, innerjoin=True),
+    joinedload(Enrolment.scheme, innerjoin=True),
+    joinedload(Enrolment.stages).joinedload(EnrolmentStage.stage, innerjoin=True),
+    joinedload(Enrolment.assignments).joinedload(SupervisorAssignment.supervisor, innerjoin=True),
+)
+
 # What every page under an enrolment's tabs shows of it (its trainee's name, its scheme's title),
 # joined into the statement that loads it rather than each looked up afterwards.
 TABS = (
