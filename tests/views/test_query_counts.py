@@ -152,3 +152,19 @@ def test_an_enrolment_page_loads_its_stages_and_assignments_with_it(app, schemes
         )
     ]
     assert by_collection == []
+
+
+def test_a_film_page_loads_its_moments_and_replies_with_the_film(app, schemes):
+    """A film's moments and their replies come in the statement that loads the film."""
+    world = _world(app, 3)
+    client = app.test_client()
+    sign_in(client, world["trainee"])
+    with count_queries(app) as statements:
+        response = client.get(f"/films/{world['film']}")
+    assert response.status_code == 200
+    (loading,) = [s for s in statements if s.startswith("SELECT films.id")]
+    assert "moments AS moments_1" in loading
+    assert "moment_replies AS moment_replies_1" in loading
+    assert not [
+        s for s in statements if s.startswith(("SELECT moments.", "SELECT moment_replies."))
+    ]

@@ -57,8 +57,9 @@ def cycles_of(case_: Case) -> list[Cycle]:
 # What a film's page shows: the film with its cycle, case, enrolment, scheme and framework (one
 # joined row), the framework's principles and elements (for marking moments and naming each
 # moment's), its consent, and its moments with their authors and replies.
-# The framework's principles are not loaded as objects: the moment form reads them as values
-# (catalogue.framework_outline); each moment brings the principle and element it names.
+# One statement. The framework's principles are not loaded as objects: the moment form reads
+# them as values (catalogue.framework_outline); each moment brings the principle and element
+# it names.
 FILM_PAGE: tuple[ORMOption, ...] = (
     joinedload(Film.cycle)
     .joinedload(Cycle.case)
@@ -68,18 +69,21 @@ FILM_PAGE: tuple[ORMOption, ...] = (
         joinedload(Enrolment.trainee, innerjoin=True),
     ),
     joinedload(Film.consent),
-    selectinload(Film.moments).options(
+    # A film's moments and their replies are few: joined into the same statement (a row per
+    # reply), not one statement each.
+    joinedload(Film.moments).options(
         joinedload(Moment.author),
         joinedload(Moment.principle),
         joinedload(Moment.element),
-        selectinload(Moment.replies).joinedload(MomentReply.author),
+        joinedload(Moment.replies).joinedload(MomentReply.author),
     ),
 )
 
 
 def film_with_moments(film_id: int) -> Film | None:
     """A film with what its page shows loaded (`FILM_PAGE`)."""
-    return db.session.scalar(select(Film).where(Film.id == film_id).options(*FILM_PAGE))
+    found = db.session.scalars(select(Film).where(Film.id == film_id).options(*FILM_PAGE))
+    return found.unique().one_or_none()
 
 
 def films_of_stage(stage: EnrolmentStage) -> list[Film]:
