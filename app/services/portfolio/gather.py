@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -96,7 +96,7 @@ def _reflections(enrolment: Enrolment, codes: dict[int, str]) -> tuple[Reflectio
         select(Reflection).where(
             Reflection.enrolment_id == enrolment.id, Reflection.private.is_(False)
         )
-    ).options(selectinload(Reflection.author).lazyload(User.role_links))
+    ).options(joinedload(Reflection.author, innerjoin=True).lazyload(User.role_links))
     return tuple(
         ReflectionEntry(
             written_on=r.written_on,

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -77,21 +77,25 @@ def reviewable_cycles(enrolment: Enrolment) -> list[Cycle]:
 
 def reflections_page_query(base: Select[Reflection]) -> Select[Reflection]:
     """Visible reflections, newest first, with their authors loaded."""
-    return base.options(selectinload(Reflection.author)).order_by(
+    return base.options(joinedload(Reflection.author, innerjoin=True)).order_by(
         Reflection.written_on.desc(), Reflection.id.desc()
     )
+
+
+_CASES = select(Case).where(Case.id.in_(bindparam("ids", expanding=True)))
+_SESSIONS = select(SupervisionSession).where(
+    SupervisionSession.id.in_(bindparam("ids", expanding=True))
+)
 
 
 def reflection_subjects(
     reflections: Sequence[Reflection],
 ) -> tuple[dict[int, Case], dict[int, SupervisionSession]]:
     """The cases and sessions that reflections are about, by id (always one query each)."""
-    case_ids = {r.case_id for r in reflections if r.case_id is not None}
-    session_ids = {r.session_id for r in reflections if r.session_id is not None}
-    found_cases = db.session.scalars(select(Case).where(Case.id.in_(case_ids)))
-    found_sessions = db.session.scalars(
-        select(SupervisionSession).where(SupervisionSession.id.in_(session_ids))
-    )
+    case_ids = [r.case_id for r in reflections if r.case_id is not None]
+    session_ids = [r.session_id for r in reflections if r.session_id is not None]
+    found_cases = db.session.scalars(_CASES, {"ids": case_ids})
+    found_sessions = db.session.scalars(_SESSIONS, {"ids": session_ids})
     return {c.id: c for c in found_cases}, {s.id: s for s in found_sessions}
 
 
