@@ -41,7 +41,13 @@ HOSTILE_FILES = (
 )
 # Markup that must never come back as markup: escaped, or refused.
 RAW_MARKUP = (HOSTILE_VALUES["script"], HOSTILE_VALUES["style"])
-HOSTILE_QUERIES = ("q=%00", "page=99999999999999999999", "next=/%0a/x")
+# The last names url_for's own arguments: list pages once handed their query to url_for (500).
+HOSTILE_QUERIES = (
+    "q=%00",
+    "page=99999999999999999999",
+    "next=/%0a/x",
+    "endpoint=x&_external=1&_scheme=javascript&_anchor=x&_method=POST",
+)
 # Paths with a free-text segment (codes, tokens, keys): each hostile value goes in its place.
 FREE_TEXT_PATHS = (
     "/verify/{}",
