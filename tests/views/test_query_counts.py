@@ -88,7 +88,8 @@ PAGES: list[tuple[str, Callable[[dict], str]]] = [
 ]
 
 
-def _queries(app, schemes_loaded, n: int, who: str, page: Callable[[dict], str]) -> int:
+def _statements(app, n: int, who: str, page: Callable[[dict], str]) -> list[str]:
+    """The statements of one page, opened by `who` in a world of `n` records of each kind."""
     world = _world(app, n)
     client = app.test_client()
     sign_in(client, world[who])
@@ -96,7 +97,11 @@ def _queries(app, schemes_loaded, n: int, who: str, page: Callable[[dict], str])
     with count_queries(app) as statements:
         response = client.get(path)
     assert response.status_code == 200, path
-    return len(statements)
+    return statements
+
+
+def _queries(app, schemes_loaded, n: int, who: str, page: Callable[[dict], str]) -> int:
+    return len(_statements(app, n, who, page))
 
 
 @pytest.mark.parametrize(("who", "page"), PAGES, ids=[f"{w}:{i}" for i, (w, _) in enumerate(PAGES)])
@@ -111,12 +116,7 @@ def test_an_enrolment_tab_loads_its_trainee_and_scheme_with_the_enrolment(app, s
     """The tabs name the trainee and the scheme: both come in the statement that loads the
     enrolment, not in one statement each afterwards (seen by a coordinator, for whom the trainee
     is nobody already loaded)."""
-    world = _world(app, 1)
-    client = app.test_client()
-    sign_in(client, world["coordinator"])
-    with count_queries(app) as statements:
-        response = client.get(f"/enrolments/{world['enrolment']}/{tab}")
-    assert response.status_code == 200
+    statements = _statements(app, 1, "coordinator", lambda w: f"/enrolments/{w['enrolment']}/{tab}")
     by_key = [
         s
         for s in statements
@@ -130,12 +130,7 @@ def test_an_enrolment_tab_loads_its_trainee_and_scheme_with_the_enrolment(app, s
 def test_an_enrolment_page_loads_its_stages_and_assignments_with_it(app, schemes):
     """Its own page loads the enrolment with its stages and assignments in one statement (an
     enrolment has a few of each), not one statement more for each collection."""
-    world = _world(app, 2)
-    client = app.test_client()
-    sign_in(client, world["coordinator"])
-    with count_queries(app) as statements:
-        response = client.get(f"/enrolments/{world['enrolment']}")
-    assert response.status_code == 200
+    statements = _statements(app, 2, "coordinator", lambda w: f"/enrolments/{w['enrolment']}")
     loading = [s for s in statements if s.startswith("SELECT enrolments.id")]
     assert len(loading) == 1
     assert "enrolment_stages AS enrolment_stages_1" in loading[0]
@@ -156,12 +151,7 @@ def test_an_enrolment_page_loads_its_stages_and_assignments_with_it(app, schemes
 
 def test_a_film_page_loads_its_moments_and_replies_with_the_film(app, schemes):
     """A film's moments and their replies come in the statement that loads the film."""
-    world = _world(app, 3)
-    client = app.test_client()
-    sign_in(client, world["trainee"])
-    with count_queries(app) as statements:
-        response = client.get(f"/films/{world['film']}")
-    assert response.status_code == 200
+    statements = _statements(app, 3, "trainee", lambda w: f"/films/{w['film']}")
     (loading,) = [s for s in statements if s.startswith("SELECT films.id")]
     assert "moments AS moments_1" in loading
     assert "moment_replies AS moment_replies_1" in loading

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Executable, Select, bindparam, exists, func, literal, select
+from sqlalchemy import BindParameter, Executable, Select, bindparam, exists, func, literal, select
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
@@ -66,9 +66,7 @@ def _count_statements(in_cohort: bool) -> tuple[Executable, Executable, Executab
     """The three statements of `counts_by_scheme_and_stage`, built once (the cohort's id and
     the schemes' are bound when they run)."""
     scoped = (
-        Enrolment.trainee_id.in_(
-            select(CohortMember.user_id).where(CohortMember.cohort_id == bindparam("cohort_id"))
-        )
+        Enrolment.trainee_id.in_(cohort_trainees(bindparam("cohort_id")))
         if in_cohort
         else literal(True)
     )
@@ -235,8 +233,9 @@ def renewals_due(today: date) -> Select[Any]:
     )
 
 
-def cohort_trainees(cohort_id: int) -> Select[Any]:
-    """The ids of a cohort's trainees, for narrowing other queries."""
+def cohort_trainees(cohort_id: int | BindParameter[int]) -> Select[Any]:
+    """The ids of a cohort's trainees, for narrowing other queries (`cohort_id` may be bound
+    when the statement runs)."""
     return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
 
 
