@@ -3,28 +3,22 @@ behind one facade that seals each clip under its own data key on the way in and 
 the chunks a read needs on the way out."""
 
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 
-from app.storage.keys import KeyProblem, KeyRing, WrappedKey, ring_from_settings
+from app.storage.keys import KeyProblem, KeyRing, ring_from_settings
 from app.storage.reader import ClipReader
-from app.storage.sealing import (
-    ClipTooLarge,
-    Readable,
-    TamperedClip,
-    new_data_key,
-    plain_size,
-    seal,
-)
+from app.storage.sealing import READ, ClipTooLarge, Readable, Sealer, TamperedClip, new_data_key
 from app.storage.stores import ByteStore, FolderStore
+from app.storage.upload import ClipUpload, StoredClip
 
 __all__ = [
     "STORE_ERRORS",
     "ClipStorage",
     "ClipTooLarge",
+    "ClipUpload",
     "KeyProblem",
     "StoredClip",
     "TamperedClip",
@@ -38,17 +32,6 @@ __all__ = [
 STORE_ERRORS: tuple[type[Exception], ...] = (KeyProblem, BotoCoreError, ClientError)
 
 
-@dataclass(frozen=True)
-class StoredClip:
-    """Where a clip lies and how to open it: its key in `store`, its plain size and its data
-    key, wrapped (None for a clip stored plain before sealing began)."""
-
-    key: str
-    size: int
-    store: str
-    wrapped: WrappedKey | None
-
-
 class ClipStorage:
     """Clips sealed into the configured store; read from whichever store holds each one."""
 
@@ -56,13 +39,30 @@ class ClipStorage:
         self.store, self.ring = store, ring
         self.stores = {s.name: s for s in [*others, store]}
 
-    def save(self, stream: Readable, max_bytes: int, head: bytes = b"") -> StoredClip:
-        """Seal `head` then the rest of `stream` into the store under a new key, a chunk at a
-        time. ClipTooLarge past `max_bytes`; on any failure nothing is left in the store."""
+    def begin(self, max_bytes: int) -> ClipUpload:
+        """A new clip, under a new key and data key, to be written, sealed and finished."""
         ring = self.keys()
         key, data_key = secrets.token_hex(16), new_data_key()
-        stored = self.store.put(key, seal(data_key, stream, max_bytes, head))
-        return StoredClip(key, plain_size(stored), self.store.name, ring.wrap(data_key))
+        return ClipUpload(
+            self.store.begin(key),
+            Sealer(data_key, max_bytes),
+            key,
+            self.store.name,
+            ring.wrap(data_key),
+        )
+
+    def save(self, stream: Readable, max_bytes: int, head: bytes = b"") -> StoredClip:
+        """Seal `head` then the rest of `stream` into the store under a new key, a few chunks
+        at a time. ClipTooLarge past `max_bytes`; on any failure nothing is left in the store."""
+        upload = self.begin(max_bytes)
+        try:
+            upload.write(head)
+            while more := stream.read(READ):
+                upload.write(more)
+            return upload.finish()
+        except BaseException:
+            upload.abort()
+            raise
 
     def open(self, clip: StoredClip) -> ClipReader:
         """The clip's plain bytes as a seekable file (TamperedClip from a changed chunk)."""

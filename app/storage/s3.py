@@ -15,7 +15,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
-from app.storage.stores import checked
+from app.storage.stores import checked, put
 
 PART = 8 * 1024 * 1024  # S3 needs 5 MiB or more for every part but the last
 # Parts on their way at once: sealing the next part overlaps sending the others, and memory
@@ -54,28 +54,11 @@ class S3Store:
     def _name(self, key: str) -> str:
         return f"{self.prefix}{checked(key)}"
 
+    def begin(self, key: str) -> "_S3Writer":
+        return _S3Writer(self.client, self.bucket, self._name(key))
+
     def put(self, key: str, parts: Iterable[bytes]) -> int:
-        name, buffer, size = self._name(key), bytearray(), 0
-        upload: _PartUploads | None = None
-        try:
-            for part in parts:
-                buffer += part
-                size += len(part)
-                if len(buffer) >= PART:
-                    upload = upload or _PartUploads(self.client, self.bucket, name)
-                    upload.send(bytes(buffer))
-                    buffer = bytearray()
-            if upload is None:
-                self.client.put_object(Bucket=self.bucket, Key=name, Body=bytes(buffer))
-                return size
-            if buffer:
-                upload.send(bytes(buffer))
-            upload.complete()
-        except BaseException:
-            if upload is not None:
-                upload.abort()
-            raise
-        return size
+        return put(self, key, parts)
 
     def read(self, key: str, start: int, length: int) -> bytes:
         if length <= 0:
@@ -127,6 +110,39 @@ class S3Store:
     def check(self) -> str:
         self.client.head_bucket(Bucket=self.bucket)
         return f"s3 bucket {self.bucket}"
+
+
+class _S3Writer:
+    """An object written in parts of PART bytes: one PUT when it fits in one part, a multipart
+    upload (its parts sent while the next is written) otherwise."""
+
+    def __init__(self, client: Any, bucket: str, name: str) -> None:
+        self.client, self.bucket, self.name = client, bucket, name
+        self.buffer, self.size = bytearray(), 0
+        self.upload: _PartUploads | None = None
+
+    def write(self, data: bytes) -> None:
+        self.buffer += data
+        self.size += len(data)
+        if len(self.buffer) >= PART:
+            self.upload = self.upload or _PartUploads(self.client, self.bucket, self.name)
+            self.upload.send(bytes(self.buffer))
+            self.buffer = bytearray()
+
+    def commit(self) -> int:
+        if self.upload is None:
+            self.client.put_object(Bucket=self.bucket, Key=self.name, Body=bytes(self.buffer))
+        else:
+            if self.buffer:
+                self.upload.send(bytes(self.buffer))
+            self.upload.complete()
+        self.buffer, self.upload = bytearray(), None
+        return self.size
+
+    def abort(self) -> None:
+        upload, self.upload, self.buffer = self.upload, None, bytearray()
+        if upload is not None:
+            upload.abort()
 
 
 class _PartUploads:

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 CHUNK = 64 * 1024  # plain bytes per chunk
 TAG = 16  # bytes GCM adds to each chunk
 SEALED_CHUNK = CHUNK + TAG
+READ = 16 * CHUNK  # plain bytes read from a stream at once
 
 
 class Readable(Protocol):
@@ -56,30 +57,50 @@ def plain_size(stored_size: int) -> int:
     return stored_size - TAG * math.ceil(stored_size / SEALED_CHUNK)
 
 
+class Sealer:
+    """Seals a clip pushed to it in pieces of any size: `feed` returns the chunks completed so
+    far (holding back the newest, which may be the last), `finish` the rest. ClipTooLarge as
+    soon as the clip passes `max_bytes`; memory stays at about two chunks whatever the size."""
+
+    def __init__(self, data_key: bytes, max_bytes: int) -> None:
+        self.cipher, self.max_bytes = AESGCM(data_key), max_bytes
+        self.pending, self.index, self.size = bytearray(), 0, 0
+
+    def feed(self, data: bytes | memoryview) -> list[bytes]:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise ClipTooLarge(f"larger than {self.max_bytes} bytes")
+        self.pending += data
+        if len(self.pending) <= CHUNK:
+            return []
+        whole = (len(self.pending) - 1) // CHUNK * CHUNK  # at least one byte stays pending
+        view = memoryview(self.pending)
+        sealed = [self._seal(view[at : at + CHUNK], False) for at in range(0, whole, CHUNK)]
+        view.release()
+        del self.pending[:whole]
+        return sealed
+
+    def finish(self) -> list[bytes]:
+        if not self.pending:
+            return []
+        last, self.pending = self._seal(bytes(self.pending), True), bytearray()
+        return [last]
+
+    def _seal(self, part: bytes | memoryview, last: bool) -> bytes:
+        sealed = self.cipher.encrypt(_nonce(self.index), part, _associated(last))
+        self.index += 1
+        return sealed
+
+
 def seal(data_key: bytes, stream: Readable, max_bytes: int, head: bytes = b"") -> Iterator[bytes]:
-    """The sealed chunks of `head` then the rest of `stream`, read a chunk at a time (memory
-    stays bounded whatever the size); ClipTooLarge as soon as the clip passes `max_bytes`."""
-    cipher, index, size = AESGCM(data_key), 0, 0
-    pending = head
-    finished = False
-    while True:
-        while len(pending) <= CHUNK and not finished:
-            more = stream.read(CHUNK)
-            if not more:
-                finished = True
-                break
-            size += len(more)
-            if size + len(head) > max_bytes:
-                raise ClipTooLarge(f"larger than {max_bytes} bytes")
-            pending += more
-        if not pending:
-            return
-        part, pending = pending[:CHUNK], pending[CHUNK:]
-        last = finished and not pending
-        yield cipher.encrypt(_nonce(index), part, _associated(last))
-        index += 1
-        if last:
-            return
+    """The sealed chunks of `head` then the rest of `stream`, read a few chunks at a time
+    (memory stays bounded whatever the size); ClipTooLarge as soon as the clip passes
+    `max_bytes`."""
+    sealer = Sealer(data_key, max_bytes)
+    yield from sealer.feed(head)
+    while more := stream.read(READ):
+        yield from sealer.feed(more)
+    yield from sealer.finish()
 
 
 def chunks_for(start: int, stop: int, plain_size: int) -> range:

@@ -17,14 +17,40 @@ def checked(key: str) -> str:
     return key
 
 
+class StoreWriter(Protocol):
+    """Bytes on their way into a store under one key, written in order."""
+
+    def write(self, data: bytes) -> None: ...
+
+    def commit(self) -> int:
+        """Make the bytes written the key's content; how many they were."""
+        ...
+
+    def abort(self) -> None:
+        """Give up: nothing is left under the key, nor any part of it (safe to call twice)."""
+        ...
+
+
+def put(store: "ByteStore", key: str, parts: Iterable[bytes]) -> int:
+    """Store the concatenated `parts` under `key`; the bytes stored. If `parts` raises or the
+    store fails, nothing is left under `key` (nor any upload part)."""
+    writer = store.begin(key)
+    try:
+        for part in parts:
+            writer.write(part)
+        return writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+
+
 class ByteStore(Protocol):
     """What a clip backend does with stored bytes."""
 
     name: str
 
-    def put(self, key: str, parts: Iterable[bytes]) -> int:
-        """Store the concatenated `parts` under `key`; the bytes stored. If `parts` raises or
-        the store fails, nothing is left under `key` (nor any upload part)."""
+    def begin(self, key: str) -> "StoreWriter":
+        """Start storing bytes under `key`: nothing is there until the writer commits."""
         ...
 
     def read(self, key: str, start: int, length: int) -> bytes:
@@ -59,23 +85,12 @@ class FolderStore:
     def _path(self, key: str) -> Path:
         return self.root / checked(key)
 
-    def put(self, key: str, parts: Iterable[bytes]) -> int:
+    def begin(self, key: str) -> "_FolderWriter":
         self.root.mkdir(parents=True, exist_ok=True)
-        target = self._path(key)
-        partial = self.root / f".{key}.part"
-        size = 0
-        try:
-            with partial.open("wb") as out:
-                for part in parts:
-                    out.write(part)
-                    size += len(part)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(partial, target)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        return size
+        return _FolderWriter(self._path(key))
+
+    def put(self, key: str, parts: Iterable[bytes]) -> int:
+        return put(self, key, parts)
 
     def read(self, key: str, start: int, length: int) -> bytes:
         with self._path(key).open("rb") as source:
@@ -99,3 +114,28 @@ class FolderStore:
         if not os.access(self.root, os.W_OK):
             raise OSError(f"{self.root} is not writable")
         return f"folder {self.root}"
+
+
+class _FolderWriter:
+    """A clip written beside its final name, flushed to disk, then renamed into place."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.partial = target.with_name(f".{target.name}.part")
+        self.out = self.partial.open("wb")
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.out.write(data)
+        self.size += len(data)
+
+    def commit(self) -> int:
+        self.out.flush()
+        os.fsync(self.out.fileno())
+        self.out.close()
+        os.replace(self.partial, self.target)
+        return self.size
+
+    def abort(self) -> None:
+        self.out.close()
+        self.partial.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from app.storage import ClipStorage, ClipTooLarge, TamperedClip
 from app.storage.keys import KeyProblem, KeyRing, WrappedKey, new_key_line, ring_from_settings
 from app.storage.reader import ClipReader
 from app.storage.s3 import PART, S3Store
-from app.storage.sealing import CHUNK, SEALED_CHUNK, sealed_size
+from app.storage.sealing import CHUNK, READ, SEALED_CHUNK, sealed_size
 from app.storage.stores import BadKey, ByteStore, FolderStore
 from tests.s3_server import BUCKET, S3Server
 
@@ -91,7 +91,7 @@ def test_a_clip_is_sealed_in_bounded_reads_and_reads_back_whole(storage, store):
     clip = storage.save(stream, 10 * CHUNK)
     assert (clip.size, clip.store) == (len(data), store.name)
     assert clip.wrapped is not None and clip.wrapped.key_id == "k1"
-    assert stream.requests and all(0 < n <= CHUNK for n in stream.requests)
+    assert stream.requests and all(0 < n <= READ for n in stream.requests)
     raw = _raw(store, clip.key)
     assert len(raw) == sealed_size(len(data)) == len(data) + 4 * 16
     assert data[:64] not in raw and data[CHUNK : CHUNK + 64] not in raw  # nothing plain at rest
