@@ -1,7 +1,5 @@
 """Films of a cycle, their time-coded moments and (optionally) an uploaded short clip."""
 
-from dataclasses import dataclass
-
 from flask import (
     Blueprint,
     abort,
@@ -23,11 +21,13 @@ from app.i18n import gettext as _
 from app.models import Consent, Cycle, Element, Film, FilmKind, Moment, Principle
 from app.services.evidence import clips, films, moment_replies, queries, removals
 from app.services.schemes import catalogue
-from app.storage import StoredClip, TamperedClip, clip_storage
+from app.storage import TamperedClip, clip_storage
 from app.web.clip_response import clip_response
 from app.web.commit import apply_or_flash, apply_service
 from app.web.forms import choices
+from app.web.streamed_form import read_streamed_form
 
+from .clip_upload import ClipReceiver, Uploaded, kept
 from .forms import ClipForm, FilmForm, MomentForm, MomentReplyForm
 
 bp = Blueprint("films", __name__)
@@ -211,35 +211,25 @@ def delete_moment(moment_id: int) -> Response:
     return redirect(url_for("films.show", film_id=film_id))
 
 
-@dataclass(frozen=True)
-class _Uploaded:
-    replaced: StoredClip | None
-
-
 @bp.post("/films/<int:film_id>/clip")
-@csrf.exempt  # the form checks its CSRF token itself, after the upload limit is raised
+@csrf.exempt  # the form checks its CSRF token itself, once the body has been read
 @requires(Action.RECORD_EVIDENCE)
 def upload_clip(film_id: int) -> tuple[str, int] | Response:
-    """Upload a short clip: streamed to storage, checked by its bytes, size-limited (413)."""
+    """Upload a short clip: checked by its first bytes, then sealed into storage as it arrives
+    (never spooled whole), size-limited (413 by its length, a refusal past the limit)."""
     film = load_or_404(Film, film_id, Action.RECORD_EVIDENCE)
-    limit = current_app.config["CLIP_MAX_BYTES"]
-    request.max_content_length = limit + 64 * 1024  # room for the multipart envelope
-    form = ClipForm()
+    settings = current_app.config
+    request.max_content_length = settings["CLIP_MAX_BYTES"] + 64 * 1024  # the envelope
     storage = clip_storage()
-    uploaded = form.validate_on_submit() and apply_service(
-        form,
-        lambda: _Uploaded(
-            clips.attach_clip(
-                current_actor(),
-                film,
-                form.clip.data.stream,
-                storage,
-                limit,
-                current_app.config["CLIP_TYPES"],
-            )
-        ),
-    )
-    if isinstance(uploaded, _Uploaded):
+    with ClipReceiver(storage, settings["CLIP_MAX_BYTES"], settings["CLIP_TYPES"]) as receiver:
+        fields = read_streamed_form(request.stream, request.content_type or "", "clip", receiver)
+        form = ClipForm(formdata=receiver.formdata(fields))
+        uploaded = form.validate_on_submit() and apply_service(
+            form, lambda: kept(receiver, film, storage)
+        )
+        if isinstance(uploaded, Uploaded):
+            receiver.keep()
+    if isinstance(uploaded, Uploaded):
         if uploaded.replaced is not None:
             storage.discard(uploaded.replaced)
         flash(_("Clip uploaded."), "success")

@@ -28,19 +28,43 @@ def attach_clip(
     max_bytes: int,
     allowed_types: tuple[str, ...],
 ) -> StoredClip | None:
-    """Store a clip for a film, sealed; returns the replaced clip for deletion after commit.
-    Its type is told by its first bytes before anything is stored: a refused file leaves
-    nothing behind, nor does one that grows past `max_bytes`."""
-    head = _read_head(stream)
-    kind = filetype.guess(head) if head else None
-    if kind is None or kind.mime not in allowed_types:
-        raise RuleViolation("Upload an MP4, WebM or QuickTime video.", "clip")
+    """Store a clip read from `stream` for a film, sealed; returns the replaced clip for
+    deletion after commit. Its type is told by its first bytes before anything is stored: a
+    refused file leaves nothing behind, nor does one that grows past `max_bytes`."""
+    head = read_head(stream)
+    content_type = clip_type(head, allowed_types)
     try:
         saved = storage.save(stream, max_bytes, head=head)
     except ClipTooLarge as error:
-        raise RuleViolation(
-            f"The clip is larger than {max_bytes // (1024 * 1024)} MB.", "clip"
-        ) from error
+        raise too_large(max_bytes) from error
+    return keep_uploaded(actor, film, saved, content_type, storage)
+
+
+def clip_type(head: bytes, allowed_types: tuple[str, ...]) -> str:
+    """The type of a clip told by its first `HEAD` bytes (or all of a shorter one), when it is
+    one of `allowed_types`; RuleViolation for any other file."""
+    kind = filetype.guess(head) if head else None
+    if kind is None or kind.mime not in allowed_types:
+        raise clip_type_refusal()
+    return str(kind.mime)
+
+
+def clip_type_refusal() -> RuleViolation:
+    """The refusal of a file that is not a video of an allowed type (or is empty)."""
+    return RuleViolation("Upload an MP4, WebM or QuickTime video.", "clip")
+
+
+def too_large(max_bytes: int) -> RuleViolation:
+    """The refusal of a clip past the limit."""
+    return RuleViolation(f"The clip is larger than {max_bytes // (1024 * 1024)} MB.", "clip")
+
+
+def keep_uploaded(
+    actor: User, film: Film, saved: StoredClip, content_type: str, storage: ClipStorage
+) -> StoredClip | None:
+    """Make a clip already stored (sealed, of a checked type) the film's clip; returns the
+    replaced clip for deletion after commit. If the film was deleted meanwhile the stored
+    clip is deleted and refused."""
     # Re-read under a row lock: of two uploads at once, the later replaces (and so deletes) the
     # earlier's clip, not the one both began with, which would leave the earlier's behind.
     try:
@@ -52,7 +76,7 @@ def attach_clip(
         ) from None
     replaced = stored(film) if film.has_clip else None
     keep(film, saved)
-    film.clip_content_type = kind.mime
+    film.clip_content_type = content_type
     film.clip_uploaded_at, film.clip_deleted_at = utcnow(), None
     db.session.flush()
     audit.record(
@@ -61,7 +85,7 @@ def attach_clip(
         "film",
         film.id,
         after={
-            "content_type": kind.mime,
+            "content_type": content_type,
             "bytes": saved.size,
             "replaced": bool(replaced),
             "store": saved.store,
@@ -71,7 +95,8 @@ def attach_clip(
     return replaced
 
 
-def _read_head(stream: BinaryIO) -> bytes:
+def read_head(stream: BinaryIO) -> bytes:
+    """Up to the first `HEAD` bytes of `stream` (fewer only when it ends sooner)."""
     head = b""
     while len(head) < HEAD and (more := stream.read(HEAD - len(head))):
         head += more
