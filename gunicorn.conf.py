@@ -1,9 +1,12 @@
 """gunicorn's settings file, read when gunicorn starts in this folder (as README says to): it
-refuses to start several workers that would each keep their own sign-in counters, and takes what
-loading the app made out of the garbage collector's work."""
+refuses to start several workers that would each keep their own sign-in counters, takes what
+loading the app made out of the garbage collector's work, and aborts the clip uploads still
+arriving when a stopping worker's grace runs out."""
 
 import gc
 import os
+import signal
+import threading
 
 # Workers: gunicorn's own default reads WEB_CONCURRENCY (README); each serves this many requests
 # at once in threads (gthread), so a slow download does not hold a whole process. The benchmark
@@ -33,3 +36,29 @@ def post_worker_init(worker):  # type: ignore[no-untyped-def]
     worker.log.info(
         "Froze %d objects of the loaded app out of garbage collection", gc.get_freeze_count()
     )
+    _abort_uploads_before_grace_ends(worker)
+
+
+def _abort_uploads_before_grace_ends(worker):  # type: ignore[no-untyped-def]
+    """On SIGTERM a worker finishes its requests for `graceful_timeout` seconds, then is killed.
+    A clip upload still arriving then would leave what it stored (S3 parts, a partial file):
+    a second before, every upload still open in this worker is aborted (its request answers
+    503, to a client that is being cut off anyway)."""
+    stop = signal.getsignal(signal.SIGTERM)
+    grace = max(worker.cfg.graceful_timeout - 1, 0)
+
+    def abort_open() -> None:
+        from app.storage.upload import abort_open_uploads
+
+        aborted = abort_open_uploads()
+        if aborted:
+            worker.log.warning("Stopping: aborted %d clip upload(s) still arriving", aborted)
+
+    def on_stop(signum, frame):  # type: ignore[no-untyped-def]
+        if callable(stop):
+            stop(signum, frame)
+        timer = threading.Timer(grace, abort_open)
+        timer.daemon = True
+        timer.start()
+
+    signal.signal(signal.SIGTERM, on_stop)

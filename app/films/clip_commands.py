@@ -12,7 +12,6 @@ from flask.cli import with_appcontext
 from app.services.evidence import clip_moves
 from app.storage import clip_storage, store_from_settings
 from app.storage.keys import new_key_line
-from app.storage.s3 import S3Store
 
 
 @click.group("clips")
@@ -70,9 +69,7 @@ def rotate_key() -> None:
 @click.option("--hours", default=24, show_default=True, help="Uploads begun this long ago.")
 @with_appcontext
 def abort_abandoned(hours: int) -> None:
-    """Abort multipart uploads a server stopped in the middle of (object storage only)."""
-    store = clip_storage().store
-    if not isinstance(store, S3Store):
-        click.echo("Clips are in a local folder: no multipart uploads to abort.")
-        return
-    click.echo(f"Aborted {store.abort_abandoned(timedelta(hours=hours))} unfinished upload(s).")
+    """Remove what uploads a server was killed in the middle of left behind: multipart uploads
+    in object storage, partial files in a folder."""
+    aborted = clip_storage().store.abort_abandoned(timedelta(hours=hours))
+    click.echo(f"Aborted {aborted} unfinished upload(s).")

@@ -12,7 +12,7 @@ from app.storage.keys import KeyProblem, KeyRing, ring_from_settings
 from app.storage.reader import ClipReader
 from app.storage.sealing import READ, ClipTooLarge, Readable, Sealer, TamperedClip, new_data_key
 from app.storage.stores import ByteStore, FolderStore
-from app.storage.upload import ClipUpload, StoredClip
+from app.storage.upload import ClipUpload, StoredClip, UploadStopped
 
 __all__ = [
     "STORE_ERRORS",
@@ -27,9 +27,9 @@ __all__ = [
 ]
 
 
-# What a store that cannot be used raises: its key or itself not configured on this server, or
-# the object store's client failing (unreachable, refused, throttled).
-STORE_ERRORS: tuple[type[Exception], ...] = (KeyProblem, BotoCoreError, ClientError)
+# What a store that cannot be used raises: its key or itself not configured on this server, the
+# object store's client failing (unreachable, refused, throttled), or this server stopping.
+STORE_ERRORS: tuple[type[Exception], ...] = (KeyProblem, BotoCoreError, ClientError, UploadStopped)
 
 
 class ClipStorage:

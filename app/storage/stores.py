@@ -1,7 +1,9 @@
 """Where sealed clip bytes lie: a protocol every backend keeps, and the local folder backend."""
 
 import os
+import time
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -73,6 +75,11 @@ class ByteStore(Protocol):
         """Raise if the store cannot be used; a short description of it otherwise."""
         ...
 
+    def abort_abandoned(self, older_than: timedelta) -> int:
+        """Remove what uploads begun more than `older_than` ago left unfinished (a server
+        killed mid-upload cannot clean up after itself); how many there were."""
+        ...
+
 
 class FolderStore:
     """Files named by their keys in one folder; an upload is written beside, then renamed."""
@@ -108,6 +115,14 @@ class FolderStore:
             for entry in os.scandir(self.root):
                 if entry.is_file() and entry.name.isalnum():
                     yield entry.name
+
+    def abort_abandoned(self, older_than: timedelta) -> int:
+        cutoff, removed = time.time() - older_than.total_seconds(), 0
+        for partial in self.root.glob(".*.part") if self.root.is_dir() else []:
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def check(self) -> str:
         self.root.mkdir(parents=True, exist_ok=True)

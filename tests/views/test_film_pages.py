@@ -1,39 +1,20 @@
 """Cycles, films, moments and clips through the pages: rules, uploads, ranges and consent."""
 
-import io
 import re
 
 import pytest
 from gunicorn.http.wsgi import FileWrapper as GunicornFileWrapper
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.models import AuditEvent, Cycle, Element, Film, Moment, Principle
-from app.storage.s3 import S3Store
+from tests.builders.clip_pages import (
+    app_settings,  # noqa: F401 (a fixture: both stores)
+    left_in_store,
+    upload,
+)
 from tests.builders.evidence import build_world, mp4_bytes
 from tests.builders.web import committed, sign_in
-
-
-@pytest.fixture(params=["local", "s3"])
-def app_settings(request, app_settings, tmp_path):
-    """Every test here runs with clips in a local folder and in a real S3 server."""
-    app_settings.update(CLIP_STORAGE_DIR=str(tmp_path / "clips"), CLIP_MAX_BYTES=200_000)
-    if request.param == "s3":
-        server = request.getfixturevalue("s3_server")
-        app_settings.update(server.settings(server.new_prefix()))
-    return app_settings
-
-
-def _left_in_store(app) -> list[str]:
-    """Every clip and unfinished upload the configured store holds."""
-    store = app.extensions["clip_storage"].store
-    kept = list(store.keys())
-    if isinstance(store, S3Store):
-        listed = store.client.list_multipart_uploads(Bucket=store.bucket, Prefix=store.prefix)
-        kept += [upload["Key"] for upload in listed.get("Uploads", [])]
-    return kept
 
 
 @pytest.fixture
@@ -56,14 +37,7 @@ def _clip(client, world, **kwargs):
 
 
 def _upload(client, world, data, name="clip.mp4"):
-    """POST a clip as a browser encodes it (in memory: the test client's own encoding spools
-    a large body to a temporary file it never closes)."""
-    boundary, body = encode_multipart({"clip": FileStorage(io.BytesIO(data), filename=name)})
-    return client.post(
-        f"/films/{world.film_id}/clip",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
+    return upload(client, world.film_id, data, name)
 
 
 def test_cycle_with_review_before_filming_is_refused_beside_the_field(app, client, world):
@@ -158,7 +132,7 @@ def test_too_large_upload_gets_413_and_nothing_is_saved(app, client, world, tmp_
         assert not db.session.get(Film, world.film_id).has_clip
     clip_dir = tmp_path / "clips"
     assert not clip_dir.exists() or list(clip_dir.iterdir()) == []
-    assert _left_in_store(app) == []
+    assert left_in_store(app) == []
 
 
 def test_clip_is_served_with_ranges_and_each_viewing_audited(app, client, world):
@@ -277,11 +251,11 @@ def test_coordinators_and_strangers_never_see_the_clip(app, client, world):
 def test_deleting_a_clip_keeps_the_film_record(app, client, world):
     sign_in(client, world.trainee)
     _upload(client, world, mp4_bytes(10_000))
-    assert len(_left_in_store(app)) == 1
+    assert len(left_in_store(app)) == 1
     assert client.post(f"/films/{world.film_id}/clip/delete").status_code == 302
     assert _clip(client, world).status_code == 404
     assert client.get(f"/films/{world.film_id}").status_code == 200
-    assert _left_in_store(app) == []
+    assert left_in_store(app) == []
 
 
 def test_deleting_a_film_removes_it_and_its_moments(app, client, world):

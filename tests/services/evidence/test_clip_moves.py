@@ -2,6 +2,8 @@
 plain ones), verified, resumable; data keys re-wrapped without touching the footage."""
 
 import io
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,22 @@ def test_abort_abandoned_ends_unfinished_uploads(app, app_settings, s3_server, r
     assert "Aborted 1" in _run(app, "clips", "abort-abandoned", "--hours", "0").output
     listed = store.client.list_multipart_uploads(Bucket=store.bucket, Prefix=store.prefix)
     assert listed.get("Uploads", []) == []
+
+
+def test_abort_abandoned_removes_old_partial_files_from_the_folder(app, restarted):
+    """What a folder upload killed half-way leaves (its `.part` file) goes once old enough;
+    an upload still being written, and every clip, stay."""
+    app = restarted(CLIP_STORAGE="local", CLIP_KEYS="k=" + "A" * 43 + "=")
+    with app.app_context():
+        store = clip_storage().store
+        kept = clip_storage().save(io.BytesIO(mp4_bytes(2_000)), 10_000)
+        root = Path(store.root)
+        old, fresh = root / ".0badc0de.part", root / ".0fresh0.part"
+        old.write_bytes(b"sealed bytes of a killed upload")
+        fresh.write_bytes(b"an upload still arriving")
+        two_hours_ago = time.time() - 2 * 3600
+        os.utime(old, (two_hours_ago, two_hours_ago))
+    assert "Aborted 1 " in _run(app, "clips", "abort-abandoned", "--hours", "1").output
+    assert not old.exists() and fresh.exists()
+    with app.app_context():
+        assert clip_storage().open(kept).read() == mp4_bytes(2_000)
