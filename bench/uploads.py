@@ -7,8 +7,9 @@ For each size it writes a file that is an MP4 by its first bytes, then measures:
 - `cp` of the file to another file of the same folder (the folder backend's yardstick; also
   with the copy flushed by fsync, as the folder backend flushes each clip) and a plain boto3
   `put_object` of it to SeaweedFS (the S3 backend's), the best of three each;
-- the floor of any upload to the folder: the file sent over a loopback socket by the kernel
-  and written to a file flushed by fsync, with no HTTP at all, plain and sealed on the way;
+- the floor of any upload to the folder: the file read and sealed, writing nothing (the
+  encryption alone); the file sent over a loopback socket by the kernel and written to a file
+  flushed by fsync, with no HTTP at all, plain and sealed on the way;
 - the upload through gunicorn (`ATTUNE_ENV=production`, 2 workers x 4 threads, on a copy of the
   demo in SQLite), as a browser sends it: one multipart/form-data POST with the CSRF token, the
   body streamed from the file over loopback, until the redirect comes back; sealed with
@@ -55,6 +56,7 @@ RANGE_READS = 20
 FOLDER_YARDSTICKS = (
     "cp",
     "cp + fsync",
+    "read + sealing (no write)",
     "socket (not flushed)",
     "socket + fsync",
     "socket + sealing + fsync",
@@ -99,6 +101,19 @@ def copy_time(source: Path, synced: bool) -> float:
     seconds = best_of(3, copy)
     target.unlink()
     return seconds
+
+
+def sealing_time(source: Path) -> float:
+    """Reading the file (from the page cache) and sealing it with AES-256-GCM as the app does,
+    writing nothing: the encryption the issue includes in every upload, on its own."""
+    key = sealing.new_data_key()
+
+    def seal() -> None:
+        with source.open("rb") as stream:
+            for _ in sealing.seal(key, stream, 2**62):
+                pass
+
+    return best_of(3, seal)
 
 
 def loopback_time(source: Path, sealed: bool, synced: bool = True) -> float:
@@ -263,6 +278,7 @@ def main() -> None:
             yardsticks = {
                 "cp": copy_time(source, synced=False),
                 "cp + fsync": copy_time(source, synced=True),
+                "read + sealing (no write)": sealing_time(source),
                 "socket (not flushed)": loopback_time(source, sealed=False, synced=False),
                 "socket + fsync": loopback_time(source, sealed=False),
                 "socket + sealing + fsync": loopback_time(source, sealed=True),
