@@ -207,7 +207,9 @@ def register_filters(app: Flask) -> None:
 @pass_eval_context
 def _page_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
     text = catalogue().ugettext(string)
-    return (Markup(text) if eval_ctx.autoescape else text) % variables
+    page_text = Markup(text) if eval_ctx.autoescape else text
+    # Formatting only changes a text with a % in it (a placeholder, or %% for a % sign).
+    return page_text % variables if variables or "%" in text else page_text
 
 
 @pass_eval_context

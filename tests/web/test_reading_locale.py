@@ -17,3 +17,15 @@ def test_in_locale_reads_in_another_language_and_gives_the_request_its_own_back(
             assert "lut" in date_text(DAY)
         assert date_text(DAY) == before
         assert str(current_locale()) != "pl"
+
+
+def test_page_strings_are_format_strings_with_variables_escaped(app):
+    """Templates' `_` is Jinja's new-style gettext: always formatted (so %% is a % sign), the
+    variables escaped, the text itself trusted; a text without % is passed through as it is."""
+    with app.test_request_context("/"):
+        render = app.jinja_env.from_string
+        assert render('{{ _("Done") }}').render() == "Done"
+        assert render('{{ _("50%% done") }}').render() == "50% done"
+        shown = render('{{ _("Hello, %(name)s", name=who) }}').render(who="<b>Ann</b>")
+        assert shown == "Hello, &lt;b&gt;Ann&lt;/b&gt;"
+        assert render('{{ ngettext("%(num)s day", "%(num)s days", 2) }}').render() == "2 days"

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Executable, bindparam, func, select
+from sqlalchemy import Executable, bindparam, func, select, union_all
 
 from app.extensions import db
 from app.models import (
@@ -46,8 +46,9 @@ def _waits_for(status: MeetingStatus) -> WaitsFor:
 _WAITING_STATUSES = (MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
 
 
-def _assessed_by() -> tuple[Executable, Executable]:
-    """The two statements of `meetings_assessed_by`, built once (the assessor bound)."""
+def _assessed_by() -> Executable:
+    """The statement of `meetings_assessed_by`, built once (the assessor bound): the meetings
+    still waiting, and the latest of those that wait for nobody."""
     query = (
         select(
             StageMeeting.id,
@@ -67,27 +68,32 @@ def _assessed_by() -> tuple[Executable, Executable]:
         .join(Scheme, Scheme.id == Enrolment.scheme_id)
         .where(StageMeeting.assessor_id == bindparam("assessor_id"))
     )
-    waiting = query.where(StageMeeting.status.in_(_WAITING_STATUSES)).order_by(
-        StageMeeting.requested_at
-    )
+    waiting = query.where(StageMeeting.status.in_(_WAITING_STATUSES)).subquery()
     done = (
         query.where(StageMeeting.status.not_in([*_WAITING_STATUSES, MeetingStatus.VOIDED]))
         .order_by(StageMeeting.requested_at.desc(), StageMeeting.id.desc())
         .limit(RECENTLY_DONE)
+        .subquery()
     )
-    return waiting, done
+    return union_all(select(waiting), select(done))
 
 
-_WAITING_ASSESSMENT, _ASSESSED = _assessed_by()
+_ASSESSED_BY = _assessed_by()
 
 
 def meetings_assessed_by(user: User) -> list[MeetingToAssess]:
     """The stage meetings naming `user` as assessor (not those since reopened): every one still
-    waiting, theirs first, then the latest that wait for nobody; in two statements of the
-    shown columns only."""
-    assessor = {"assessor_id": user.id}
-    waiting = db.session.execute(_WAITING_ASSESSMENT, assessor).all()
-    done = db.session.execute(_ASSESSED, assessor).all()
+    waiting, theirs first, the oldest first; then the latest that wait for nobody. In one
+    statement of the shown columns only."""
+    rows = db.session.execute(_ASSESSED_BY, {"assessor_id": user.id}).all()
+    waiting = sorted(
+        (m for m in rows if m.status in _WAITING_STATUSES), key=lambda m: (m.requested_at, m.id)
+    )
+    done = sorted(
+        (m for m in rows if m.status not in _WAITING_STATUSES),
+        key=lambda m: (m.requested_at, m.id),
+        reverse=True,
+    )
     found = [MeetingToAssess(m, _waits_for(m.status)) for m in (*waiting, *done)]
     # Theirs first: stable, so each group keeps its order.
     return sorted(

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import BindParameter, Executable, Select, bindparam, exists, func, literal, select
+from sqlalchemy import BindParameter, Executable, Select, bindparam, exists, func, select
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
@@ -62,77 +62,72 @@ class SchemeCounts:
 
 
 @lru_cache(maxsize=2)
-def _count_statements(in_cohort: bool) -> tuple[Executable, Executable, Executable]:
-    """The three statements of `counts_by_scheme_and_stage`, built once (the cohort's id and
-    the schemes' are bound when they run)."""
-    scoped = (
-        Enrolment.trainee_id.in_(cohort_trainees(bindparam("cohort_id")))
-        if in_cohort
-        else literal(True)
+def _counts_statement(in_cohort: bool) -> Executable:
+    """The one statement of `counts_by_scheme_and_stage`, built once (the cohort's id bound
+    when it runs): every stage of every scheme revision with enrolments in scope, with the
+    active enrolments open in it and the scheme's accredited and withdrawn ones."""
+    scoped = select(Enrolment.id, Enrolment.scheme_id, Enrolment.status)
+    if in_cohort:
+        scoped = scoped.where(Enrolment.trainee_id.in_(cohort_trainees(bindparam("cohort_id"))))
+    enrolments = scoped.cte("scoped")
+    by_status = (
+        select(
+            enrolments.c.scheme_id,
+            func.count().filter(enrolments.c.status == EnrolmentStatus.ACCREDITED).label("acc"),
+            func.count().filter(enrolments.c.status == EnrolmentStatus.WITHDRAWN).label("wd"),
+        )
+        .group_by(enrolments.c.scheme_id)
+        .cte("by_status")
     )
     open_stage = (
-        select(Stage.scheme_id, Stage.id.label("stage_id"), func.count(Enrolment.id).label("n"))
-        .join(EnrolmentStage, EnrolmentStage.stage_id == Stage.id)
-        .join(Enrolment, Enrolment.id == EnrolmentStage.enrolment_id)
+        select(EnrolmentStage.stage_id, func.count().label("n"))
+        .join(enrolments, enrolments.c.id == EnrolmentStage.enrolment_id)
         .where(
             EnrolmentStage.closed_on.is_(None),
-            Enrolment.status == EnrolmentStatus.ACTIVE,
-            scoped,
+            enrolments.c.status == EnrolmentStatus.ACTIVE,
         )
-        .group_by(Stage.scheme_id, Stage.id)
+        .group_by(EnrolmentStage.stage_id)
+        .cte("open_stage")
     )
-    by_status = (
-        select(Enrolment.scheme_id, Enrolment.status, func.count())
-        .where(scoped)
-        .group_by(Enrolment.scheme_id, Enrolment.status)
-    )
-    stages = (
+    return (
         select(
             Scheme.id.label("scheme_id"),
             *scheme_label_columns(),
-            Stage.id.label("stage_id"),
             Stage.number,
             Stage.title,
+            func.coalesce(open_stage.c.n, 0).label("n"),
+            by_status.c.acc,
+            by_status.c.wd,
         )
+        .select_from(by_status)
+        .join(Scheme, Scheme.id == by_status.c.scheme_id)
         .join(Stage, Stage.scheme_id == Scheme.id)
-        .where(Scheme.id.in_(bindparam("scheme_ids", expanding=True)))
+        .outerjoin(open_stage, open_stage.c.stage_id == Stage.id)
         .order_by(Scheme.title, Scheme.version, Scheme.revision, Stage.number)
     )
-    return open_stage, by_status, stages
 
 
 def counts_by_scheme_and_stage(cohort_id: int | None = None) -> list[SchemeCounts]:
     """Per scheme revision with enrolments: active ones per stage (every stage listed, zero
-    included), accredited and withdrawn; of a cohort's trainees when `cohort_id` is given."""
-    open_stage, by_status, stages_of = _count_statements(cohort_id is not None)
+    included), accredited and withdrawn; of a cohort's trainees when `cohort_id` is given. One
+    statement."""
+    statement = _counts_statement(cohort_id is not None)
     scope = {"cohort_id": cohort_id} if cohort_id is not None else {}
-    per_stage = {row.stage_id: row.n for row in db.session.execute(open_stage, scope)}
-    statuses: dict[int, dict[EnrolmentStatus, int]] = {}
-    for scheme_id, status, n in db.session.execute(by_status, scope):
-        statuses.setdefault(scheme_id, {})[status] = n
-    if not statuses:
-        return []
-    stages = db.session.execute(stages_of, {"scheme_ids": list(statuses)}).all()
-    per_scheme: dict[int, list[StageCount]] = {}
-    labels: dict[int, str] = {}
-    for row in stages:
-        label = labels.setdefault(
-            row.scheme_id, scheme_label(row.scheme_title, row.scheme_version, row.scheme_revision)
+    rows = db.session.execute(statement, scope).all()
+    stages: dict[int, list[StageCount]] = {}
+    totals: dict[int, tuple[str, int, int]] = {}
+    for row in rows:
+        if row.scheme_id not in totals:
+            label = scheme_label(row.scheme_title, row.scheme_version, row.scheme_revision)
+            totals[row.scheme_id] = (label, row.acc, row.wd)
+        label = totals[row.scheme_id][0]
+        stages.setdefault(row.scheme_id, []).append(
+            StageCount(row.scheme_id, label, row.number, row.title, row.n)
         )
-        per_scheme.setdefault(row.scheme_id, []).append(
-            StageCount(row.scheme_id, label, row.number, row.title, per_stage.get(row.stage_id, 0))
-        )
-    result = {
-        scheme_id: SchemeCounts(
-            scheme_id,
-            labels[scheme_id],
-            tuple(counts),
-            statuses[scheme_id].get(EnrolmentStatus.ACCREDITED, 0),
-            statuses[scheme_id].get(EnrolmentStatus.WITHDRAWN, 0),
-        )
-        for scheme_id, counts in per_scheme.items()
-    }
-    return list(result.values())
+    return [
+        SchemeCounts(scheme_id, label, tuple(stages[scheme_id]), accredited, withdrawn)
+        for scheme_id, (label, accredited, withdrawn) in totals.items()
+    ]
 
 
 # -- what waits on coordinators -------------------------------------------------------------

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.models import EnrolmentStatus
-from app.services.coordination import pipeline, risk, supervisor_load
+from app.models import CohortKind, EnrolmentStatus
+from app.services.coordination import cohorts, pipeline, risk, supervisor_load
 from app.services.coordination.risk import RiskReason, Thresholds
 from tests.builders import pipeline as pipeline_world
+from tests.query_counter import count_queries
 
 TODAY = date(2026, 11, 24)
 
@@ -36,6 +37,24 @@ def test_counts_by_scheme_and_stage(world):
     )
     assert (dutch.active, dutch.accredited) == (0, 1)
     assert len(counts) == 2
+
+
+def test_counts_are_one_statement_for_everyone_and_for_a_cohort(app, world):
+    """Every stage of every scheme revision with enrolments, and each scheme's accredited and
+    withdrawn ones, come in one statement; a cohort's counts count its trainees only."""
+    with count_queries(app) as statements:
+        everyone = pipeline.counts_by_scheme_and_stage()
+    assert len(statements) == 1 and len(everyone) == 2
+    cohort = cohorts.create_cohort(world.coordinator, "Lena's group", CohortKind.COURSE, "")
+    cohorts.add_members(world.coordinator, cohort, world.late.trainee.email)
+    with count_queries(app) as statements:
+        (only,) = pipeline.counts_by_scheme_and_stage(cohort.id)
+    assert len(statements) == 1
+    assert only.scheme_id == world.late.scheme_id
+    assert {s.stage_number: s.count for s in only.stages} == {0: 0, 1: 1, 2: 0, 3: 0}
+    assert (only.active, only.accredited, only.withdrawn) == (1, 0, 0)
+    empty = cohorts.create_cohort(world.coordinator, "Nobody yet", CohortKind.REGION, "")
+    assert pipeline.counts_by_scheme_and_stage(empty.id) == []
 
 
 def test_what_waits_on_coordinators(world):

@@ -9,6 +9,7 @@ from app.services.schemes.loader import load_definitions
 from app.services.signoff import ratification
 from tests.builders.assessor import TODAY, named_meeting, record_pass
 from tests.builders.people import make_user
+from tests.query_counter import count_queries
 
 
 @pytest.fixture
@@ -43,3 +44,19 @@ def test_a_meeting_sent_back_waits_for_the_assessor_again_and_a_reopened_one_is_
     ratification.ratify(coordinator, meeting.id, TODAY)
     ratification.reopen(coordinator, meeting.id, "Ratified by mistake")
     assert dashboards.meetings_assessed_by(ada) == []
+
+
+def test_the_latest_meetings_done_come_newest_first_in_the_same_statement(app, ada):
+    done = []
+    for _ in range(dashboards.RECENTLY_DONE + 2):
+        meeting, coordinator = named_meeting(ada)
+        record_pass(ada, meeting)
+        ratification.ratify(coordinator, meeting.id, TODAY)
+        done.append(meeting.id)
+    waiting, _ = named_meeting(ada)
+    with count_queries(app) as statements:
+        listed = dashboards.meetings_assessed_by(ada)
+    assert len(statements) == 1
+    newest_done = done[::-1][: dashboards.RECENTLY_DONE]
+    assert [item.meeting.id for item in listed] == [waiting.id, *newest_done]
+    assert [item.waits_for for item in listed] == ["assessor"] + ["nobody"] * len(newest_done)
