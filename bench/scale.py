@@ -1573,6 +1573,13 @@ def report(
         "the gunicorn workers' user + system CPU per completed request (PostgreSQL's and wrk's "
         "not included); SQL: statements per request, rep: the most any one is repeated"
     )
+    again = loads.get("reference, again")
+    if again and again[0].requests:
+        drift_cpu, drift_p95 = again[1] / ref_cpu - 1, again[0].p95 / ref_load.p95 - 1
+        print(
+            f"the reference measured again after every page: CPU {drift_cpu:+.0%}, p95 "
+            f"{drift_p95:+.0%} of its first measurement; the ratios above are no surer than that"
+        )
     print(
         f"\n{'export':<34}{'rows':>7}{'KiB':>6}{'first byte':>11}{'complete':>9}{'CPU ms':>8}"
         f"{'RSS +MiB':>9}{'SQL':>5}  {'CPU<100':<8}{'<300 ms':<8}"
