@@ -62,3 +62,4 @@ def _abort_uploads_before_grace_ends(worker):  # type: ignore[no-untyped-def]
         timer.start()
 
     signal.signal(signal.SIGTERM, on_stop)
+    signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn set it: requests are not disturbed
