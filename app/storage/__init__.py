@@ -41,14 +41,10 @@ class ClipStorage:
 
     def begin(self, max_bytes: int) -> ClipUpload:
         """A new clip, under a new key and data key, to be written, sealed and finished."""
-        ring = self.keys()
         key, data_key = secrets.token_hex(16), new_data_key()
+        wrapped = self.keys().wrap(data_key)  # before the store opens anything to leave behind
         return ClipUpload(
-            self.store.begin(key),
-            Sealer(data_key, max_bytes),
-            key,
-            self.store.name,
-            ring.wrap(data_key),
+            self.store.begin(key), Sealer(data_key, max_bytes), key, self.store.name, wrapped
         )
 
     def save(self, stream: Readable, max_bytes: int, head: bytes = b"") -> StoredClip:

@@ -1,7 +1,9 @@
 """A browser-like HTTP client for the served app: keeps cookies (Secure ones too, as browsers do
 for 127.0.0.1), reads the CSRF token from each form, and signs in through the real form."""
 
+import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from bs4 import BeautifulSoup
@@ -21,6 +23,21 @@ class Browser:
     def url(self, path: str) -> str:
         """The absolute address of a path on the server."""
         return path if path.startswith("http") else self.base_url + path
+
+    def open_upload(self, path: str, boundary: str, length: int, first: bytes) -> socket.socket:
+        """Begin a multipart POST of `length` bytes by hand, as a phone does over a slow link:
+        the headers (with this browser's cookies) and the body's `first` bytes are sent; the
+        caller sends more, or stops half-way. The open connection is returned."""
+        address = urlsplit(self.base_url)
+        cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+        request = (
+            f"POST {path} HTTP/1.1\r\nHost: {address.netloc}\r\nCookie: {cookies}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        connection = socket.create_connection((address.hostname, address.port), timeout=30)
+        connection.sendall(request + first)
+        return connection
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         """GET a path, not following redirects unless asked; the body is read to the end."""

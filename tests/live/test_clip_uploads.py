@@ -2,7 +2,6 @@
 length, in chunks without one, and cut off half-way; read as they arrive, nothing left over."""
 
 import os
-import socket
 import time
 from collections.abc import Callable, Iterator
 
@@ -80,15 +79,9 @@ def test_an_upload_cut_off_half_way_leaves_no_partial_file(
     trainee = browser_for("trainee")
     before = _clips(live_server)
     head, tail = _envelope(trainee.csrf_token(clip_form.page))
-    port = int(live_server.url.rsplit(":", 1)[1])
-    cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in trainee.jar)
-    request = (
-        f"POST {clip_form.action} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookies}\r\n"
-        f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
-        f"Content-Length: {len(head) + 40 * MiB + len(tail)}\r\nConnection: close\r\n\r\n"
-    ).encode()
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
-        connection.sendall(request + head + MP4_HEADER + os.urandom(6 * MiB))
+    length = len(head) + 40 * MiB + len(tail)
+    first = head + MP4_HEADER + os.urandom(6 * MiB)
+    with trainee.open_upload(clip_form.action, BOUNDARY, length, first):
         deadline = time.monotonic() + 30  # the server is sealing it into a partial file now
         while not any(n.endswith(".part") for n in _clips(live_server)):
             assert time.monotonic() < deadline, "no partial file while the upload arrived"

@@ -212,7 +212,7 @@ def _film_row(cluster: Cluster, film_id: int) -> tuple[object, ...]:
     return tuple(row)
 
 
-def _start_upload(url: str, browser: Browser, action: str, token: str, size: int) -> socket.socket:
+def _start_upload(browser: Browser, action: str, token: str, size: int) -> socket.socket:
     """Begin a multipart upload of `size` bytes of clip and send its first 12 MiB only."""
     boundary = "attune-two-servers"
     head = (
@@ -221,15 +221,8 @@ def _start_upload(url: str, browser: Browser, action: str, token: str, size: int
         "Content-Type: video/mp4\r\n\r\n"
     ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
-    port = int(url.rsplit(":", 1)[1])
-    cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in browser.jar)
-    request = (
-        f"POST {action} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookies}\r\n"
-        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
-        f"Content-Length: {len(head) + size + len(tail)}\r\nConnection: close\r\n\r\n"
-    ).encode()
-    connection = socket.create_connection(("127.0.0.1", port), timeout=30)
-    connection.sendall(request + head + mp4_bytes(MiB))
+    connection = browser.open_upload(action, boundary, len(head) + size + len(tail), head)
+    connection.sendall(mp4_bytes(MiB))
     for _ in range(11):
         connection.sendall(b"\x01" * MiB)
     return connection
@@ -253,7 +246,7 @@ def test_a_server_stopped_mid_upload_loses_nothing_and_leaves_nothing(cluster: C
     with cluster.start("server-stopped", port) as doomed:
         url = f"http://127.0.0.1:{port}"
         token = dict(upload.filled())["csrf_token"]
-        connection = _start_upload(url, on_other(trainee, url), upload.action, token, 40 * MiB)
+        connection = _start_upload(on_other(trainee, url), upload.action, token, 40 * MiB)
         doomed.send_signal(signal.SIGTERM)
         doomed.wait(timeout=30)
         connection.close()
@@ -270,7 +263,7 @@ def test_a_browser_that_gives_up_mid_upload_leaves_nothing(cluster: Cluster):
     film_id = int(upload.action.split("/")[2])
     before = (cluster.objects(), _film_row(cluster, film_id))
     token = dict(upload.filled())["csrf_token"]
-    connection = _start_upload(cluster.urls[0], trainee, upload.action, token, 40 * MiB)
+    connection = _start_upload(trainee, upload.action, token, 40 * MiB)
     connection.close()  # the phone lost its signal after 12 MiB
     # The server answers the next request as before, and has stored nothing of the upload.
     assert trainee.get(f"/films/{film_id}").status_code == 200

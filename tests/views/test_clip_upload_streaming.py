@@ -162,9 +162,13 @@ def test_a_body_that_is_not_multipart_is_a_form_without_a_file(app, client, worl
     _nothing_kept(app, world)
 
 
-def test_a_forged_upload_is_stored_nowhere(app_settings, more_apps, world):  # noqa: F811
-    """With CSRF checked (as in production), a clip posted without the page's token is read
-    (and sealed as it arrives) but never kept: what was stored is removed."""
+@pytest.mark.parametrize(
+    "forged", [b"forged", b"\x00", b"\xff\xfe\x00 not utf-8"], ids=["wrong", "nul", "bytes"]
+)
+def test_a_forged_upload_is_stored_nowhere(app_settings, more_apps, world, forged):  # noqa: F811
+    """With CSRF checked (as in production), a clip posted without the page's token (a wrong
+    one, a NUL byte, bytes that are not UTF-8) is read (and sealed as it arrives) but never
+    kept: what was stored is removed."""
     guarded = more_apps({**app_settings, "WTF_CSRF_ENABLED": True})
     client = guarded.test_client()
     login = client.get("/login").get_data(as_text=True)
@@ -175,7 +179,7 @@ def test_a_forged_upload_is_stored_nowhere(app_settings, more_apps, world):  # n
         data={"email": world.trainee, "password": DEFAULT_PASSWORD, "csrf_token": token[1]},
     )
     assert signed_in.status_code == 302
-    body = _form(_part("csrf_token", b"forged"), _part("clip", mp4_bytes(50_000), "a.mp4"))
+    body = _form(_part("csrf_token", forged), _part("clip", mp4_bytes(50_000), "a.mp4"))
     response = post_body(client, world.film_id, body, MULTIPART)
     assert response.status_code in (400, 422)
     assert "Traceback" not in response.get_data(as_text=True)
