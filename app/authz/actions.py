@@ -9,6 +9,9 @@ class Action(StrEnum):
 
     VIEW_HOME = "home.view"
     EDIT_OWN_ACCOUNT = "account.edit"
+    MANAGE_OWN_SECOND_FACTORS = "account.second_factors"
+    RESET_SECOND_FACTOR = "people.reset_second_factor"
+    SET_SECOND_FACTOR_POLICY = "people.second_factor_policy"
     MANAGE_PEOPLE = "people.manage"
     DEACTIVATE_PERSON = "people.deactivate"
     MERGE_PERSON = "people.merge"

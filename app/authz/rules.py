@@ -211,6 +211,10 @@ def _may_issue(user: User, enrolment: Enrolment | None) -> bool:
 RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_HOME: _signed_in,
     Action.EDIT_OWN_ACCOUNT: _signed_in,
+    Action.MANAGE_OWN_SECOND_FACTORS: _signed_in,
+    # Nobody resets their own: that takes a recovery code, at sign-in.
+    Action.RESET_SECOND_FACTOR: _coordinator_on_someone_else,
+    Action.SET_SECOND_FACTOR_POLICY: _coordinator,
     Action.VIEW_SCHEMES: _signed_in,
     Action.MANAGE_PEOPLE: _coordinator,
     Action.DEACTIVATE_PERSON: _coordinator_on_someone_else,

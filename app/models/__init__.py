@@ -29,6 +29,7 @@ from app.models.milestone import Milestone, Pause
 from app.models.portfolio import PortfolioDocument
 from app.models.progress_mark import ProgressMark
 from app.models.scheme import Element, Framework, Principle, Requirement, Scheme, Stage
+from app.models.second_factor import AuthenticatorApp, Passkey, RecoveryCode, SecondFactorPolicy
 from app.models.signoff import DigestSent, EvidenceLock, Notification, Rating, StageMeeting
 from app.models.supervision import Reflection, SupervisionSession
 from app.models.user import AuthToken, User, UserRole
@@ -36,6 +37,7 @@ from app.models.user import AuthToken, User, UserRole
 __all__ = [
     "AuditEvent",
     "AuthToken",
+    "AuthenticatorApp",
     "Base",
     "Case",
     "CaseSetting",
@@ -63,6 +65,7 @@ __all__ = [
     "MomentReply",
     "Notification",
     "NotifyBy",
+    "Passkey",
     "Pause",
     "PortfolioDocument",
     "PortfolioStatus",
@@ -70,11 +73,13 @@ __all__ = [
     "ProgressMark",
     "Rating",
     "RatingKind",
+    "RecoveryCode",
     "Reflection",
     "Requirement",
     "RevocationScope",
     "Role",
     "Scheme",
+    "SecondFactorPolicy",
     "SessionStatus",
     "Stage",
     "StageMeeting",

@@ -20,5 +20,8 @@ class LoginSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_agent: Mapped[str] = mapped_column(String(255), default="")
+    # Signed in with a password alone by someone who must have a second factor and has none:
+    # this session may do nothing but set one up.
+    awaiting_setup: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship()

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, func
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -16,7 +16,10 @@ class User(UserMixin, Base):
     __tablename__ = "users"
     # Lists sort people (and enrolments by their trainee) by name, case folded: a page of the
     # first 25 reads this index in order instead of sorting everyone.
-    __table_args__ = (Index("ix_users_display_name_folded", func.lower("display_name")),)
+    __table_args__ = (
+        Index("ix_users_display_name_folded", func.lower("display_name")),
+        Index("ix_users_passkey_handle", "passkey_handle", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -30,6 +33,9 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when the person was erased: the row stays, anonymised, for other people's records.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The random id passkeys know this person by (WebAuthn's user handle: never the e-mail or
+    # the row id); set when the first passkey is added.
+    passkey_handle: Mapped[bytes | None] = mapped_column(LargeBinary(64))
 
     # Read when asked for (the signed-in person's once per request); lists that show the roles
     # of many people load them with the list (selectinload), so no page repeats the query.
