@@ -26,6 +26,11 @@ class Config:
     # On SQLite, how long a write waits for another's to finish before "busy, try again".
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Roles whose holders must have a second factor until a coordinator decides otherwise on the
+    # policy page (comma-separated; assessors are supervisors).
+    SECOND_FACTOR_REQUIRED_ROLES = os.environ.get(
+        "SECOND_FACTOR_REQUIRED_ROLES", "coordinator,supervisor"
+    )
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -137,6 +142,8 @@ class DevelopmentConfig(Config):
         "ISSUER_CERT_FILE", str(BASE_DIR / "instance" / "issuer-cert.pem")
     )
     MAIL_ECHO_TO_CONSOLE = _env_bool("MAIL_ECHO_TO_CONSOLE", True)
+    # The demo's accounts sign in with a password alone unless asked otherwise (README).
+    SECOND_FACTOR_REQUIRED_ROLES = os.environ.get("SECOND_FACTOR_REQUIRED_ROLES", "")
 
 
 class TestConfig(Config):
@@ -150,6 +157,8 @@ class TestConfig(Config):
     MAIL_ECHO_TO_CONSOLE = False
     # Jobs run at once inside the request; the thread and RQ paths have tests of their own.
     JOBS_BACKEND = "inline"
+    # Optional unless a test requires it (tests/builders/second_factor.py).
+    SECOND_FACTOR_REQUIRED_ROLES = ""
     REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     # A fresh key-encryption key for each test process (servers it starts are given it).
     CLIP_KEYS = os.environ.get("CLIP_KEYS") or f"test={base64.b64encode(os.urandom(32)).decode()}"

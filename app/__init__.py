@@ -41,7 +41,7 @@ def register_extensions(app: Flask) -> None:
     from app import database, i18n, storage
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
     from app.services.progress import marks
-    from app.web import signed_in
+    from app.web import second_factor_gate, signed_in
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"],
@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(signed_in.load_user)
     signed_in.init_app(app)
+    second_factor_gate.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from app.reflections.routes import bp as reflections_bp
     from app.retention.routes import bp as retention_bp
     from app.scheme_pages.routes import bp as scheme_pages_bp
+    from app.second_factor.routes import bp as second_factor_bp
     from app.signoff.routes import bp as signoff_bp
     from app.subject_access.routes import bp as subject_access_bp
     from app.supervision.routes import bp as supervision_bp
@@ -96,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         auth_bp,
         account_bp,
+        second_factor_bp,
         home_bp,
         people_bp,
         people_management_bp,

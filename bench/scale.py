@@ -1166,6 +1166,8 @@ def served(url: str) -> Iterator[tuple[int, subprocess.Popen[bytes], Path]]:
         # Several workers need shared limit storage (gunicorn.conf.py refuses memory://); the
         # bench signs in once and measures pages that have no limits, so it turns them off.
         "RATELIMIT_ENABLED": "false",
+        # The bench signs in supervisors and coordinators with a password alone.
+        "SECOND_FACTOR_REQUIRED_ROLES": "",
         # Production refuses to start without a key to seal clips under; the pages read none.
         "CLIP_KEYS": f"bench={base64.b64encode(os.urandom(32)).decode()}",
     }

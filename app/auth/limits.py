@@ -15,8 +15,7 @@ from werkzeug.wrappers import Response
 
 from app.extensions import limiter
 from app.services.people.accounts import normalise_email
-
-from .devices import known_device
+from app.web.known_devices import known_device
 
 View = Callable[..., Any]
 

@@ -14,10 +14,11 @@ from app.mail.account_messages import send_invitation, send_password_reset
 from app.models import TokenPurpose
 from app.services.people import accounts
 from app.web.commit import apply_service
+from app.web.known_devices import remember_device
 from app.web.redirects import safe_next
-from app.web.signed_in import sign_in, sign_out
+from app.web.second_step import after_password
+from app.web.signed_in import sign_out
 
-from .devices import remember_device
 from .forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm
 from .limits import sign_in_limits
 
@@ -35,10 +36,11 @@ def login() -> tuple[str, int] | Response:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            sign_in(user)
-            db.session.commit()
             target = safe_next(request.args.get("next")) or url_for("home.index")
-            return remember_device(redirect(target), user.email)
+            response, signed_in = after_password(user, target)
+            db.session.commit()
+            # The device is remembered once the person is in, second step included.
+            return remember_device(response, user.email) if signed_in else response
         form.form_errors.append(_("That e-mail address and password do not match an account."))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -90,10 +92,11 @@ def _choose_password(raw: str, purpose: TokenPurpose, template: str) -> tuple[st
         form, lambda: accounts.use_link(raw, purpose, form.password.data or "")
     )
     if user:
-        sign_in(user)
+        # A reset link proves the mailbox, not the second factor: that step still follows.
+        response, signed_in = after_password(user, url_for("home.index"))
         db.session.commit()
         flash(_("Your password is set. Welcome to Attune."), "success")
-        return remember_device(redirect(url_for("home.index")), user.email)
+        return remember_device(response, user.email) if signed_in else response
     page = render_template(template, form=form, user=check.token.user if check.token else None)
     return page, 422 if form.errors else 200
 

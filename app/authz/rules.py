@@ -63,6 +63,11 @@ def may_train(person: User) -> bool:
     return person.has_role(Role.TRAINEE)
 
 
+def holds_any(person: User, roles: frozenset[Role]) -> bool:
+    """Whether the person holds one of `roles` (the second-factor policy asks)."""
+    return bool(person.roles & roles)
+
+
 # -- the rules of each action ------------------------------------------------------------------
 
 

@@ -31,3 +31,15 @@ def send_password_reset(user: User, raw_token: str) -> bool:
         link=external_url("auth.reset_password", token=raw_token),
         minutes=current_app.config["RESET_VALID_MINUTES"],
     )
+
+
+def send_second_factor_notice(user: User, change: str) -> bool:
+    """Tell a person that their second factor changed or was used to recover (ASVS 2.5.5)."""
+    return send_email(
+        user.email,
+        _("Your Attune sign-in was changed"),
+        "second_factor_changed",
+        user=user,
+        change=change,
+        link=external_url("second_factor.security"),
+    )

@@ -13,13 +13,14 @@ SESSION_KEY = "login_session"
 _NO_PERSON = frozenset({"static", "health.healthz", "health.favicon"})
 
 
-def sign_in(user: User) -> None:
+def sign_in(user: User, awaiting_setup: bool = False) -> None:
     """Start a server-side session for `user` in this browser, ending the one it had (say,
-    someone else's, before following an invitation); the caller commits."""
+    someone else's, before following an invitation); the caller commits. `awaiting_setup`:
+    the session may do nothing but set up a second factor (second_factor_gate)."""
     previous = current_login()
     if previous is not None:
         login_sessions.end(previous)
-    raw = login_sessions.start(user, request.headers.get("User-Agent", ""))
+    raw = login_sessions.start(user, request.headers.get("User-Agent", ""), awaiting_setup)
     login_user(user)
     session[SESSION_KEY] = raw
 

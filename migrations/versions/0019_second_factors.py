@@ -1,5 +1,6 @@
 """Second factors: passkeys (WebAuthn), an authenticator app (TOTP, its secret sealed), one-time
-recovery codes, and which roles must have one (coordinators and supervisors by default).
+recovery codes, and coordinators' choices of which roles must have one (until they choose, the
+configuration's SECOND_FACTOR_REQUIRED_ROLES decides).
 
 Revision ID: 0019_second_factors
 Revises: 0018_sealed_clips
@@ -59,7 +60,7 @@ def upgrade():
         sa.UniqueConstraint("code_hash", name=op.f("uq_recovery_codes_code_hash")),
     )
     op.create_index(op.f("ix_recovery_codes_user_id"), "recovery_codes", ["user_id"])
-    policies = op.create_table(
+    op.create_table(
         "second_factor_policies",
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("required", sa.Boolean(), nullable=False),
@@ -71,16 +72,6 @@ def upgrade():
             name=op.f("fk_second_factor_policies_changed_by_id_users"),
         ),
         sa.PrimaryKeyConstraint("role", name=op.f("pk_second_factor_policies")),
-    )
-    now = sa.func.current_timestamp()
-    op.execute(
-        policies.insert().values(
-            [
-                {"role": "trainee", "required": False, "changed_at": now},
-                {"role": "supervisor", "required": True, "changed_at": now},
-                {"role": "coordinator", "required": True, "changed_at": now},
-            ]
-        )
     )
     # Plain ALTERs (no batch copy of `users`, which would lose its expression index on SQLite).
     op.add_column("users", sa.Column("passkey_handle", sa.LargeBinary(length=64), nullable=True))

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -23,11 +23,15 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def start(user: User, user_agent: str) -> str:
-    """Record a new signed-in browser for `user`; returns the secret its cookie carries."""
+def start(user: User, user_agent: str, awaiting_setup: bool = False) -> str:
+    """Record a new signed-in browser for `user` (held to setting up a second factor when
+    `awaiting_setup`); returns the secret its cookie carries."""
     raw = secrets.token_urlsafe(32)
     login = LoginSession(
-        user_id=user.id, token_hash=_digest(raw), user_agent=user_agent[:MAX_USER_AGENT]
+        user_id=user.id,
+        token_hash=_digest(raw),
+        user_agent=user_agent[:MAX_USER_AGENT],
+        awaiting_setup=awaiting_setup,
     )
     db.session.add(login)
     db.session.flush()
@@ -58,6 +62,17 @@ def touch(login: LoginSession) -> bool:
     login.last_seen_at = now
     db.session.flush()
     return True
+
+
+def release(user: User) -> int:
+    """The person now has a second factor: none of their sessions is held to setting one up."""
+    released = db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.awaiting_setup.is_(True))
+        .values(awaiting_setup=False),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    return int(released.rowcount)  # type: ignore[attr-defined]
 
 
 def end(login: LoginSession) -> None:

@@ -4,10 +4,11 @@ who lost theirs."""
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import delete, exists, select
 
 from app.authz.actions import Action
-from app.authz.rules import ensure
+from app.authz.rules import ensure, holds_any
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuthenticatorApp, Passkey, RecoveryCode, Role, SecondFactorPolicy, User
@@ -34,15 +35,24 @@ class Factors:
         return self.passkeys > 0 or self.authenticator
 
 
+def _configured() -> frozenset[Role]:
+    listed = current_app.config.get("SECOND_FACTOR_REQUIRED_ROLES") or ""
+    names = {name.strip().lower() for name in listed.split(",")}
+    return frozenset(role for role in Role if role.value in names)
+
+
 def required_roles() -> frozenset[Role]:
-    """The roles whose holders must have a second factor."""
-    found = select(SecondFactorPolicy.role).where(SecondFactorPolicy.required.is_(True))
-    return frozenset(db.session.scalars(found))
+    """The roles whose holders must have a second factor: as a coordinator chose, or else as
+    configured."""
+    found = db.session.execute(select(SecondFactorPolicy.role, SecondFactorPolicy.required))
+    chosen = {role: required for role, required in found}
+    configured = _configured()
+    return frozenset(role for role in Role if chosen.get(role, role in configured))
 
 
 def must_have(user: User) -> bool:
     """Whether the person must have a second factor, by the roles they hold."""
-    return bool(user.roles & required_roles())
+    return holds_any(user, required_roles())
 
 
 def has_factor(user: User) -> bool:
@@ -75,13 +85,13 @@ def ensure_one_left(user: User, factors_after: Factors) -> None:
 def set_required(actor: User, role: Role, required: bool) -> bool:
     """Require a second factor of a role's holders (or not); False when nothing changed."""
     ensure(actor, Action.SET_SECOND_FACTOR_POLICY)
+    before = role in required_roles()
     policy = db.session.get(SecondFactorPolicy, role, with_for_update=True)
     if policy is None:
-        policy = SecondFactorPolicy(role=role, required=not required)
+        policy = SecondFactorPolicy(role=role, required=before)
         db.session.add(policy)
-    if policy.required == required:
+    if before == required:
         return False
-    before = policy.required
     policy.required, policy.changed_at, policy.changed_by_id = required, utcnow(), actor.id
     db.session.flush()
     audit.record(
