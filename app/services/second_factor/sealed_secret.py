@@ -20,7 +20,7 @@ def _key(secret_key: str | bytes) -> bytes:
 
 def _keys() -> list[bytes]:
     config = current_app.config
-    return [_key(k) for k in [config["SECRET_KEY"], *config.get("SECRET_KEY_FALLBACKS", [])]]
+    return [_key(k) for k in [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or [])]]
 
 
 def seal(secret: str, user_id: int) -> bytes:
