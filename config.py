@@ -19,6 +19,9 @@ class Config:
     """Settings shared by every environment."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Earlier secret keys, comma-separated, still accepted while a new one is rolled out
+    # (sessions, and authenticator-app secrets sealed under a key derived from it).
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'attune.db'}"
     )
@@ -142,6 +145,8 @@ class DevelopmentConfig(Config):
         "ISSUER_CERT_FILE", str(BASE_DIR / "instance" / "issuer-cert.pem")
     )
     MAIL_ECHO_TO_CONSOLE = _env_bool("MAIL_ECHO_TO_CONSOLE", True)
+    # A name, not 127.0.0.1: browsers make no passkeys for an IP address.
+    BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000")
     # The demo's accounts sign in with a password alone unless asked otherwise (README).
     SECOND_FACTOR_REQUIRED_ROLES = os.environ.get("SECOND_FACTOR_REQUIRED_ROLES", "")
 

@@ -161,6 +161,7 @@ def register_template_helpers(app: Flask) -> None:
     )
     from app.web import evidence_labels, labels
     from app.web.forms import field_attrs, format_timecode
+    from app.web.passkey_site import passkey_origin
 
     app.jinja_env.globals["can"] = authz.can_current
     # Which parts a person shown on a page holds (what to offer about them, not who may act).
@@ -181,6 +182,7 @@ def register_template_helpers(app: Flask) -> None:
     i18n.register_filters(app)
     app.jinja_env.filters["timecode"] = format_timecode
     app.jinja_env.globals["field_attrs"] = field_attrs
+    app.jinja_env.globals["passkey_origin"] = passkey_origin
     app.jinja_env.globals["evidence_lock"] = locks.lock_on
     app.jinja_env.filters["hours"] = format_minutes
     app.jinja_env.globals["achieved_text"] = achieved_text

@@ -1,5 +1,6 @@
 // Passkeys: sign in with one (the sign-in page and the second step), or create one (the security
-// page). Each control is hidden until this script finds WebAuthn with its JSON helpers; then the
+// page). Each control is hidden until this script finds WebAuthn with its JSON helpers and the
+// page at the origin passkeys are made for (data-origin, empty where they cannot work); then the
 // server's options go to the browser and the browser's answer back, as JSON.
 const supported =
   window.PublicKeyCredential &&
@@ -46,7 +47,9 @@ async function ceremony(container, extra) {
 
 if (supported) {
   for (const container of document.querySelectorAll("[data-passkey]")) {
+    if (container.dataset.origin !== window.location.origin) continue;
     container.hidden = false;
+    for (const note of document.querySelectorAll(".passkey-unavailable")) note.hidden = true;
     const run = async (extra) => {
       say(container, "");
       try {

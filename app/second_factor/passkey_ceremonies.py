@@ -19,10 +19,10 @@ from app.mail.account_messages import send_second_factor_notice
 from app.services.people import login_sessions
 from app.services.second_factor import passkeys
 from app.web.known_devices import remember_device
+from app.web.passkey_site import relying_party
 from app.web.second_step import complete, waiting
 
 from .blueprint import bp
-from .relying_party import relying_party
 from .step_limits import step_limits
 
 CHALLENGE = "passkey_challenge"

@@ -170,3 +170,23 @@ def test_a_passkey_answer_without_its_challenge_is_refused(app, people):
     assert "expired" in response.get_json()["error"]
     with committed(app):
         assert db.session.get(User, people["supervisor"]).passkey_handle is None
+
+
+@pytest.mark.parametrize(
+    ("base_url", "origin"),
+    [
+        ("http://127.0.0.1:5000", ""),
+        ("http://[::1]:5000", ""),
+        ("http://localhost:5000", "http://localhost:5000"),
+        ("https://attune.example.org/", "https://attune.example.org"),
+    ],
+)
+def test_passkeys_are_offered_only_at_a_named_origin(app, client, base_url, origin):
+    """Browsers make no passkeys for an IP address: there the sign-in page offers none."""
+    before = app.config["BASE_URL"]
+    app.config["BASE_URL"] = base_url
+    try:
+        page = client.get("/login").get_data(as_text=True)
+    finally:
+        app.config["BASE_URL"] = before
+    assert f'data-origin="{origin}"' in page

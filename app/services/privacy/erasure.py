@@ -185,6 +185,7 @@ def _anonymise(user: User) -> None:
     user.display_name = f"Erased person {user.id}"
     user.email = f"erased-{user.id}@{ERASED_DOMAIN}"
     user.password_hash = None
+    user.passkey_handle = None
     user.active = False
     user.supervisor_grade = None
     user.timezone, user.locale, user.notify_by = "Europe/London", "en", NotifyBy.IMMEDIATE

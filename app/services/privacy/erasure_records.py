@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from app.extensions import db
 from app.models import (
     AuditEvent,
+    AuthenticatorApp,
     AuthToken,
     Case,
     Certificate,
@@ -37,10 +38,13 @@ from app.models import (
     Moment,
     MomentReply,
     Notification,
+    Passkey,
     Pause,
     PortfolioDocument,
     Rating,
+    RecoveryCode,
     Reflection,
+    SecondFactorPolicy,
     StageMeeting,
     SupervisionSession,
     SupervisorAssignment,
@@ -73,6 +77,9 @@ ADDRESSED_TO: tuple[InstrumentedAttribute[Any], ...] = (
     DigestSent.user_id,
     AuthToken.user_id,
     LoginSession.user_id,
+    Passkey.user_id,
+    AuthenticatorApp.user_id,
+    RecoveryCode.user_id,
     UserRole.user_id,
     CohortMember.user_id,
 )
@@ -94,6 +101,7 @@ KEPT_FOR_OTHERS: tuple[InstrumentedAttribute[Any], ...] = (
     PortfolioDocument.requested_by_id,
     CohortMember.added_by_id,
     Cohort.created_by_id,
+    SecondFactorPolicy.changed_by_id,
 )
 
 

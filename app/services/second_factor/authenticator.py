@@ -8,6 +8,7 @@ from enum import Enum
 
 import pyotp
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.errors import RuleViolation
 from app.extensions import db
@@ -48,11 +49,16 @@ def begin(user: User) -> str:
     if app is not None and app.confirmed_at is not None:
         raise RuleViolation("You already use an authenticator app. Remove it to set up another.")
     secret = pyotp.random_base32()
-    if app is None:
-        app = AuthenticatorApp(user_id=user.id)
-        db.session.add(app)
-    app.secret_sealed, app.last_step = sealed_secret.seal(secret, user.id), None
-    db.session.flush()
+    sealed = sealed_secret.seal(secret, user.id)
+    if app is not None:
+        app.secret_sealed, app.last_step = sealed, None
+        db.session.flush()
+        return secret
+    try:
+        with db.session.begin_nested():  # two set-ups begun at once: the person has one app
+            db.session.add(AuthenticatorApp(user_id=user.id, secret_sealed=sealed))
+    except IntegrityError:
+        raise RuleViolation("Setting up was already begun. Please try again.") from None
     return secret
 
 

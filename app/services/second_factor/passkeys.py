@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -33,7 +34,15 @@ MAX_NAME = 80
 MAX_PASSKEYS = 10
 TIMEOUT_MS = 120_000
 # A malformed or hostile response can fail inside the parser in more ways than its own error.
-_REFUSED = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError, IndexError)
+_REFUSED = (
+    WebAuthnException,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    RecursionError,  # JSON nested a thousand deep
+)
 
 
 @dataclass(frozen=True)
@@ -107,8 +116,11 @@ def register(user: User, rp: RelyingParty, name: str, credential: str, challenge
         sign_count=verified.sign_count,
         name=name,
     )
-    db.session.add(passkey)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same answer sent twice at once: one lands
+            db.session.add(passkey)
+    except IntegrityError:
+        raise RuleViolation("This passkey is already registered.") from None
     audit.record(
         user, "second_factor.added", "user", user.id, after={"kind": "passkey", "name": name}
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import delete, exists, select
+from sqlalchemy.exc import IntegrityError
 
 from app.authz.actions import Action
 from app.authz.rules import ensure, holds_any
@@ -86,14 +87,21 @@ def set_required(actor: User, role: Role, required: bool) -> bool:
     """Require a second factor of a role's holders (or not); False when nothing changed."""
     ensure(actor, Action.SET_SECOND_FACTOR_POLICY)
     before = role in required_roles()
-    policy = db.session.get(SecondFactorPolicy, role, with_for_update=True)
-    if policy is None:
-        policy = SecondFactorPolicy(role=role, required=before)
-        db.session.add(policy)
     if before == required:
         return False
-    policy.required, policy.changed_at, policy.changed_by_id = required, utcnow(), actor.id
-    db.session.flush()
+    policy = db.session.get(SecondFactorPolicy, role, with_for_update=True)
+    if policy is not None and policy.required == required:
+        return False  # another coordinator made the same change a moment ago
+    try:
+        with db.session.begin_nested():  # the first choice for a role, made twice at once
+            if policy is None:
+                policy = SecondFactorPolicy(role=role)
+                db.session.add(policy)
+            policy.required, policy.changed_at, policy.changed_by_id = required, utcnow(), actor.id
+    except IntegrityError:
+        raise RuleViolation(
+            "Another coordinator changed the policy at the same moment. Look at it again."
+        ) from None
     audit.record(
         actor,
         "second_factor.policy_changed",
