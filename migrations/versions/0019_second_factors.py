@@ -83,10 +83,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("login_sessions") as batch:
-        batch.drop_column("awaiting_setup")
+    # Plain DROP COLUMN (SQLite 3.35+), never a batch copy of `users` (see upgrade).
+    op.execute("ALTER TABLE login_sessions DROP COLUMN awaiting_setup")
     op.drop_index(op.f("ix_users_passkey_handle"), table_name="users")
-    op.drop_column("users", "passkey_handle")
+    op.execute("ALTER TABLE users DROP COLUMN passkey_handle")
     op.drop_table("second_factor_policies")
     op.drop_table("recovery_codes")
     op.drop_index(op.f("ix_passkeys_user_id"), table_name="passkeys")

@@ -44,7 +44,7 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services import audit
+from app.services import audit, second_factor
 from app.services.evidence import locks
 from app.services.people import accounts, login_sessions
 from app.services.people.account_status import (
@@ -83,6 +83,7 @@ KEPT: tuple[InstrumentedAttribute[Any], ...] = (
     DigestSent.user_id,
     # Ended at the merge (the duplicate is deactivated), never moved to the kept account.
     LoginSession.user_id,
+    *second_factor.REFERENCES_TO_PEOPLE,
 )
 # Where each kind of evidence a sign-off covers belongs to an enrolment.
 _ENROLMENT_OF: dict[str, Any] = {

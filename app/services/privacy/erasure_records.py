@@ -20,7 +20,6 @@ from sqlalchemy.orm import InstrumentedAttribute
 from app.extensions import db
 from app.models import (
     AuditEvent,
-    AuthenticatorApp,
     AuthToken,
     Case,
     Certificate,
@@ -38,11 +37,9 @@ from app.models import (
     Moment,
     MomentReply,
     Notification,
-    Passkey,
     Pause,
     PortfolioDocument,
     Rating,
-    RecoveryCode,
     Reflection,
     SecondFactorPolicy,
     StageMeeting,
@@ -52,6 +49,7 @@ from app.models import (
 )
 from app.models.signoff import meeting_films, rating_moments
 from app.models.supervision import session_cycles, session_films, session_moments
+from app.services import second_factor
 
 # The audit log's subject type for each kind of record an erasure deletes.
 SUBJECT_TYPES: dict[str, Any] = {
@@ -77,9 +75,7 @@ ADDRESSED_TO: tuple[InstrumentedAttribute[Any], ...] = (
     DigestSent.user_id,
     AuthToken.user_id,
     LoginSession.user_id,
-    Passkey.user_id,
-    AuthenticatorApp.user_id,
-    RecoveryCode.user_id,
+    *second_factor.FACTORS_OF_A_PERSON,
     UserRole.user_id,
     CohortMember.user_id,
 )
@@ -101,7 +97,7 @@ KEPT_FOR_OTHERS: tuple[InstrumentedAttribute[Any], ...] = (
     PortfolioDocument.requested_by_id,
     CohortMember.added_by_id,
     Cohort.created_by_id,
-    SecondFactorPolicy.changed_by_id,
+    SecondFactorPolicy.changed_by_id,  # who chose the policy; the row is not theirs
 )
 
 
