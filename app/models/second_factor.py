@@ -64,3 +64,9 @@ class SecondFactorPolicy(Base):
     required: Mapped[bool] = mapped_column(default=False)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("users.id"))
+
+
+# Every column naming a person here: a merge keeps each where it is (a duplicate's factors stay
+# its own); an erasure deletes the factors and keeps who changed the policy.
+FACTORS_OF_A_PERSON = (Passkey.user_id, AuthenticatorApp.user_id, RecoveryCode.user_id)
+REFERENCES_TO_PEOPLE = (*FACTORS_OF_A_PERSON, SecondFactorPolicy.changed_by_id)

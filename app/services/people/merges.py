@@ -43,8 +43,9 @@ from app.models import (
     SupervisorAssignment,
     User,
     UserRole,
+    second_factor,
 )
-from app.services import audit, second_factor
+from app.services import audit
 from app.services.evidence import locks
 from app.services.people import accounts, login_sessions
 from app.services.people.account_status import (

@@ -46,10 +46,10 @@ from app.models import (
     SupervisionSession,
     SupervisorAssignment,
     UserRole,
+    second_factor,
 )
 from app.models.signoff import meeting_films, rating_moments
 from app.models.supervision import session_cycles, session_films, session_moments
-from app.services import second_factor
 
 # The audit log's subject type for each kind of record an erasure deletes.
 SUBJECT_TYPES: dict[str, Any] = {
