@@ -53,11 +53,18 @@ def _body() -> dict[str, Any]:
         raise RuleViolation("That is too large to be a passkey.")
     try:
         found = json.loads(request.get_data(cache=False)[:MAX_BODY] or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested a thousand deep
         raise RuleViolation("The browser's answer could not be read. Please try again.") from None
     if not isinstance(found, dict):
         raise RuleViolation("The browser's answer could not be read. Please try again.")
     return found
+
+
+def _as_json(credential: object) -> str:
+    try:
+        return json.dumps(credential)
+    except (ValueError, RecursionError):
+        raise RuleViolation("The browser's answer could not be read. Please try again.") from None
 
 
 def _refused(message: str, status: int = 400) -> tuple[Response, int]:
@@ -92,7 +99,7 @@ def sign_in_with_passkey() -> Response | tuple[Response, int]:
     try:
         credential = _body().get("credential")
         passkey = passkeys.authenticate(
-            relying_party(), json.dumps(credential), challenge, waiting()
+            relying_party(), _as_json(credential), challenge, waiting()
         )
     except RuleViolation as error:
         return _refused(_(error.message))
@@ -129,7 +136,7 @@ def passkey_add() -> Response | tuple[Response, int]:
             user,
             relying_party(),
             name if isinstance(name, str) else "",
-            json.dumps(body.get("credential")),
+            _as_json(body.get("credential")),
             challenge,
         )
         login_sessions.release(user)
