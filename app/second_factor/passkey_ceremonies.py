@@ -98,9 +98,7 @@ def sign_in_with_passkey() -> Response | tuple[Response, int]:
         return _refused(_("The passkey request expired. Please try again."))
     try:
         credential = _body().get("credential")
-        passkey = passkeys.authenticate(
-            relying_party(), _as_json(credential), challenge, waiting()
-        )
+        passkey = passkeys.authenticate(relying_party(), _as_json(credential), challenge, waiting())
     except RuleViolation as error:
         return _refused(_(error.message))
     user = passkey.user
