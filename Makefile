@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEV := ATTUNE_ENV=development
 
-.PHONY: run test lint install lock translations browser-tools
+.PHONY: run test lint install lock translations catalogues browser-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,9 @@ lock: | $(BIN)/python
 	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --extra test --strip-extras \
 		--allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
-install: $(STAMP)
+install: $(STAMP) $(CATALOGUES)
 
-run: $(STAMP)
+run: $(STAMP) $(CATALOGUES)
 	mkdir -p instance
 	$(DEV) $(BIN)/flask --app wsgi db upgrade
 	$(DEV) $(BIN)/flask --app wsgi certificates create-issuer-key --if-missing
@@ -60,7 +60,7 @@ browser-tools:
 		echo "NOTE: no npm: the browser journeys' accessibility checks will be skipped."; \
 	fi
 
-test: lint browser-tools
+test: lint browser-tools $(CATALOGUES)
 	@echo "== Test suite on SQLite (two workers, a database file each) =="
 	@start=$$(date +%s); $(BIN)/pytest -n 2 --dist loadscope; status=$$?; \
 		echo "== SQLite pass: $$(( $$(date +%s) - start )) s =="; exit $$status
@@ -74,6 +74,17 @@ test: lint browser-tools
 		echo "NOTE: no PostgreSQL answers at $(TEST_POSTGRES_URL): the suite ran on SQLite only."; \
 	fi
 
-# Refresh the catalogue of user-facing strings (translations/messages.pot) after changing text.
+# Refresh the catalogue of user-facing strings (translations/messages.pot) after changing text,
+# carry new and changed messages into each language's catalogue (translate what is left empty or
+# fuzzy: tests/test_translations.py fails until then), and compile them.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100
+	$(MAKE) --no-print-directory catalogues
+
+# The compiled catalogues the app reads (not kept in git): rebuilt whenever their text changes.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
+
+catalogues: $(CATALOGUES)

@@ -104,7 +104,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en_GB"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/London")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
-    LANGUAGES = ["en"]
+    # The languages offered: each has a catalogue in translations/<code>/ (README: adding one).
+    LANGUAGES = ["en", "nl"]
 
     # Background jobs (portfolio PDFs): an RQ queue on Redis when REDIS_URL is set, shared by
     # every app server and worked by `flask jobs worker`; otherwise a thread in the web process.

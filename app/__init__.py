@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per area users see."""
     from app.account.routes import bp as account_bp
+    from app.auth.language import bp as language_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
     from app.certificates.routes import bp as certificates_bp
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         auth_bp,
+        language_bp,
         account_bp,
         second_factor_bp,
         home_bp,
@@ -183,6 +185,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["timecode"] = format_timecode
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.globals["passkey_origin"] = passkey_origin
+    app.jinja_env.globals["language_name"] = i18n.language_name
+    app.jinja_env.globals["current_locale"] = i18n.current_locale
     app.jinja_env.globals["evidence_lock"] = locks.lock_on
     app.jinja_env.filters["hours"] = format_minutes
     app.jinja_env.globals["achieved_text"] = achieved_text

@@ -30,12 +30,14 @@ from markupsafe import Markup
 from app.extensions import babel
 
 __all__ = [
+    "LANGUAGE_COOKIE",
     "current_locale",
     "date_text",
     "datetime_text",
     "gettext",
     "in_locale",
     "init_app",
+    "language_name",
     "lazy_gettext",
     "long_date",
     "ngettext",
@@ -44,16 +46,23 @@ __all__ = [
 ]
 
 
+# A visitor's choice of language before signing in (the footer's switcher, app/auth/language.py).
+LANGUAGE_COOKIE = "attune_language"
+
+
 def _select_locale() -> str | None:
     """The person's language, or the browser's; a bare language gets the association's
     territory where Babel knows that variant (English in GB: dates read "7 Feb 2026")."""
     if not has_request_context():
         return None
     user = current_user._get_current_object()
+    offered = current_app.config["LANGUAGES"]
     if user is not None and user.is_authenticated:
         code = user.locale
+    elif request.cookies.get(LANGUAGE_COOKIE) in offered:
+        code = request.cookies[LANGUAGE_COOKIE]
     else:
-        code = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or ""
+        code = request.accept_languages.best_match(offered) or ""
     return str(person_locale(code, current_app.config.get("ASSOCIATION_TERRITORY", "")))
 
 
@@ -259,6 +268,13 @@ def person_locale(code: str, territory: str = "") -> Locale:
     if locale.territory is None and territory and localedata.exists(variant):
         return Locale.parse(variant)
     return locale
+
+
+def language_name(code: str) -> str:
+    """A language named in itself, as a person looks for it: "English", "Nederlands"."""
+    locale = person_locale(code)
+    name = locale.get_language_name(locale) or code
+    return name[:1].upper() + name[1:]
 
 
 def long_date(value: date, locale: Locale) -> str:

@@ -2,11 +2,12 @@
 
 from typing import Any
 
+from flask import current_app
 from flask_babel import get_locale
 from wtforms import Field, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.i18n import gettext
+from app.i18n import gettext, language_name
 from app.i18n import lazy_gettext as _l
 from app.models import NotifyBy
 from app.services.people.directory import MAX_NAME_LENGTH
@@ -27,6 +28,11 @@ def timezone_choices(locale_name: str, kept: str | None = None) -> list[SelectCh
         label = zone_label(kept, locale_name) if "/" in kept else kept
         grouped += choices([(kept, label)], group=other)
     return grouped
+
+
+def language_choices(codes: list[str]) -> list[tuple[str, str]]:
+    """The languages offered, each named in itself ("Nederlands"), so anyone finds their own."""
+    return [(code, language_name(code)) for code in codes]
 
 
 class ProfileForm(Form):
@@ -54,6 +60,11 @@ class ProfileForm(Form):
             "data-none-label": _l("No country or city matches. Try another spelling."),
         },
     )
+    locale = SelectField(
+        _l("Language"),
+        description=_l("The language of Attune's pages and of the e-mails it sends you."),
+        validate_choice=False,  # refused by the service, beside this field, when not offered
+    )
     notify_by = RadioField(
         _l("How should Attune tell you about things waiting for you?"),
         choices=choices(
@@ -71,6 +82,7 @@ class ProfileForm(Form):
         saved = getattr(kwargs.get("obj"), "timezone", None)
         self._kept_zone = saved if isinstance(saved, str) else None
         self.timezone.choices = timezone_choices(str(get_locale()), self._kept_zone)
+        self.locale.choices = language_choices(current_app.config["LANGUAGES"])
 
     def validate_timezone(self, field: Field) -> None:
         """Only a real zone the lists offer (or the one already saved) is taken."""

@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 from app.authz.actions import Action
 from app.authz.web import current_actor, requires
 from app.i18n import gettext as _
+from app.i18n import in_locale, person_locale
 from app.services.people import accounts, directory
 from app.web.commit import apply_service
 from app.web.signed_in import current_login
@@ -29,10 +30,15 @@ def profile() -> tuple[str, int] | Response:
     if form.validate_on_submit() and apply_service(
         form,
         lambda: directory.update_own_profile(
-            user, form.display_name.data or "", form.timezone.data, form.notify_by.data
+            user,
+            form.display_name.data or "",
+            form.timezone.data,
+            form.notify_by.data,
+            form.locale.data,
         ),
     ):
-        flash(_("Your profile is saved."), "success")
+        with in_locale(person_locale(user.locale)):  # said in the language just chosen
+            flash(_("Your profile is saved."), "success")
         return redirect(url_for("account.profile"))
     return _page(form, ChangePasswordForm(formdata=None))
 

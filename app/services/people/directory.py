@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -143,6 +144,7 @@ def _own_profile(user: User) -> dict[str, object]:
         "display_name": user.display_name,
         "timezone": user.timezone,
         "notify_by": user.notify_by,
+        "locale": user.locale,
     }
 
 
@@ -151,16 +153,27 @@ def _real_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def update_own_profile(user: User, display_name: str, timezone: str, notify_by: NotifyBy) -> User:
+def update_own_profile(
+    user: User,
+    display_name: str,
+    timezone: str,
+    notify_by: NotifyBy,
+    locale: str | None = None,
+) -> User:
     """A person changes their name, the time zone dates are shown in (a real one: every page
-    and date filter uses it) and how they are told."""
+    and date filter uses it), how they are told and (when given) the language Attune speaks to
+    them in, pages and e-mails alike: one the association offers (LANGUAGES)."""
     if not display_name.strip():
         raise RuleViolation("Give the name you want to be called.", "display_name")
     if len(display_name.strip()) > MAX_NAME_LENGTH:
         raise RuleViolation(f"Use at most {MAX_NAME_LENGTH} characters.", "display_name")
     if timezone not in _real_zones():
         raise RuleViolation("Choose a time zone that exists, by country and city.", "timezone")
+    if locale is not None and locale not in current_app.config["LANGUAGES"]:
+        raise RuleViolation("Choose one of the languages offered.", "locale")
     before = _own_profile(user)
+    if locale is not None:
+        user.locale = locale
     user.display_name = display_name.strip()
     user.timezone = timezone
     user.notify_by = NotifyBy(notify_by)

@@ -1,0 +1,81 @@
+"""Choosing the language: the browser's before signing in, or the footer's choice (a cookie);
+the account's own once signed in, chosen on the account page. English and Dutch are offered."""
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.i18n import LANGUAGE_COOKIE
+from app.models import AuditEvent, Role, User
+from tests.builders.people import make_user
+from tests.builders.web import committed, sign_in
+
+
+@pytest.fixture
+def person(app):
+    with committed(app):
+        make_user(Role.TRAINEE, email="tess@example.org", name="Tess")
+    return "tess@example.org"
+
+
+def _heading(client, **headers) -> str:
+    return client.get("/login", headers=headers).get_data(as_text=True)
+
+
+def test_before_signing_in_the_browsers_language_decides(client):
+    assert "Inloggen bij Attune" in _heading(client, **{"Accept-Language": "nl-BE,nl;q=0.9"})
+    assert "Sign in to Attune" in _heading(client, **{"Accept-Language": "en-GB"})
+    assert "Sign in to Attune" in _heading(client, **{"Accept-Language": "ja"})  # not offered
+
+
+def test_the_footers_choice_outlasts_the_browsers(client):
+    response = client.post("/language", data={"language": "nl", "next": "/password/forgot"})
+    assert response.status_code == 302 and response.headers["Location"] == "/password/forgot"
+    assert client.get_cookie(LANGUAGE_COOKIE).value == "nl"
+    assert "Inloggen bij Attune" in _heading(client, **{"Accept-Language": "en"})
+
+
+@pytest.mark.parametrize("code", ["xx", "", "nl\x00", "../../etc", "ne" * 5000])
+def test_a_language_not_offered_is_ignored(client, code):
+    response = client.post("/language", data={"language": code, "next": "//evil.example"})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert client.get_cookie(LANGUAGE_COOKIE) is None
+
+
+def test_the_footer_offers_each_language_in_its_own_name(client):
+    page = _heading(client)
+    assert ">Nederlands<" in page and ">English<" in page
+
+
+def test_signed_in_the_accounts_language_applies_and_is_chosen_on_the_account_page(
+    app, client, person
+):
+    sign_in(client, person)
+    page = client.get("/account").get_data(as_text=True)
+    assert '<option selected value="en">English</option>' in page
+    assert '<option value="nl">Nederlands</option>' in page
+    form = {"display_name": "Tess", "timezone": "Europe/London", "notify_by": "immediate"}
+    saved = client.post("/account", data={**form, "locale": "nl"}, follow_redirects=True)
+    text = saved.get_data(as_text=True)
+    assert "Je profiel is opgeslagen." in text and "Je account" in text
+    # The browser's language no longer matters once the account has one.
+    assert "Je account" in client.get("/account", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    with committed(app):
+        user = db.session.scalar(select(User).where(User.email == person))
+        assert user.locale == "nl"
+        [event] = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "user.profile_updated")
+        ).all()
+        assert (event.before["locale"], event.after["locale"]) == ("en", "nl")
+
+
+def test_a_language_not_offered_is_refused_beside_the_field(app, client, person):
+    sign_in(client, person)
+    form = {"display_name": "Tess", "timezone": "Europe/London", "notify_by": "immediate"}
+    response = client.post("/account", data={**form, "locale": "xx"})
+    assert response.status_code == 422
+    assert 'id="locale-error"' in response.get_data(as_text=True)
+    with committed(app):
+        assert db.session.scalar(select(User.locale).where(User.email == person)) == "en"
