@@ -39,6 +39,7 @@ __all__ = [
     "init_app",
     "language_name",
     "lazy_gettext",
+    "lazy_ngettext",
     "long_date",
     "ngettext",
     "person_locale",
@@ -144,6 +145,11 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """The singular or a plural form for `num` (available as %(num)s), as Flask-Babel's."""
     variables.setdefault("num", num)
     return catalogue().ungettext(singular, plural, num) % variables
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> LazyString:
+    """`ngettext` when the string is used (an e-mail's text, read in its recipient's language)."""
+    return LazyString(ngettext, singular, plural, num, **variables)
 
 
 def lazy_gettext(string: str, **variables: Any) -> LazyString:

@@ -33,7 +33,14 @@ def _keys(catalog) -> set[tuple[str, str | None]]:
 def test_the_template_holds_every_message_in_use(tmp_path):
     extracted = tmp_path / "now.pot"
     pybabel = str(Path(sys.executable).parent / "pybabel")
-    keywords = ["-k", "_l", "-k", "lazy_gettext"]  # as `make translations`
+    keywords = [
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "-k",
+        "lazy_ngettext:1,2",
+    ]  # as `make translations`
     command = [pybabel, "-q", "extract", "-F", "babel.cfg", *keywords, "-o", str(extracted), "."]
     subprocess.run(command, cwd=ROOT, check=True)
     missing = _keys(_read(extracted)) - _keys(_read(TEMPLATE))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.routing import BuildError
 
 from app.extensions import db
-from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.mail.links import external_url
 from app.mail.sending import send_email
 from app.models import Notification, NotifyBy, User
@@ -38,8 +38,9 @@ def deliver_immediate() -> int:
     for notification in notifications.pending_immediate():
         if send_email(
             notification.user.email,
-            _("Attune: %(message)s", message=notification.message),
+            _l("Attune: %(message)s", message=notification.message),
             "notification",
+            notification.user.locale,
             user=notification.user,
             notification=notification,
             link=absolute_link(notification),
@@ -66,8 +67,9 @@ def _send_digest(user: User, day: date, late: list[str]) -> bool:
     items = [(n, absolute_link(n)) for n in due]
     sent = send_email(
         user.email,
-        _("Attune: your daily summary"),
+        _l("Attune: your daily summary"),
         "digest",
+        user.locale,
         user=user,
         items=items,
         overdue=late,

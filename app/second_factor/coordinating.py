@@ -8,6 +8,7 @@ from app.authz.actions import Action
 from app.authz.web import can_current, current_actor, requires
 from app.extensions import db
 from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.mail.account_messages import send_second_factor_notice
 from app.models import Role, User
 from app.services.second_factor import policy
@@ -59,7 +60,7 @@ def reset(user_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit() and apply_service(form, reset_now):
         send_second_factor_notice(
             person,
-            _(
+            _l(
                 "A coordinator reset your second factor: your passkeys, authenticator app and "
                 "recovery codes were removed and you were signed out. Set up a new one when "
                 "you next sign in."

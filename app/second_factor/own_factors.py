@@ -10,6 +10,7 @@ from app.authz.actions import Action
 from app.authz.web import current_actor, requires
 from app.extensions import db
 from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.mail.account_messages import send_second_factor_notice
 from app.models import User
 from app.services.people import login_sessions
@@ -70,7 +71,7 @@ def app_setup() -> Response:
         return redirect(url_for("second_factor.security"))
     form = CodeForm()
     if form.validate_on_submit() and apply_service(form, lambda: _confirm(user, form)):
-        send_second_factor_notice(user, _("An authenticator app was added to your account."))
+        send_second_factor_notice(user, _l("An authenticator app was added to your account."))
         flash(_("Your authenticator app is set up."), "success")
         return redirect(url_for("second_factor.security"))
     uri = authenticator.provisioning_uri(user, secret, "Attune")
@@ -101,7 +102,7 @@ def app_remove() -> Response:
         policy.ensure_one_left(user, policy.factors_of(user))
 
     if ConfirmForm().validate_on_submit() and apply_or_flash(remove):
-        send_second_factor_notice(user, _("The authenticator app was removed from your account."))
+        send_second_factor_notice(user, _l("The authenticator app was removed from your account."))
         flash(_("The authenticator app is removed."), "success")
     return redirect(url_for("second_factor.security"))
 
@@ -119,7 +120,7 @@ def passkey_remove(passkey_id: int) -> Response:
 
     if ConfirmForm().validate_on_submit() and apply_or_flash(remove):
         send_second_factor_notice(
-            user, _("The passkey “%(name)s” was removed from your account.", name=removed[0])
+            user, _l("The passkey “%(name)s” was removed from your account.", name=removed[0])
         )
         flash(_("The passkey “%(name)s” is removed.", name=removed[0]), "success")
     return redirect(url_for("second_factor.security"))
@@ -138,6 +139,6 @@ def recovery_codes() -> Response:
     codes = recovery.issue(user)
     db.session.commit()
     send_second_factor_notice(
-        user, _("New recovery codes were made for your account; the old ones no longer work.")
+        user, _l("New recovery codes were made for your account; the old ones no longer work.")
     )
     return _no_store(render_template("second_factor/recovery_codes.html", codes=codes))

@@ -15,6 +15,7 @@ from app.authz.web import current_actor, public, requires
 from app.errors import RuleViolation
 from app.extensions import db
 from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.mail.account_messages import send_second_factor_notice
 from app.services.people import login_sessions
 from app.services.second_factor import passkeys
@@ -142,6 +143,6 @@ def passkey_add() -> Response | tuple[Response, int]:
         return _refused(_(error.message), 422 if error.field == "name" else 400)
     db.session.commit()
     send_second_factor_notice(
-        user, _("A passkey named “%(name)s” was added to your account.", name=passkey.name)
+        user, _l("A passkey named “%(name)s” was added to your account.", name=passkey.name)
     )
     return jsonify(next=url_for("second_factor.security", added="passkey"))

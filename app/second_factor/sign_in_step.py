@@ -7,7 +7,8 @@ from werkzeug.wrappers import Response
 from app.authz.web import public
 from app.extensions import db
 from app.i18n import gettext as _
-from app.i18n import ngettext
+from app.i18n import lazy_gettext as _l
+from app.i18n import lazy_ngettext
 from app.mail.account_messages import send_second_factor_notice
 from app.models import User
 from app.services.second_factor import authenticator, passkeys, recovery
@@ -38,7 +39,7 @@ def step() -> tuple[str, int] | Response:
             db.session.commit()
             send_second_factor_notice(
                 user,
-                _(
+                _l(
                     "A code from your authenticator app was used a second time to sign in to "
                     "your account, and refused. If you did not just sign in, someone may know "
                     "your password."
@@ -50,7 +51,7 @@ def step() -> tuple[str, int] | Response:
             response = _signed_in(user)
             send_second_factor_notice(
                 user,
-                ngettext(
+                lazy_ngettext(
                     "A recovery code was used to sign in to your account. %(num)s is left.",
                     "A recovery code was used to sign in to your account. %(num)s are left.",
                     left,

@@ -79,3 +79,36 @@ def test_a_language_not_offered_is_refused_beside_the_field(app, client, person)
     assert 'id="locale-error"' in response.get_data(as_text=True)
     with committed(app):
         assert db.session.scalar(select(User.locale).where(User.email == person)) == "en"
+
+
+def test_e_mails_are_in_the_recipients_language_not_the_senders(app, client, mailbox):
+    """A Dutch supervisor's reset, done by an English coordinator; a reset link asked for from
+    an English browser: both e-mails in Dutch."""
+    with committed(app):
+        make_user(Role.COORDINATOR, email="cora@example.org", name="Cora")
+        dutch = make_user(Role.SUPERVISOR, email="daan@example.org", name="Daan")
+        dutch.locale = "nl"
+        dutch_id = dutch.id
+    sign_in(client, "cora@example.org")
+    done = client.post(
+        f"/people/{dutch_id}/second-factor",
+        data={"reason": "Phone lost"},
+        headers={"Accept-Language": "en"},
+    )
+    assert done.status_code == 302
+    [notice] = mailbox.to("daan@example.org")
+    assert notice["Subject"] == "Je manier van inloggen bij Attune is gewijzigd"
+    body = notice.get_content()
+    assert "Een coördinator heeft je tweede factor gereset" in body and "Hallo Daan" in body
+    anonymous = app.test_client()
+    anonymous.post(
+        "/password/forgot",
+        data={"email": "daan@example.org"},
+        headers={"Accept-Language": "en"},
+    )
+    reset = mailbox.to("daan@example.org")[-1]
+    assert reset["Subject"] == "Stel je Attune-wachtwoord opnieuw in"
+    # The coordinator's own pages stay English.
+    assert "Second factor of Daan" in client.get(f"/people/{dutch_id}/second-factor").get_data(
+        as_text=True
+    )
