@@ -112,3 +112,20 @@ def test_e_mails_are_in_the_recipients_language_not_the_senders(app, client, mai
     assert "Second factor of Daan" in client.get(f"/people/{dutch_id}/second-factor").get_data(
         as_text=True
     )
+
+
+def test_wtforms_own_messages_are_in_the_readers_language(app, client, schemes):
+    """Messages WTForms words itself (an invalid optional date) follow the reader's language."""
+    from tests.builders.evidence import build_world
+
+    with committed(app):
+        world = build_world()
+        db.session.scalar(select(User).where(User.email == world.trainee)).locale = "nl"
+    sign_in(client, world.trainee)
+    response = client.post(
+        f"/enrolments/{world.enrolment_id}/cases/new",
+        data={"setting": "family", "started_on": "2026-01-10", "ended_on": "not a date"},
+    )
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Ongeldige datum." in text and "Not a valid date value." not in text
