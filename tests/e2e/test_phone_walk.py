@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 from playwright.sync_api import Browser, Page
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Certificate
+from app.models import Certificate, User
 from tests.e2e.accessibility import Axe
 from tests.e2e.conftest import ARTIFACTS, LiveApp, sign_in
 from tests.e2e.phone_walk import PHONE, WalkResult, pattern, walk
@@ -88,19 +88,42 @@ def _keep_shots(page: Page, base: str, role: str, result: WalkResult, folder) ->
     return kept
 
 
+def _read_in(live: LiveApp, email: str, language: str) -> None:
+    """The account's language, as chosen on its account page."""
+    with live.app.app_context():
+        db.session.execute(update(User).where(User.email == email).values(locale=language))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
 @pytest.mark.parametrize("role", list(ACCOUNTS))
-def test_every_page_fits_a_phone(live: LiveApp, browser: Browser, axe: Axe, shots, role: str):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, has_touch=True)
-    page = context.new_page()
+def test_every_page_fits_a_phone(
+    live: LiveApp, browser: Browser, axe: Axe, shots, role: str, language: str
+):
+    """In English and in Dutch (longer words: "Supervisiesessies", "Voortgangsoverzicht"): the
+    visitor's browser asks for the language, a signed-in person's account chooses it."""
     account = ACCOUNTS[role]
+    asks = "en" if account else language  # signed in, the account's language applies
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=1, has_touch=True, locale=asks
+    )
+    page = context.new_page()
     if account:
         sign_in(page, live, *account)
+        _read_in(live, account[0], language)
         starts = ["/"]
     else:
         starts = ["/", "/login", "/register", *(f"/verify/{n}" for n in _certificate_numbers(live))]
-    result = walk(page, live.url, starts, axe)
-    kept = _keep_shots(page, live.url, role, result, shots)
-    context.close()
+    try:
+        result = walk(page, live.url, starts, axe)
+        if language == "nl":
+            assert page.locator("html").get_attribute("lang") == "nl"  # as the page says
+        kept = _keep_shots(page, live.url, f"{role}-{language}", result, shots)
+    finally:
+        if account:
+            _read_in(live, account[0], "en")
+        context.close()
 
     missing = MUST_REACH[role] - _kinds(result)
     assert not missing, f"{role} never reached {sorted(missing)}; reached:\n" + "\n".join(
