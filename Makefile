@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEV := ATTUNE_ENV=development
+# The compiled catalogues the app reads (not kept in git): rebuilt whenever their text changes.
+# Defined before any rule names them (make expands a rule's prerequisites as it reads it).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test lint install lock translations catalogues browser-tools
 
@@ -82,8 +85,6 @@ translations: $(STAMP)
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100
 	$(MAKE) --no-print-directory catalogues
 
-# The compiled catalogues the app reads (not kept in git): rebuilt whenever their text changes.
-CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(STAMP)
 	$(BIN)/pybabel compile -i $< -o $@ -l $*
 

@@ -66,7 +66,7 @@ def test_reset_request_for_unknown_or_deactivated_address_issues_nothing(ctx):
 def test_own_password_and_profile_changes_are_audited(ctx):
     me = make_user(Role.TRAINEE, name="Me")
     accounts.change_own_password(me, DEFAULT_PASSWORD, "my new password")
-    directory.update_own_profile(me, "Me Again", "Europe/Athens", NotifyBy.DIGEST)
+    directory.update_own_profile(me, "Me Again", "Europe/Athens", NotifyBy.DIGEST, "nl")
     assert _actions(me.id) == ["user.password_set", "user.profile_updated"]
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "user.profile_updated")
@@ -75,11 +75,13 @@ def test_own_password_and_profile_changes_are_audited(ctx):
         "display_name": "Me",
         "timezone": "Europe/London",
         "notify_by": "immediate",
+        "locale": "en",
     }
     assert event.after == {
         "display_name": "Me Again",
         "timezone": "Europe/Athens",
         "notify_by": "digest",
+        "locale": "nl",
     }
     assert "my new password" not in str([e.after for e in db.session.scalars(select(AuditEvent))])
 
