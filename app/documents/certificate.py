@@ -68,12 +68,10 @@ def name_size(name: str) -> int:
 
 
 def certificate_html(certificate: Certificate, verify_url: str, today: date) -> str:
-    """The certificate as HTML, in the holder's language (the words as far as translated, the
-    dates always)."""
+    """The certificate as HTML, in the language it was issued in (its holder's at the time):
+    the words as far as translated, the dates always."""
     record = verification.public_record(certificate, today)
-    locale = person_locale(
-        certificate.enrolment.trainee.locale, current_app.config["ASSOCIATION_TERRITORY"]
-    )
+    locale = person_locale(certificate.language, current_app.config["ASSOCIATION_TERRITORY"])
     with in_locale(locale):
         return render_html(
             "certificate.html",

@@ -42,6 +42,8 @@ class Certificate(Base):
     assessor_name: Mapped[str] = mapped_column(String(120))
     expires_on: Mapped[date | None]
     evidence_digest: Mapped[str] = mapped_column(String(64))
+    # The language it was issued in (its holder's then): the document is always drawn in it.
+    language: Mapped[str] = mapped_column(String(16), default="en")
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     listed: Mapped[bool] = mapped_column(default=False)

@@ -190,3 +190,16 @@ def _name_lines_clear_of_the_signatures(document: bytes, name: str, assessor: st
     assert signatures
     assert min(b[1] for b in boxes) > max(b[3] for b in signatures) + 20
     return len({round(box[1]) for box in boxes})
+
+
+def test_a_certificate_stays_in_the_language_it_was_issued_in(app, world):
+    """Issued to a holder who reads Attune in Dutch: recorded as Dutch, and still drawn in Dutch
+    (its words and its dates) after the holder switches their account to English."""
+    certificate = _certificate(app, world, "Daan de Vries", "nl")
+    assert certificate.language == "nl"
+    with committed(app):
+        db.session.get(Enrolment, world["enrolment"]).trainee.locale = "en"
+    [text] = page_texts(_download(app, world, certificate))
+    day = certificate.accredited_on
+    assert format_date(day, format="long", locale="nl") in text
+    assert calendar.month_name[day.month] not in text

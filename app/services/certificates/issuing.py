@@ -153,6 +153,7 @@ def issue(actor: User, enrolment: Enrolment, holder_name: str, listed: bool) -> 
         assessor_name=meeting.assessor.display_name,
         expires_on=accredited_on + relativedelta(months=months) if months else None,
         evidence_digest=meeting.digest,
+        language=enrolment.trainee.locale or "en",
         issued_by=actor,
         listed=listed,
     )
@@ -229,6 +230,7 @@ def supersede(
         assessor_name=certificate.assessor_name,
         expires_on=expires_on,
         evidence_digest=certificate.evidence_digest,
+        language=certificate.enrolment.trainee.locale or certificate.language,
         issued_by=actor,
         listed=certificate.listed,
     )
