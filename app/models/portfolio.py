@@ -20,6 +20,8 @@ class PortfolioDocument(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"))
     inputs_digest: Mapped[str] = mapped_column(String(64))
+    # The language it is written in, chosen by whoever asked for it.
+    language: Mapped[str] = mapped_column(String(16), default="en")
     status: Mapped[PortfolioStatus] = mapped_column(str_enum(PortfolioStatus))
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

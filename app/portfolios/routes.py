@@ -2,12 +2,13 @@
 
 import io
 
-from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from app import jobs
 from app.authz.actions import Action
 from app.authz.web import current_actor, load_or_404, requires
+from app.errors import RuleViolation
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
@@ -25,7 +26,14 @@ bp = Blueprint("portfolios", __name__)
 def generate(enrolment_id: int) -> Response:
     """Ask for the portfolio: the stored file if nothing changed, otherwise one is prepared."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.GENERATE_PORTFOLIO)
-    document, needs_job = cache.request_portfolio(current_actor(), enrolment, local_today())
+    actor = current_actor()
+    language = request.form.get("language") or actor.locale
+    try:
+        document, needs_job = cache.request_portfolio(actor, enrolment, local_today(), language)
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(_(error.message), "error")
+        return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
     db.session.commit()
     if needs_job:
         jobs.enqueue(build_portfolio, document.id)

@@ -273,3 +273,25 @@ def test_direction_overrides_in_stored_text_are_never_printed(app, world):
         assert control not in text
     assert "rtl gnp.exe" in text
     assert "Body forced marks" in text
+
+
+def test_the_portfolio_is_written_in_the_language_its_requester_chooses(app, world):
+    """A coordinator reading Attune in English asks for the Dutch portfolio: its words are
+    Dutch; the English one of the same evidence is a document of its own; a language not
+    offered is refused with nothing prepared."""
+    client = client_as(app, world.coordinator)
+    dutch = client.post(f"/enrolments/{world.enrolment}/portfolio", data={"language": "nl"})
+    dutch_id = int(dutch.headers["Location"].rsplit("/", 1)[1])
+    pages = _pages(_download(client, dutch_id))
+    assert "Accreditatieportfolio" in pages[0] and "Accreditation portfolio" not in pages[0]
+    english_id = _ask(client, world)
+    assert english_id != dutch_id
+    assert "Accreditation portfolio" in _pages(_download(client, english_id))[0]
+    again = client.post(f"/enrolments/{world.enrolment}/portfolio", data={"language": "nl"})
+    assert int(again.headers["Location"].rsplit("/", 1)[1]) == dutch_id  # kept, not redone
+    before = _generated_count(app)
+    refused = client.post(
+        f"/enrolments/{world.enrolment}/portfolio", data={"language": "xx"}, follow_redirects=True
+    )
+    assert "Choose one of the languages offered." in refused.get_data(as_text=True)
+    assert _generated_count(app) == before

@@ -3,8 +3,10 @@ document is recorded as being prepared and a background job renders it."""
 
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import bindparam, select
 
+from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Enrolment, PortfolioDocument, PortfolioStatus, User
 from app.models.base import utcnow
@@ -14,13 +16,15 @@ from app.services.portfolio.gather import digest_of, gather
 RECENT = 5
 
 
-def cached(enrolment: Enrolment, digest: str) -> PortfolioDocument | None:
-    """The newest document of this exact state of the evidence that is ready or on its way."""
+def cached(enrolment: Enrolment, digest: str, language: str = "en") -> PortfolioDocument | None:
+    """The newest document of this exact state of the evidence, in this language, that is ready
+    or on its way."""
     return db.session.scalars(
         select(PortfolioDocument)
         .where(
             PortfolioDocument.enrolment_id == enrolment.id,
             PortfolioDocument.inputs_digest == digest,
+            PortfolioDocument.language == language,
             PortfolioDocument.status != PortfolioStatus.FAILED,
         )
         .order_by(PortfolioDocument.id.desc())
@@ -29,22 +33,32 @@ def cached(enrolment: Enrolment, digest: str) -> PortfolioDocument | None:
 
 
 def request_portfolio(
-    actor: User, enrolment: Enrolment, today: date
+    actor: User, enrolment: Enrolment, today: date, language: str = "en"
 ) -> tuple[PortfolioDocument, bool]:
-    """The portfolio of the evidence as it is now, and whether a job must still render it."""
+    """The portfolio of the evidence as it is now, in `language` (one offered: LANGUAGES), and
+    whether a job must still render it."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise RuleViolation("Choose one of the languages offered.", "language")
     digest = digest_of(gather(enrolment, today))
-    document = cached(enrolment, digest)
+    document = cached(enrolment, digest, language)
     if document is not None:
         return document, False
     document = PortfolioDocument(
         enrolment=enrolment,
         inputs_digest=digest,
+        language=language,
         status=PortfolioStatus.PREPARING,
         requested_by=actor,
     )
     db.session.add(document)
     db.session.flush()
-    audit.record(actor, "portfolio.requested", "portfolio", document.id, after={"digest": digest})
+    audit.record(
+        actor,
+        "portfolio.requested",
+        "portfolio",
+        document.id,
+        after={"digest": digest, "language": language},
+    )
     return document, True
 
 

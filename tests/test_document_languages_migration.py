@@ -18,7 +18,7 @@ from app.services.schemes.loader import load_definitions
 from tests.builders.renewal import NO_RENEWAL, accredited
 from tests.test_decisions_once_migration import _migrate
 
-TARGET, BEFORE = "0020_certificate_language", "0019_second_factors"
+TARGET, BEFORE = "0020_document_languages", "0019_second_factors"
 
 
 @pytest.fixture
