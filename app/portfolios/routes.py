@@ -15,6 +15,7 @@ from app.i18n import local_today
 from app.models import Enrolment, PortfolioDocument, PortfolioStatus
 from app.services import audit
 from app.services.portfolio import cache
+from app.web.commit import refusal_text
 
 from .build import build_portfolio
 
@@ -32,7 +33,7 @@ def generate(enrolment_id: int) -> Response:
         document, needs_job = cache.request_portfolio(actor, enrolment, local_today(), language)
     except RuleViolation as error:
         db.session.rollback()
-        flash(_(error.message), "error")
+        flash(refusal_text(error), "error")
         return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
     db.session.commit()
     if needs_job:

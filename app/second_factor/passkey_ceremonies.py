@@ -19,6 +19,7 @@ from app.i18n import lazy_gettext as _l
 from app.mail.account_messages import send_second_factor_notice
 from app.services.people import login_sessions
 from app.services.second_factor import passkeys
+from app.web.commit import refusal_text
 from app.web.known_devices import remember_device
 from app.web.passkey_site import relying_party
 from app.web.second_step import complete, waiting
@@ -101,7 +102,7 @@ def sign_in_with_passkey() -> Response | tuple[Response, int]:
         credential = _body().get("credential")
         passkey = passkeys.authenticate(relying_party(), _as_json(credential), challenge, waiting())
     except RuleViolation as error:
-        return _refused(_(error.message))
+        return _refused(refusal_text(error))
     user = passkey.user
     if not user.active:
         return _refused(_("That passkey could not sign you in."))
@@ -140,7 +141,7 @@ def passkey_add() -> Response | tuple[Response, int]:
         )
         login_sessions.release(user)
     except RuleViolation as error:
-        return _refused(_(error.message), 422 if error.field == "name" else 400)
+        return _refused(refusal_text(error), 422 if error.field == "name" else 400)
     db.session.commit()
     send_second_factor_notice(
         user, _l("A passkey named “%(name)s” was added to your account.", name=passkey.name)

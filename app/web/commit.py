@@ -9,17 +9,25 @@ from flask_wtf import FlaskForm
 
 from app.errors import RuleViolation
 from app.extensions import db
+from app.i18n import gettext
 
 T = TypeVar("T")
+
+
+def refusal_text(error: RuleViolation) -> str:
+    """A service's refusal in the reader's language (services word it in English; the
+    catalogue holds each literal one: `make translations` extracts RuleViolation's first
+    argument and ensure's refusal)."""
+    return gettext(error.message)
 
 
 def show_violation(form: FlaskForm, error: RuleViolation) -> None:
     """Put a service's refusal beside the field it concerns (or above the form)."""
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
-        field.errors = [*field.errors, error.message]
+        field.errors = [*field.errors, refusal_text(error)]
     else:
-        form.form_errors.append(error.message)
+        form.form_errors.append(refusal_text(error))
 
 
 def apply_service(form: FlaskForm, action: Callable[[], T]) -> T | None:
@@ -41,7 +49,7 @@ def apply_or_flash(action: Callable[[], object]) -> bool:
         action()
     except RuleViolation as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(refusal_text(error), "error")
         return False
     db.session.commit()
     return True

@@ -129,3 +129,16 @@ def test_wtforms_own_messages_are_in_the_readers_language(app, client, schemes):
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "Ongeldige datum." in text and "Not a valid date value." not in text
+
+
+def test_a_services_refusal_is_shown_in_the_readers_language(app, client, person):
+    """Services word refusals in English; a Dutch reader sees them in Dutch, beside the field."""
+    with committed(app):
+        db.session.scalar(select(User).where(User.email == person)).locale = "nl"
+    sign_in(client, person)
+    form = {"display_name": "Tess", "timezone": "Europe/London", "notify_by": "immediate"}
+    response = client.post("/account", data={**form, "locale": "xx"})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Kies een van de aangeboden talen." in text
+    assert "Choose one of the languages offered." not in text
