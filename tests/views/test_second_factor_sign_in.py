@@ -4,12 +4,13 @@ and a reset link does not skip the step."""
 
 import time
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, LoginSession, Role, User
-from app.services.second_factor import recovery
+from app.services.second_factor import authenticator, recovery
 from app.web.second_step import PENDING
 from tests.builders.people import DEFAULT_PASSWORD, make_user
 from tests.builders.second_factor import code_now, confirmed_app, required_for
@@ -194,3 +195,25 @@ def test_someone_whose_role_does_not_require_one_is_not_held(app, client, newcom
         response = _password(client, newcomer)
         assert response.headers["Location"] == "/"
         assert client.get("/people").status_code == 200
+
+
+def test_someone_guessing_codes_elsewhere_cannot_lock_the_owner_out(app, sam):
+    """The owner signed in from this browser before (its device cookie); a thief who knows the
+    password guesses codes until the account's limit for strangers is spent: the thief gets
+    429, the owner still gets in with the right code."""
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "3 per hour"
+    try:
+        owner = app.test_client()
+        _password(owner)
+        assert _step(owner, code_now(sam)).status_code == 302  # the device is now known
+        owner.post("/logout")
+        thief = app.test_client()
+        _password(thief)
+        guesses = [_step(thief, "000000").status_code for _ in range(4)]
+        assert guesses == [422, 422, 422, 429]
+        _password(owner)
+        later = pyotp.TOTP(sam).at(time.time() + authenticator.STEP_SECONDS)
+        assert _step(owner, later).status_code == 302
+        assert _signed_in(owner)
+    finally:
+        app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "20 per hour"
