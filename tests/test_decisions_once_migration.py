@@ -13,13 +13,14 @@ from uuid import uuid4
 import pytest
 from alembic import command
 from flask import Flask, current_app
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import bindparam, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from app import create_app
 from app.extensions import db
-from app.models import AuditEvent, Certificate
+from app.models import AuditEvent
+from app.models.base import UTCDateTime
 from app.services.audit_chain import verify_chain
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
@@ -76,26 +77,35 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             admin.dispose()
 
 
-def _twin(of: Certificate, number: str, later: int) -> Certificate:
-    """Another current certificate of the same enrolment, as a race left them before 0013."""
-    twin = Certificate(
-        public_id=f"twin-{number}",
-        number=number,
-        enrolment_id=of.enrolment_id,
-        holder_name=of.holder_name,
-        body=of.body,
-        scheme_title=of.scheme_title,
-        scheme_version=of.scheme_version,
-        accredited_on=of.accredited_on,
-        supervisor_name=of.supervisor_name,
-        assessor_name=of.assessor_name,
-        evidence_digest=of.evidence_digest,
-        issued_by_id=of.issued_by_id,
-        issued_at=of.issued_at + timedelta(seconds=later),
+def _twin(of_id: int, number: str, later: int) -> None:
+    """Another current certificate of the same enrolment, as a race left them before 0013.
+    Written in SQL: today's model has columns that later revisions added."""
+    issued_at = db.session.execute(
+        text("SELECT issued_at FROM certificates WHERE id = :id").columns(issued_at=UTCDateTime()),
+        {"id": of_id},
+    ).scalar_one()
+    db.session.execute(
+        text(
+            "INSERT INTO certificates (public_id, number, issued_at, enrolment_id, holder_name,"
+            " body, scheme_title, scheme_version, accredited_on, supervisor_name, assessor_name,"
+            " expires_on, evidence_digest, issued_by_id, listed, revoke_reason)"
+            " SELECT :public_id, :number, :issued_at, enrolment_id, holder_name, body,"
+            " scheme_title, scheme_version, accredited_on, supervisor_name, assessor_name,"
+            " expires_on, evidence_digest, issued_by_id, listed, '' FROM certificates"
+            " WHERE id = :id"
+        ).bindparams(bindparam("issued_at", type_=UTCDateTime())),
+        {
+            "public_id": f"twin-{number}",
+            "number": number,
+            "issued_at": issued_at + timedelta(seconds=later),
+            "id": of_id,
+        },
     )
-    db.session.add(twin)
-    db.session.flush()
-    return twin
+
+
+def _id_of(number: str) -> int:
+    found = text("SELECT id FROM certificates WHERE number = :number")
+    return int(db.session.execute(found, {"number": number}).scalar_one())
 
 
 def _states() -> dict[str, tuple[str | None, bool]]:
@@ -121,17 +131,18 @@ def twins(app: Flask) -> dict[str, str]:
     first_id, other_id = (accredited(NO_RENEWAL).certificate.id for _ in range(2))
     db.session.commit()
     _migrate(BEFORE, down=True)
-    first = db.session.get(Certificate, first_id)
-    other = db.session.get(Certificate, other_id)
-    assert first is not None and other is not None
-    _twin(first, "TWIN-0002", later=2)
-    _twin(first, "TWIN-0001", later=1)
-    revoked = _twin(other, "GONE-0001", later=1)
+    first_number = db.session.execute(
+        text("SELECT number FROM certificates WHERE id = :id"), {"id": first_id}
+    ).scalar_one()
+    _twin(first_id, "TWIN-0002", later=2)
+    _twin(first_id, "TWIN-0001", later=1)
+    _twin(other_id, "GONE-0001", later=1)
     db.session.execute(
-        text("UPDATE certificates SET revoked_at = issued_at WHERE id = :id"), {"id": revoked.id}
+        text("UPDATE certificates SET revoked_at = issued_at WHERE id = :id"),
+        {"id": _id_of("GONE-0001")},
     )
     db.session.commit()
-    return {"first": first.number}
+    return {"first": first_number}
 
 
 def test_the_newest_twin_stays_current_and_the_others_are_superseded_audited(app, twins):
@@ -153,14 +164,12 @@ def test_the_newest_twin_stays_current_and_the_others_are_superseded_audited(app
 
 def test_after_the_upgrade_a_second_current_certificate_is_refused(app, twins):
     _migrate(TARGET)
-    current = db.session.scalar(select(Certificate).where(Certificate.number == "TWIN-0002"))
-    assert current is not None
-    current_id = current.id
+    current_id = _id_of("TWIN-0002")
     with pytest.raises(IntegrityError):
-        _twin(current, "TWIN-0003", later=3)
+        _twin(current_id, "TWIN-0003", later=3)
     db.session.rollback()
     _migrate(BEFORE, down=True)
-    _twin(db.session.get(Certificate, current_id), "TWIN-0003", later=3)  # no index below
+    _twin(current_id, "TWIN-0003", later=3)  # no index below
     db.session.commit()
     _migrate(TARGET)
     assert _states()["TWIN-0002"] == ("TWIN-0003", False)
