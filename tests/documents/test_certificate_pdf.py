@@ -203,3 +203,16 @@ def test_a_certificate_stays_in_the_language_it_was_issued_in(app, world):
     day = certificate.accredited_on
     assert format_date(day, format="long", locale="nl") in text
     assert calendar.month_name[day.month] not in text
+
+
+def test_verification_names_the_language_of_issue_in_the_visitors_language(app, world):
+    """An English visitor checking a certificate issued in Dutch reads that it was issued in
+    Dutch ("Nederlands"), in English around it; the JSON gives the language's code."""
+    certificate = _certificate(app, world, "Daan de Vries", "nl")
+    visitor = app.test_client()
+    page = visitor.get(f"/verify/{certificate.number}", headers={"Accept-Language": "en"})
+    text = page.get_data(as_text=True)
+    assert "Language of issue" in text and '<dd lang="nl">Nederlands</dd>' in text
+    assert visitor.get(f"/verify/{certificate.number}.json").get_json()["language"] == "nl"
+    dutch = visitor.get(f"/verify/{certificate.number}", headers={"Accept-Language": "nl"})
+    assert "Taal van uitgifte" in dutch.get_data(as_text=True)

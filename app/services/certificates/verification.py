@@ -78,6 +78,7 @@ def public_fields(certificate: Certificate, today: date) -> dict[str, Any]:
         "assessor": certificate.assessor_name,
         "expires_on": certificate.expires_on,
         "evidence_digest": certificate.evidence_digest,
+        "language": certificate.language,  # the language it was issued (and is drawn) in
         "status": status.code,
         "status_since": status.on,
         "revocation_reason": status.reason or None,
