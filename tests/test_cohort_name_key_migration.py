@@ -2,20 +2,16 @@
 ("Ωμέγα" and "ωμέγα") are told apart by a number, and going down and up again works."""
 
 import importlib.util
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from uuid import uuid4
 
 import pytest
-from alembic import command
-from flask import Flask, current_app
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from flask import Flask
+from sqlalchemy import text
 
-from app import create_app
 from app.extensions import db
+from tests.builders.migration_database import database_at, migrate
 
 VERSIONS = Path(__file__).parent.parent / "migrations" / "versions"
 TARGET = "0010_cohort_name_key"
@@ -32,40 +28,11 @@ def _revision() -> ModuleType:
 BEFORE = _revision().down_revision
 
 
-def _migrate(to: str, down: bool = False) -> None:
-    """Alembic itself, so that errors are raised (Flask-Migrate turns them into an exit)."""
-    db.session.remove()
-    settings = current_app.extensions["migrate"]
-    config = settings.migrate.get_config(settings.directory)
-    (command.downgrade if down else command.upgrade)(config, to)
-
-
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    """An app on a database of its own: a SQLite file, or a fresh schema of the PostgreSQL
-    test database (the shared schema is already at head)."""
-    shared = os.environ.get("TEST_DATABASE_URL")
-    schema = f"migration_{uuid4().hex[:8]}"
-    if shared:
-        admin = create_engine(shared)
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        url = make_url(shared).update_query_dict({"options": f"-csearch_path={schema}"})
-        database_url = url.render_as_string(hide_password=False)
-    else:
-        database_url = f"sqlite:///{tmp_path}/m.db"
-    application = create_app("test", {"SQLALCHEMY_DATABASE_URI": database_url})
-    try:
-        with application.app_context():
-            _migrate(BEFORE)
-            yield application
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if shared:
-            with admin.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
+    """An app on a database of its own at the revision before."""
+    with database_at(BEFORE, tmp_path) as application:
+        yield application
 
 
 def _add(names: list[str]) -> None:
@@ -89,7 +56,7 @@ def _rows() -> list[tuple[int, str, str]]:
 
 def test_existing_cohorts_get_their_key_and_case_twins_a_number(app):
     _add(["Ωμέγα", "Leeds", "ωμέγα", "ΩΜΈΓΑ", "Ωμέγα (2)x"])
-    _migrate(TARGET)
+    migrate(TARGET)
     assert _rows() == [
         (1, "Ωμέγα", "ωμέγα"),
         (2, "Leeds", "leeds"),
@@ -101,7 +68,7 @@ def test_existing_cohorts_get_their_key_and_case_twins_a_number(app):
 
 def test_the_key_is_unique_after_the_upgrade_and_names_are_before_it(app):
     _add(["Leeds"])
-    _migrate(TARGET)
+    migrate(TARGET)
     with pytest.raises(Exception, match=r"(?i)unique"):
         db.session.execute(
             text(
@@ -110,7 +77,7 @@ def test_the_key_is_unique_after_the_upgrade_and_names_are_before_it(app):
             )
         )
     db.session.rollback()
-    _migrate(BEFORE, down=True)
+    migrate(BEFORE, down=True)
     assert [row.name for row in db.session.execute(text("SELECT name FROM cohorts"))] == ["Leeds"]
-    _migrate(TARGET)
+    migrate(TARGET)
     assert _rows() == [(1, "Leeds", "leeds")]

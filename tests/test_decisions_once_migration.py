@@ -3,27 +3,23 @@ left behind are superseded by the newest (audited in the chain), then the databa
 second current certificate; going down and up again works."""
 
 import importlib.util
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
-from uuid import uuid4
 
 import pytest
-from alembic import command
-from flask import Flask, current_app
-from sqlalchemy import bindparam, create_engine, select, text
-from sqlalchemy.engine import make_url
+from flask import Flask
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import IntegrityError
 
-from app import create_app
 from app.extensions import db
 from app.models import AuditEvent
 from app.models.base import UTCDateTime
 from app.services.audit_chain import verify_chain
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
+from tests.builders.migration_database import database_at, migrate
 from tests.builders.renewal import NO_RENEWAL, accredited
 
 VERSIONS = Path(__file__).parent.parent / "migrations" / "versions"
@@ -41,40 +37,11 @@ def _revision() -> ModuleType:
 BEFORE = _revision().down_revision
 
 
-def _migrate(to: str, down: bool = False) -> None:
-    """Alembic itself, so that errors are raised (Flask-Migrate turns them into an exit)."""
-    db.session.remove()
-    settings = current_app.extensions["migrate"]
-    config = settings.migrate.get_config(settings.directory)
-    (command.downgrade if down else command.upgrade)(config, to)
-
-
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    """An app on a database of its own at the revision before: a SQLite file, or a fresh schema
-    of the PostgreSQL test database."""
-    shared = os.environ.get("TEST_DATABASE_URL")
-    schema = f"migration_{uuid4().hex[:8]}"
-    if shared:
-        admin = create_engine(shared)
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        url = make_url(shared).update_query_dict({"options": f"-csearch_path={schema}"})
-        database_url = url.render_as_string(hide_password=False)
-    else:
-        database_url = f"sqlite:///{tmp_path}/m.db"
-    application = create_app("test", {"SQLALCHEMY_DATABASE_URI": database_url})
-    try:
-        with application.app_context():
-            _migrate(BEFORE)
-            yield application
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if shared:
-            with admin.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
+    """An app on a database of its own at the revision before."""
+    with database_at(BEFORE, tmp_path) as application:
+        yield application
 
 
 def _twin(of_id: int, number: str, later: int) -> None:
@@ -126,11 +93,11 @@ def twins(app: Flask) -> dict[str, str]:
     # The builders write through today's models, whose tables later revisions changed (films
     # gained columns): the accredited enrolments are made at head, then the database is taken
     # back to the revision before, where twins could still be written.
-    _migrate("head")
+    migrate("head")
     load_definitions(None, default_schemes_dir())
     first_id, other_id = (accredited(NO_RENEWAL).certificate.id for _ in range(2))
     db.session.commit()
-    _migrate(BEFORE, down=True)
+    migrate(BEFORE, down=True)
     first_number = db.session.execute(
         text("SELECT number FROM certificates WHERE id = :id"), {"id": first_id}
     ).scalar_one()
@@ -147,7 +114,7 @@ def twins(app: Flask) -> dict[str, str]:
 
 def test_the_newest_twin_stays_current_and_the_others_are_superseded_audited(app, twins):
     before = _states()
-    _migrate(TARGET)
+    migrate(TARGET)
     after = _states()
     assert after[twins["first"]] == ("TWIN-0002", False)
     assert after["TWIN-0001"] == ("TWIN-0002", False)
@@ -163,14 +130,14 @@ def test_the_newest_twin_stays_current_and_the_others_are_superseded_audited(app
 
 
 def test_after_the_upgrade_a_second_current_certificate_is_refused(app, twins):
-    _migrate(TARGET)
+    migrate(TARGET)
     current_id = _id_of("TWIN-0002")
     with pytest.raises(IntegrityError):
         _twin(current_id, "TWIN-0003", later=3)
     db.session.rollback()
-    _migrate(BEFORE, down=True)
+    migrate(BEFORE, down=True)
     _twin(current_id, "TWIN-0003", later=3)  # no index below
     db.session.commit()
-    _migrate(TARGET)
+    migrate(TARGET)
     assert _states()["TWIN-0002"] == ("TWIN-0003", False)
     assert verify_chain().holds
