@@ -8,6 +8,9 @@ DEV := ATTUNE_ENV=development
 # The compiled catalogues the app reads (not kept in git): rebuilt whenever their text changes.
 # Defined before any rule names them (make expands a rule's prerequisites as it reads it).
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+# The pseudo-locale (en-XA, PSEUDO_LOCALE=1) is generated from the template, never translated.
+PSEUDO_CATALOGUE := translations/en@pseudo/LC_MESSAGES/messages.mo
+CATALOGUES += $(PSEUDO_CATALOGUE)
 
 .PHONY: run test lint install lock translations catalogues browser-tools
 
@@ -87,5 +90,8 @@ translations: $(STAMP)
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(STAMP)
 	$(BIN)/pybabel compile -i $< -o $@ -l $*
+
+$(PSEUDO_CATALOGUE): translations/messages.pot $(wildcard app/pseudo_locale/*.py) | $(STAMP)
+	$(BIN)/python -m app.pseudo_locale.catalogue translations/messages.pot $@
 
 catalogues: $(CATALOGUES)

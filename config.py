@@ -106,6 +106,9 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     # The languages offered: each has a catalogue in translations/<code>/ (README: adding one).
     LANGUAGES = ["en", "nl"]
+    # Adds the pseudo-locale en-XA to LANGUAGES (app/pseudo_locale/): every message accented,
+    # bracketed and a third longer, to find text left untranslated. Never in production.
+    PSEUDO_LOCALE = _env_bool("PSEUDO_LOCALE", False)
 
     # Background jobs (portfolio PDFs): an RQ queue on Redis when REDIS_URL is set, shared by
     # every app server and worked by `flask jobs worker`; otherwise a thread in the web process.
@@ -177,6 +180,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     HSTS_ENABLED = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+    PSEUDO_LOCALE = False
 
     @staticmethod
     def check(settings: dict) -> None:

@@ -154,6 +154,7 @@ def register_template_helpers(app: Flask) -> None:
     from app.documents.pdf import css_string
     from app.lists.urls import list_url, page_url
     from app.notifications.routes import unread_for_current_user
+    from app.pseudo_locale.codes import language_code, language_tag
     from app.services.evidence import locks
     from app.services.progress.text import (
         achieved_text,
@@ -187,6 +188,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["passkey_origin"] = passkey_origin
     app.jinja_env.globals["language_name"] = i18n.language_name
     app.jinja_env.globals["current_locale"] = i18n.current_locale
+    app.jinja_env.globals["language_tag"] = language_tag
+    app.jinja_env.globals["language_code"] = language_code
     app.jinja_env.globals["evidence_lock"] = locks.lock_on
     app.jinja_env.filters["hours"] = format_minutes
     app.jinja_env.globals["achieved_text"] = achieved_text

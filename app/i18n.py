@@ -28,6 +28,8 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from app.extensions import babel
+from app.pseudo_locale import codes as pseudo_codes
+from app.pseudo_locale.text import pseudo
 
 __all__ = [
     "LANGUAGE_COOKIE",
@@ -79,6 +81,7 @@ def _select_timezone() -> str | None:
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with Attune's locale and time-zone selectors."""
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    pseudo_codes.offer(app)  # en-XA beside the languages when PSEUDO_LOCALE is on
 
 
 @dataclass(frozen=True)
@@ -265,7 +268,9 @@ def person_locale(code: str, territory: str = "") -> Locale:
     """A person's stored language (`en`, `pl`, `en-GB`) as a Babel locale: a bare language is
     completed with `territory` where Babel knows that variant (`en` in GB: en_GB, so dates
     read "7 February 2026"; Polish has no GB variant and stays `pl`); anything Babel does not
-    know is read as the default language."""
+    know is read as the default language; the pseudo-locale as that English."""
+    if pseudo_codes.is_pseudo(code):
+        return pseudo_codes.pseudo_locale(territory)
     try:
         locale = Locale.parse((code or "").strip().replace("-", "_") or "en")
     except (ValueError, UnknownLocaleError):
@@ -278,6 +283,8 @@ def person_locale(code: str, territory: str = "") -> Locale:
 
 def language_name(code: str) -> str:
     """A language named in itself, as a person looks for it: "English", "Nederlands"."""
+    if pseudo_codes.is_pseudo(code):
+        return pseudo("English (pseudo-locale)")
     locale = person_locale(code)
     name = locale.get_language_name(locale) or code
     return name[:1].upper() + name[1:]

@@ -1,6 +1,7 @@
 """The catalogues stay complete: the template holds every message the code and templates use;
 each language's catalogue translates all of them (none empty or fuzzy, the same placeholders);
-and the compiled catalogue the app reads is the one its text compiles to."""
+and the compiled catalogue the app reads is the one its text compiles to (the pseudo-locale's,
+the one the template generates)."""
 
 import io
 import re
@@ -12,6 +13,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from app.pseudo_locale import catalogue as pseudo_catalogue
 from config import Config
 
 ROOT = Path(__file__).parent.parent
@@ -83,3 +85,11 @@ def test_the_compiled_catalogue_is_the_text_compiled(code):
     assert (folder / "messages.mo").read_bytes() == compiled.getvalue(), (
         "stale: `make translations`"
     )
+
+
+def test_the_pseudo_catalogue_is_the_one_the_template_generates_now():
+    """The pseudo-locale (en-XA) is generated from the template by `make catalogues`, never
+    kept in git: stale, it would show the newest messages in English and pass for a leak."""
+    compiled = pseudo_catalogue.COMPILED
+    assert compiled.exists(), "run `make catalogues` (or `make install`)"
+    assert compiled.read_bytes() == pseudo_catalogue.compiled(), "stale: `make catalogues`"
