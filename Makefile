@@ -84,7 +84,7 @@ test: lint browser-tools $(CATALOGUES)
 # carry new and changed messages into each language's catalogue (translate what is left empty or
 # fuzzy: tests/test_translations.py fails until then), and compile them.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k RuleViolation -k NotAllowed -k ensure:4 -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k RuleViolation -k NotAllowed -k ensure:4 -k Phrase -k counted:1,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100
 	$(MAKE) --no-print-directory catalogues
 

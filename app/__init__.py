@@ -165,6 +165,7 @@ def register_template_helpers(app: Flask) -> None:
     from app.web import evidence_labels, labels
     from app.web.forms import field_attrs, format_timecode
     from app.web.passkey_site import passkey_origin
+    from app.web.phrases import notification_text, phrase_text
 
     app.jinja_env.globals["can"] = authz.can_current
     # Which parts a person shown on a page holds (what to offer about them, not who may act).
@@ -196,6 +197,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["missing_text"] = missing_text
     app.jinja_env.globals["requirement_text"] = requirement_text
     app.jinja_env.globals["unread_notifications"] = unread_for_current_user
+    app.jinja_env.globals["notification_text"] = notification_text
+    app.jinja_env.filters["phrase"] = phrase_text
     app.jinja_env.globals["rating_kind_names"] = evidence_labels.RATING_KIND_NAMES
     app.jinja_env.filters["css_string"] = css_string
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from flask import Flask, Response, current_app, request
+from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.routing import BuildError
 
@@ -17,9 +18,11 @@ from app.i18n import lazy_gettext as _l
 from app.mail.links import external_url
 from app.mail.sending import send_email
 from app.models import Notification, NotifyBy, User
+from app.phrase import Phrase
 from app.services import notifications
+from app.web.phrases import notification_text
 
-Overdue = Mapping[int, list[str]]  # user id -> lines about what is late for them
+Overdue = Mapping[int, list[Phrase]]  # user id -> lines about what is late for them
 
 
 def absolute_link(notification: Notification) -> str:
@@ -38,7 +41,8 @@ def deliver_immediate() -> int:
     for notification in notifications.pending_immediate():
         if send_email(
             notification.user.email,
-            _l("Attune: %(message)s", message=notification.message),
+            # The message too is read in the recipient's language, when the e-mail is written.
+            _l("Attune: %(message)s", message=LazyString(notification_text, notification)),
             "notification",
             notification.user.locale,
             user=notification.user,
@@ -53,7 +57,7 @@ def deliver_immediate() -> int:
     return len(accepted)
 
 
-def _send_digest(user: User, day: date, late: list[str]) -> bool:
+def _send_digest(user: User, day: date, late: list[Phrase]) -> bool:
     """Claim the day for one person, send their digest, commit only if SMTP accepted it."""
     due = notifications.due_for(user) if user.notify_by is NotifyBy.DIGEST else []
     if not due and not late:

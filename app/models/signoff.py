@@ -117,7 +117,10 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(40))
+    # The English text (search, the command line); `phrase` keeps its wording and values apart
+    # (app/phrase.py) so that each reader reads it in their language. None before 0021.
     message: Mapped[str] = mapped_column(String(300))
+    phrase: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     link: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

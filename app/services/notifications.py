@@ -20,6 +20,7 @@ from app.authz.rules import ensure
 from app.extensions import db
 from app.models import DigestSent, Notification, NotifyBy, User
 from app.models.base import utcnow
+from app.phrase import Phrase
 
 MAX_MESSAGE_LENGTH = 300
 MAX_LINK_LENGTH = 300
@@ -54,21 +55,27 @@ def resolve_link(link: str) -> tuple[str, dict[str, int | str]]:
     return endpoint, values
 
 
-def _one_line(message: str) -> str:
-    # Messages become e-mail subjects: no line breaks, and at most the column's length.
+def one_line(message: str) -> str:
+    """A message as notifications show it: one line (it becomes an e-mail's subject), at most
+    the column's length."""
     text = " ".join(message.split())
     if len(text) <= MAX_MESSAGE_LENGTH:
         return text
     return text[: MAX_MESSAGE_LENGTH - len(ELLIPSIS)].rstrip() + ELLIPSIS
 
 
-def notify(recipients: Iterable[User], kind: str, message: str, link: str) -> list[Notification]:
-    """One notification per distinct active recipient (flushed); inactive people get none."""
+def notify(
+    recipients: Iterable[User], kind: str, message: Phrase | str, link: str
+) -> list[Notification]:
+    """One notification per distinct active recipient (flushed); inactive people get none.
+    The message is a phrase, kept apart from its values so each recipient reads it in their
+    language (a plain text is a phrase without values)."""
     if not kind or len(kind) > MAX_KIND_LENGTH:
         raise ValueError(f"a notification kind has 1 to {MAX_KIND_LENGTH} characters")
     if len(link) > MAX_LINK_LENGTH:
         raise ValueError(f"a notification link has at most {MAX_LINK_LENGTH} characters")
-    text = _one_line(message)
+    phrase = message if isinstance(message, Phrase) else Phrase(message)
+    text = one_line(phrase.english())
     if not text:
         raise ValueError("a notification needs a message")
     made: list[Notification] = []
@@ -77,7 +84,11 @@ def notify(recipients: Iterable[User], kind: str, message: str, link: str) -> li
         if user.id in seen or not user.active:
             continue
         seen.add(user.id)
-        made.append(Notification(user_id=user.id, kind=kind, message=text, link=link))
+        made.append(
+            Notification(
+                user_id=user.id, kind=kind, message=text, phrase=phrase.to_json(), link=link
+            )
+        )
     db.session.add_all(made)
     db.session.flush()
     return made

@@ -9,16 +9,14 @@ from flask_wtf import FlaskForm
 
 from app.errors import RuleViolation
 from app.extensions import db
-from app.i18n import gettext
+from app.web.phrases import phrase_text
 
 T = TypeVar("T")
 
 
 def refusal_text(error: RuleViolation) -> str:
-    """A service's refusal in the reader's language (services word it in English; the
-    catalogue holds each literal one: `make translations` extracts RuleViolation's first
-    argument and ensure's refusal)."""
-    return gettext(error.message)
+    """A service's refusal in the reader's language, its values in the reader's formats."""
+    return phrase_text(error.phrase)
 
 
 def show_violation(form: FlaskForm, error: RuleViolation) -> None:

@@ -27,6 +27,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.phrase import Phrase
 from app.services import audit, notifications
 from app.services.people.enrolments import supervisor_on, withdraw_accreditation
 from app.services.row_locks import locked
@@ -78,7 +79,7 @@ def certificate_list(enrolment: Enrolment) -> list[Certificate]:
     return list(db.session.scalars(_OF_ENROLMENT, {"enrolment_id": enrolment.id}))
 
 
-ALREADY_ISSUED = "A certificate is already issued; re-issue it to change the name."
+ALREADY_ISSUED = Phrase("A certificate is already issued; re-issue it to change the name.")
 
 
 def lock(certificate: Certificate) -> Certificate:
@@ -109,7 +110,7 @@ def _check_name(name: str) -> str:
     if not name:
         raise RuleViolation("Give the name as it should be printed.", "holder_name")
     if len(name) > MAX_NAME:
-        raise RuleViolation(f"Use at most {MAX_NAME} characters.", "holder_name")
+        raise RuleViolation("Use at most %(limit)s characters.", "holder_name", limit=MAX_NAME)
     return name
 
 
@@ -164,7 +165,7 @@ def issue(actor: User, enrolment: Enrolment, holder_name: str, listed: bool) -> 
     notifications.notify(
         [enrolment.trainee],
         "certificate_issued",
-        f"Your certificate {certificate.number} is issued.",
+        Phrase("Your certificate %(number)s is issued.", number=certificate.number),
         notifications.link_to("certificates.show", certificate_id=certificate.id),
     )
     return certificate
@@ -204,8 +205,17 @@ def revoke(
     notifications.notify(
         [certificate.enrolment.trainee],
         "certificate_revoked",
-        f"Your certificate {certificate.number} was revoked: {certificate.revoke_reason}"
-        + (" Your accreditation is withdrawn." if scope is RevocationScope.ACCREDITATION else ""),
+        Phrase(
+            "Your certificate %(number)s was revoked: %(reason)s Your accreditation is withdrawn.",
+            number=certificate.number,
+            reason=certificate.revoke_reason,
+        )
+        if scope is RevocationScope.ACCREDITATION
+        else Phrase(
+            "Your certificate %(number)s was revoked: %(reason)s",
+            number=certificate.number,
+            reason=certificate.revoke_reason,
+        ),
         notifications.link_to("certificates.show", certificate_id=certificate.id),
     )
     return certificate

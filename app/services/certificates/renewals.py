@@ -29,12 +29,12 @@ from app.authz.rules import ensure
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Certificate, User
+from app.phrase import Phrase
 from app.services import audit, notifications
 from app.services.certificates import issuing
 from app.services.progress.evaluate import evaluate_renewal
 from app.services.progress.rules import RequirementProgress
 from app.services.progress.snapshots import load_snapshot
-from app.services.wording import day_text
 
 RENEWAL_OPENS_MONTHS = 6
 GRACE_MONTHS = 3
@@ -64,9 +64,18 @@ class RenewalProgress:
         return all(r.met for r in self.requirements)
 
     @property
-    def missing(self) -> list[str]:
+    def missing(self) -> tuple[Phrase, ...]:
         """The unmet requirements, each with its count: "At least 10 cases (4 of 10)"."""
-        return [f"{r.label} ({r.achieved} of {r.required})" for r in self.requirements if not r.met]
+        return tuple(
+            Phrase(
+                "%(requirement)s (%(done)s of %(needed)s)",
+                requirement=r.label,
+                done=r.achieved,
+                needed=r.required,
+            )
+            for r in self.requirements
+            if not r.met
+        )
 
     @property
     def window_open(self) -> bool:
@@ -145,17 +154,20 @@ def renew(actor: User, certificate: Certificate, today: date) -> Certificate:
         raise RuleViolation("Certificates of this scheme do not expire, so they are not renewed.")
     if today < progress.opens_on:
         raise RuleViolation(
-            f"Renewal opens on {day_text(progress.opens_on)}, {RENEWAL_OPENS_MONTHS} months "
-            "before the certificate expires."
+            "Renewal opens on %(day)s, %(months)s months before the certificate expires.",
+            day=progress.opens_on,
+            months=RENEWAL_OPENS_MONTHS,
         )
     if today > progress.closes_on:
         raise RuleViolation(
-            f"Renewal closed on {day_text(progress.closes_on)}, {GRACE_MONTHS} months after "
-            "the certificate expired; the practitioner needs to be accredited again."
+            "Renewal closed on %(day)s, %(months)s months after the certificate expired; "
+            "the practitioner needs to be accredited again.",
+            day=progress.closes_on,
+            months=GRACE_MONTHS,
         )
     if not progress.all_met:
         raise RuleViolation(
-            "Not yet renewable, still missing: " + "; ".join(progress.missing) + "."
+            "Not yet renewable, still missing: %(missing)s.", missing=progress.missing
         )
     expires_on = certificate.expires_on + relativedelta(months=months)
     renewed = issuing.supersede(actor, certificate, certificate.holder_name, expires_on)
@@ -174,8 +186,12 @@ def renew(actor: User, certificate: Certificate, today: date) -> Certificate:
     notifications.notify(
         [certificate.enrolment.trainee],
         "certificate_renewed",
-        f"Your certificate is renewed: {renewed.number} replaces {certificate.number} and is "
-        f"valid until {day_text(expires_on)}.",
+        Phrase(
+            "Your certificate is renewed: %(new)s replaces %(old)s and is valid until %(day)s.",
+            new=renewed.number,
+            old=certificate.number,
+            day=expires_on,
+        ),
         notifications.link_to("certificates.show", certificate_id=renewed.id),
     )
     return renewed

@@ -11,6 +11,7 @@ from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Cohort, CohortKind, CohortMember, Enrolment, Role, User, UserRole
 from app.models.cohort import NAME_KEY_LENGTH
+from app.phrase import Phrase, Value, counted
 from app.services import audit
 from app.services.evidence.rules import check_text
 from app.services.plain_text import comparison_key
@@ -18,7 +19,7 @@ from app.services.row_locks import locked
 
 MAX_NAME = 120
 MAX_ADDRESSES = 500
-DUPLICATE = "Another cohort already has this name."
+DUPLICATE = Phrase("Another cohort already has this name.")
 
 
 def _check_name(name: str, cohort_id: int | None) -> tuple[str, str]:
@@ -27,7 +28,7 @@ def _check_name(name: str, cohort_id: int | None) -> tuple[str, str]:
     if not name:
         raise RuleViolation("Give the cohort a name.", "name")
     if len(name) > MAX_NAME:
-        raise RuleViolation(f"Keep the name to {MAX_NAME} characters.", "name")
+        raise RuleViolation("Keep the name to %(limit)s characters.", "name", limit=MAX_NAME)
     key = comparison_key(name)
     if len(key) > NAME_KEY_LENGTH:
         raise RuleViolation("Use a shorter name.", "name")
@@ -101,7 +102,9 @@ def add_members(actor: User, cohort: Cohort, addresses_text: str) -> list[User]:
     if not addresses:
         raise RuleViolation("Give at least one trainee's e-mail address.", "addresses")
     if len(addresses) > MAX_ADDRESSES:
-        raise RuleViolation(f"Add at most {MAX_ADDRESSES} people at a time.", "addresses")
+        raise RuleViolation(
+            "Add at most %(limit)s people at a time.", "addresses", limit=MAX_ADDRESSES
+        )
     found = {
         user.email.lower(): user
         for user in db.session.scalars(
@@ -112,12 +115,13 @@ def add_members(actor: User, cohort: Cohort, addresses_text: str) -> list[User]:
     }
     unknown = [a for a in addresses if a not in found]
     if unknown:
+        shown: tuple[Value, ...] = tuple(unknown[:10])
+        if len(unknown) > 10:
+            shown += (counted("%(num)s more", "%(num)s more", num=len(unknown) - 10),)
         raise RuleViolation(
-            "No trainee has these addresses: "
-            + ", ".join(unknown[:10])
-            + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
-            + ". Nobody was added.",
+            "No trainee has these addresses: %(addresses)s. Nobody was added.",
             "addresses",
+            addresses=shown,
         )
     present = set(
         db.session.scalars(

@@ -9,14 +9,14 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStage, EnrolmentStatus, MeetingStatus, StageMeeting
+from app.phrase import Phrase, Value, counted
 from app.services.people.coordinators import active_coordinators
 from app.services.progress.snapshots import progress_for_many
-from app.services.wording import day_text
 
 WAITING = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
 
 
-def _meeting_lines(day: date, wait_days: int, lines: dict[int, list[str]]) -> None:
+def _meeting_lines(day: date, wait_days: int, lines: dict[int, list[Phrase]]) -> None:
     cutoff = datetime.combine(day - timedelta(days=wait_days), time.min, tzinfo=UTC)
     coordinator_ids = [u.id for u in active_coordinators()]
     meetings = db.session.scalars(
@@ -35,23 +35,43 @@ def _meeting_lines(day: date, wait_days: int, lines: dict[int, list[str]]) -> No
         if since >= cutoff:
             continue
         days = (day - since.date()).days
-        who = meeting.enrolment_stage.enrolment.trainee.display_name
-        what = f"The stage {meeting.enrolment_stage.stage.number} meeting of {who}"
+        values: dict[str, Value] = {
+            "number": meeting.enrolment_stage.stage.number,
+            "name": meeting.enrolment_stage.enrolment.trainee.display_name,
+        }
         if meeting.status is MeetingStatus.REQUESTED:
-            text, people = f"{what} has waited {days} days for an assessor.", coordinator_ids
-        elif passed:
-            text, people = (
-                f"{what} passed {days} days ago and waits for ratification.",
-                (coordinator_ids),
+            text = counted(
+                "The stage %(number)s meeting of %(name)s has waited %(num)s day for an assessor.",
+                "The stage %(number)s meeting of %(name)s has waited %(num)s days for an assessor.",
+                num=days,
+                **values,
             )
+            people = coordinator_ids
+        elif passed:
+            text = counted(
+                "The stage %(number)s meeting of %(name)s passed %(num)s day ago and waits for "
+                "ratification.",
+                "The stage %(number)s meeting of %(name)s passed %(num)s days ago and waits for "
+                "ratification.",
+                num=days,
+                **values,
+            )
+            people = coordinator_ids
         else:
-            text = f"{what} was requested {days} days ago; its outcome is not recorded yet."
+            text = counted(
+                "The stage %(number)s meeting of %(name)s was requested %(num)s day ago; its "
+                "outcome is not recorded yet.",
+                "The stage %(number)s meeting of %(name)s was requested %(num)s days ago; its "
+                "outcome is not recorded yet.",
+                num=days,
+                **values,
+            )
             people = [*coordinator_ids, *([meeting.assessor_id] if meeting.assessor_id else [])]
         for person in people:
             lines[person].append(text)
 
 
-def _stage_lines(day: date, lines: dict[int, list[str]]) -> None:
+def _stage_lines(day: date, lines: dict[int, list[Phrase]]) -> None:
     active = list(
         db.session.scalars(
             select(Enrolment)
@@ -64,9 +84,11 @@ def _stage_lines(day: date, lines: dict[int, list[str]]) -> None:
         current = progress[enrolment.id].current
         if current is None or current.expected_end is None or current.expected_end >= day:
             continue
-        text = (
-            f"{enrolment.trainee.display_name} is past the expected end of stage "
-            f"{current.number} ({day_text(current.expected_end)})."
+        text = Phrase(
+            "%(name)s is past the expected end of stage %(number)s (%(day)s).",
+            name=enrolment.trainee.display_name,
+            number=current.number,
+            day=current.expected_end,
         )
         people = [enrolment.trainee_id]
         if enrolment.current_assignment is not None:
@@ -75,9 +97,9 @@ def _stage_lines(day: date, lines: dict[int, list[str]]) -> None:
             lines[person].append(text)
 
 
-def overdue_lines(day: date, wait_days: int) -> dict[int, list[str]]:
+def overdue_lines(day: date, wait_days: int) -> dict[int, list[Phrase]]:
     """Lines about what is late, by the id of each person who should hear of it."""
-    lines: dict[int, list[str]] = defaultdict(list)
+    lines: dict[int, list[Phrase]] = defaultdict(list)
     _meeting_lines(day, wait_days, lines)
     _stage_lines(day, lines)
     return dict(lines)

@@ -40,7 +40,7 @@ def _snapshot(case: Case) -> dict[str, object]:
 
 def _check_case(label: str, started_on: date, ended_on: date | None, today: date) -> None:
     if len(label) > MAX_LABEL:
-        raise RuleViolation(f"Use at most {MAX_LABEL} characters.", "label")
+        raise RuleViolation("Use at most %(limit)s characters.", "label", limit=MAX_LABEL)
     check_not_future(started_on, today, "started_on")
     if ended_on is not None:
         check_not_future(ended_on, today, "ended_on")
@@ -136,7 +136,7 @@ def add_consent(
     if not role:
         raise RuleViolation("Say who gave consent by their role, e.g. parent.", "given_by_role")
     if len(role) > MAX_ROLE:
-        raise RuleViolation(f"Use at most {MAX_ROLE} characters.", "given_by_role")
+        raise RuleViolation("Use at most %(limit)s characters.", "given_by_role", limit=MAX_ROLE)
     check_not_future(given_on, today, "given_on")
     if ConsentScope.FILMING not in scopes:
         raise RuleViolation("Consent must at least cover filming.", "scopes")

@@ -56,7 +56,9 @@ def clip_type_refusal() -> RuleViolation:
 
 def too_large(max_bytes: int) -> RuleViolation:
     """The refusal of a clip past the limit."""
-    return RuleViolation(f"The clip is larger than {max_bytes // (1024 * 1024)} MB.", "clip")
+    return RuleViolation(
+        "The clip is larger than %(megabytes)s MB.", "clip", megabytes=max_bytes // (1024 * 1024)
+    )
 
 
 def keep_uploaded(

@@ -105,7 +105,7 @@ def _check_film(
     if not kept_at.strip():
         raise RuleViolation("Say where the footage is kept.", "kept_at")
     if len(kept_at) > MAX_KEPT_AT:
-        raise RuleViolation(f"Use at most {MAX_KEPT_AT} characters.", "kept_at")
+        raise RuleViolation("Use at most %(limit)s characters.", "kept_at", limit=MAX_KEPT_AT)
     if consent.case_id != cycle.case_id:
         raise RuleViolation("Choose a consent of this case.", "consent")
     if recorded_on < consent.given_on:

@@ -32,7 +32,6 @@ from app.models import (
     SupervisionSession,
 )
 from app.services.progress.evaluate import EnrolmentProgress
-from app.services.wording import day_text
 
 MODELS: dict[str, type] = {
     "case": Case,
@@ -180,10 +179,10 @@ def ensure_unlocked(*objects: object) -> None:
     for obj in objects:
         meeting = lock_on(obj)
         if meeting is not None:
-            stage = meeting.enrolment_stage.stage.number
             raise RuleViolation(
-                f"Locked: this counted for stage {stage}, signed off on "
-                f"{day_text(meeting.outcome_at) if meeting.outcome_at else '?'}."
+                "Locked: this counted for stage %(number)s, signed off on %(day)s.",
+                number=meeting.enrolment_stage.stage.number,
+                day=meeting.outcome_at or "?",
             )
 
 

@@ -8,6 +8,7 @@ from app.authz.rules import ensure
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Moment, MomentReply, User
+from app.phrase import Phrase
 from app.services import audit, notifications
 from app.services.evidence.locks import ensure_unlocked
 from app.services.evidence.rules import check_text
@@ -44,7 +45,11 @@ def reply_to_moment(actor: User, moment: Moment, text: str) -> MomentReply:
     notifications.notify(
         [person for person in told if person is not None],
         "moment_reply",
-        f"{actor.display_name} replied on a moment of case {moment.film.cycle.case.code}.",
+        Phrase(
+            "%(name)s replied on a moment of case %(case)s.",
+            name=actor.display_name,
+            case=moment.film.cycle.case.code,
+        ),
         notifications.link_to("films.show", film_id=moment.film_id),
     )
     return reply

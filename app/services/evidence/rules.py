@@ -16,4 +16,4 @@ def check_not_future(day: date, today: date, field: str) -> None:
 def check_text(text: str, field: str, limit: int = MAX_TEXT) -> None:
     """Refuse free text longer than `limit` characters."""
     if len(text) > limit:
-        raise RuleViolation(f"Use at most {limit} characters.", field)
+        raise RuleViolation("Use at most %(limit)s characters.", field, limit=limit)

@@ -8,6 +8,7 @@ from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuditEvent, AuthToken, Enrolment, User
 from app.models.base import utcnow
+from app.phrase import Phrase
 from app.services import audit
 from app.services.people import login_sessions
 from app.services.people.coordinators import active_coordinator_count
@@ -25,13 +26,13 @@ def refuse_if_erased(person: User) -> None:
         raise RuleViolation("This person was erased: their account can no longer be changed.")
 
 
-def check_reason(reason: str, field: str, missing: str) -> str:
+def check_reason(reason: str, field: str, missing: Phrase) -> str:
     """The reason without surrounding spaces; refused with `missing` when empty, or too long."""
     reason = reason.strip()
     if not reason:
         raise RuleViolation(missing, field)
     if len(reason) > MAX_REASON_LENGTH:
-        raise RuleViolation(f"Use at most {MAX_REASON_LENGTH} characters.", field)
+        raise RuleViolation("Use at most %(limit)s characters.", field, limit=MAX_REASON_LENGTH)
     return reason
 
 
@@ -51,7 +52,7 @@ def cancel_links(user: User) -> int:
 def deactivate_person(actor: User, person: User, reason: str) -> list[Enrolment]:
     """Stop a person signing in, keeping everything they recorded; returns the enrolments they
     are still the own supervisor of (left unchanged: a coordinator reassigns them)."""
-    reason = check_reason(reason, "reason", "Say why the account is deactivated.")
+    reason = check_reason(reason, "reason", Phrase("Say why the account is deactivated."))
     ensure(actor, Action.DEACTIVATE_PERSON, person, "You cannot deactivate your own account.")
     if not person.active:
         raise RuleViolation("This account is already deactivated.")
@@ -103,8 +104,9 @@ def reactivate_person(actor: User, person: User) -> User:
     kept = merged_into(person)
     if kept is not None:
         raise RuleViolation(
-            f"This account was merged into {kept.display_name}'s ({kept.email}); "
-            "it stays deactivated."
+            "This account was merged into %(name)s's (%(email)s); it stays deactivated.",
+            name=kept.display_name,
+            email=kept.email,
         )
     person.active = True
     db.session.flush()

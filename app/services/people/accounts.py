@@ -13,6 +13,7 @@ from app.errors import RuleViolation
 from app.extensions import db
 from app.models import AuthToken, LoginSession, TokenPurpose, User
 from app.models.base import utcnow
+from app.phrase import Phrase
 from app.services import audit
 from app.services.people import login_sessions, password_strength
 
@@ -29,6 +30,14 @@ class LinkState(StrEnum):
     EXPIRED = "expired"
     USED = "used"
     UNKNOWN = "unknown"
+
+
+LINK_REFUSALS = {
+    LinkState.VALID: Phrase("This link cannot be used"),
+    LinkState.EXPIRED: Phrase("This link has expired: ask for a new one."),
+    LinkState.USED: Phrase("This link was already used."),
+    LinkState.UNKNOWN: Phrase("This link is not valid."),
+}
 
 
 @dataclass(frozen=True)
@@ -64,9 +73,13 @@ def check_password_rules(password: str, email: str, name: str = "") -> None:
     """Refuse passwords that are too short, too long, the e-mail address itself, or easy to
     guess (common, repetitive, or built from the person's name or address)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise RuleViolation(f"Use at least {MIN_PASSWORD_LENGTH} characters.", "password")
+        raise RuleViolation(
+            "Use at least %(limit)s characters.", "password", limit=MIN_PASSWORD_LENGTH
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise RuleViolation(f"Use at most {MAX_PASSWORD_LENGTH} characters.", "password")
+        raise RuleViolation(
+            "Use at most %(limit)s characters.", "password", limit=MAX_PASSWORD_LENGTH
+        )
     if password.strip().lower() == normalise_email(email):
         raise RuleViolation("Your password cannot be your e-mail address.", "password")
     weakness = password_strength.weakness(password, email, name)
@@ -155,7 +168,7 @@ def use_link(raw: str, purpose: TokenPurpose, password: str) -> User:
     """Set a password through a valid one-time link and spend the link."""
     result = check_link(raw, purpose)
     if result.state is not LinkState.VALID or result.token is None:
-        raise RuleViolation(f"This link is {result.state.value}.")
+        raise RuleViolation(LINK_REFUSALS[result.state])
     check_password_rules(password, result.token.user.email, result.token.user.display_name)
     # Claim the link atomically: of two simultaneous submissions only one gets it.
     claimed = db.session.execute(

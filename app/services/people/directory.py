@@ -42,7 +42,9 @@ def _check(
     if not display_name.strip():
         raise RuleViolation("Give the name the person wants to be called.", "display_name")
     if len(display_name) > MAX_NAME_LENGTH:
-        raise RuleViolation(f"Use at most {MAX_NAME_LENGTH} characters.", "display_name")
+        raise RuleViolation(
+            "Use at most %(limit)s characters.", "display_name", limit=MAX_NAME_LENGTH
+        )
     if not roles:
         raise RuleViolation("Choose at least one role.", "roles")
     if Role.SUPERVISOR in roles and grade is None:
@@ -166,7 +168,9 @@ def update_own_profile(
     if not display_name.strip():
         raise RuleViolation("Give the name you want to be called.", "display_name")
     if len(display_name.strip()) > MAX_NAME_LENGTH:
-        raise RuleViolation(f"Use at most {MAX_NAME_LENGTH} characters.", "display_name")
+        raise RuleViolation(
+            "Use at most %(limit)s characters.", "display_name", limit=MAX_NAME_LENGTH
+        )
     if timezone not in _real_zones():
         raise RuleViolation("Choose a time zone that exists, by country and city.", "timezone")
     if locale is not None and locale not in current_app.config["LANGUAGES"]:

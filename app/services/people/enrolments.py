@@ -18,7 +18,6 @@ from app.models import (
 )
 from app.services import audit
 from app.services.progress import expected_dates
-from app.services.wording import day_text
 
 EARLIEST_START = date(2000, 1, 1)
 LATEST_START_AHEAD = timedelta(days=366)
@@ -95,9 +94,9 @@ def change_supervisor(
         raise RuleViolation("This is already the trainee's supervisor.", "supervisor")
     if current is not None and from_date <= current.starts_on:
         raise RuleViolation(
-            "The change must come after the current assignment began "
-            f"({day_text(current.starts_on)}).",
+            "The change must come after the current assignment began (%(day)s).",
             "from_date",
+            day=current.starts_on,
         )
     if from_date > today + LATEST_START_AHEAD:
         raise RuleViolation("Give a date no more than a year ahead.", "from_date")

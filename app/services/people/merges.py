@@ -45,6 +45,7 @@ from app.models import (
     UserRole,
     second_factor,
 )
+from app.phrase import Phrase
 from app.services import audit
 from app.services.evidence import locks
 from app.services.people import accounts, login_sessions
@@ -188,9 +189,10 @@ def _check_schemes(keep: User, duplicate: User) -> None:
     ).all()
     if shared:
         raise RuleViolation(
-            f"Both accounts are enrolled as trainees on {', '.join(sorted(shared))}. A person "
-            "holds one enrolment per scheme, so these accounts cannot be merged.",
+            "Both accounts are enrolled as trainees on %(schemes)s. A person holds one "
+            "enrolment per scheme, so these accounts cannot be merged.",
             "duplicate",
+            schemes=tuple(sorted(shared)),
         )
 
 
@@ -210,7 +212,9 @@ def _check(actor: User, keep: User, duplicate: User) -> None:
         raise RuleViolation("This account is deactivated: reactivate it before merging into it.")
     earlier = merged_into(duplicate)
     if earlier is not None:
-        raise RuleViolation(f"That account was already merged into {earlier.email}.", "duplicate")
+        raise RuleViolation(
+            "That account was already merged into %(email)s.", "duplicate", email=earlier.email
+        )
     _check_schemes(keep, duplicate)
     _check_conflicts(keep, duplicate)
 
@@ -254,7 +258,7 @@ def _move(keep: User, duplicate: User) -> MergeResult:
 def merge_people(actor: User, keep: User, duplicate: User, note: str) -> MergeResult:
     """Move everything of `duplicate` to `keep`, add its roles, deactivate it (kept, with its
     e-mail address) and write one `person.merged` audit entry naming both."""
-    note = check_reason(note, "note", "Say why these accounts belong to the same person.")
+    note = check_reason(note, "note", Phrase("Say why these accounts belong to the same person."))
     # Both accounts re-read and locked (in id order): the same merge sent twice at once lands
     # once, and the second finds the duplicate already merged.
     locked_all([keep, duplicate])

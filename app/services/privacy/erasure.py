@@ -36,7 +36,6 @@ from app.authz.actions import Action
 from app.authz.rules import ensure, may_coordinate
 from app.errors import RuleViolation
 from app.extensions import db
-from app.i18n import ngettext
 from app.models import (
     AuditEvent,
     Enrolment,
@@ -49,6 +48,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.phrase import Phrase, counted
 from app.services import audit
 from app.services.audit_chain import REDACTIONS_KEY
 from app.services.people.account_status import ERASED, MERGED, check_reason
@@ -111,7 +111,7 @@ def _check_people(actor: User, person: User) -> None:
         raise RuleViolation("Attune needs at least one active coordinator.")
 
 
-def still_needed(users: Sequence[User], today: date) -> list[str]:
+def still_needed(users: Sequence[User], today: date) -> list[Phrase]:
     """What others still need these people for, each to be handed over before erasing."""
     ids = [u.id for u in users]
     trainee = aliased(Enrolment)
@@ -137,29 +137,29 @@ def still_needed(users: Sequence[User], today: date) -> list[str]:
     problems = []
     if supervising:
         problems.append(
-            ngettext(
-                "They are still the own supervisor of %(num)d trainee enrolment: hand it over "
+            counted(
+                "They are still the own supervisor of %(num)s trainee enrolment: hand it over "
                 "to another supervisor, from today at the latest, first.",
-                "They are still the own supervisor of %(num)d trainee enrolments: hand them "
+                "They are still the own supervisor of %(num)s trainee enrolments: hand them "
                 "over to another supervisor, from today at the latest, first.",
-                supervising,
+                num=supervising,
             )
         )
     if assessing:
         problems.append(
-            ngettext(
-                "They are the named assessor of %(num)d stage meeting not yet held: name "
+            counted(
+                "They are the named assessor of %(num)s stage meeting not yet held: name "
                 "another assessor first.",
-                "They are the named assessor of %(num)d stage meetings not yet held: name "
+                "They are the named assessor of %(num)s stage meetings not yet held: name "
                 "another assessor first.",
-                assessing,
+                num=assessing,
             )
         )
     return problems
 
 
 def _check_reason(reason: str, identity: Identity) -> str:
-    reason = check_reason(reason, "reason", "Say why the person is erased.")
+    reason = check_reason(reason, "reason", Phrase("Say why the person is erased."))
     if identity.named_in(reason):
         raise RuleViolation(
             "Leave their name and e-mail address out of the reason: the reason is kept.",
@@ -198,8 +198,9 @@ def _delete_clips(keys: Sequence[str], storage: ClipStorage) -> None:
             storage.delete(key)
         except Exception as error:  # any store failure: the caller rolls everything back
             raise RuleViolation(
-                f"A stored clip could not be deleted ({type(error).__name__}), so nothing was "
-                "erased. Try again; if it keeps failing, check the clip storage."
+                "A stored clip could not be deleted (%(problem)s), so nothing was erased. Try "
+                "again; if it keeps failing, check the clip storage.",
+                problem=type(error).__name__,
             ) from error
 
 
@@ -216,7 +217,8 @@ def erase_person(
     locked_all(users)
     problems = still_needed(users, today)
     if problems:
-        raise RuleViolation(" ".join(problems))
+        both = Phrase("%(first)s %(second)s", first=problems[0], second=problems[-1])
+        raise RuleViolation(problems[0] if len(problems) == 1 else both)
     own = own_records([u.id for u in users])
     identity = identity_of(users, own.certificate_ids)
     reason = _check_reason(reason, identity)

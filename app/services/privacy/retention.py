@@ -19,16 +19,16 @@ from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Case, Consent, Cycle, Enrolment, Film, User
 from app.models.base import utcnow
+from app.phrase import Phrase
 from app.services import audit, notifications
 from app.services.evidence.cases import default_deletion_date
-from app.services.wording import day_text
 from app.storage import ClipStorage
 
 RETENTION_DATE = "retention_date"
 CONSENT_WITHDRAWN = "consent_withdrawn"
 _REASONS = {
-    RETENTION_DATE: "its consent's deletion date has come",
-    CONSENT_WITHDRAWN: "consent was withdrawn",
+    RETENTION_DATE: Phrase("its consent's deletion date has come"),
+    CONSENT_WITHDRAWN: Phrase("consent was withdrawn"),
 }
 
 
@@ -130,9 +130,14 @@ def _tell_trainee(due: DueFilm) -> None:
     notifications.notify(
         [film.cycle.case.enrolment.trainee],
         "footage_to_delete",
-        f"The clip of your film of {day_text(film.recorded_on)} (case {film.cycle.case.code}) "
-        f"was deleted: {_REASONS[due.rule]}. Delete the footage kept at {film.kept_at} too, "
-        "then confirm it on the film's page.",
+        Phrase(
+            "The clip of your film of %(day)s (case %(case)s) was deleted: %(reason)s. Delete "
+            "the footage kept at %(kept_at)s too, then confirm it on the film's page.",
+            day=film.recorded_on,
+            case=film.cycle.case.code,
+            reason=_REASONS[due.rule],
+            kept_at=film.kept_at,
+        ),
         notifications.link_to("films.show", film_id=film.id),
     )
 

@@ -92,9 +92,11 @@ def register(user: User, rp: RelyingParty, name: str, credential: str, challenge
     if not name:
         raise RuleViolation("Name the passkey, for example after the phone it is on.", "name")
     if len(name) > MAX_NAME or "\x00" in name:
-        raise RuleViolation(f"Use at most {MAX_NAME} characters.", "name")
+        raise RuleViolation("Use at most %(limit)s characters.", "name", limit=MAX_NAME)
     if len(passkeys_of(user)) >= MAX_PASSKEYS:
-        raise RuleViolation(f"You have {MAX_PASSKEYS} passkeys: remove one to add another.")
+        raise RuleViolation(
+            "You have %(count)s passkeys: remove one to add another.", count=MAX_PASSKEYS
+        )
     try:
         verified = verify_registration_response(
             credential=credential,

@@ -121,7 +121,7 @@ def reset(actor: User, person: User, reason: str) -> None:
     if not reason:
         raise RuleViolation("Say why (for example, how the person lost their phone).", "reason")
     if len(reason) > MAX_REASON or "\x00" in reason:
-        raise RuleViolation(f"Use at most {MAX_REASON} characters.", "reason")
+        raise RuleViolation("Use at most %(limit)s characters.", "reason", limit=MAX_REASON)
     before = factors_of(person)
     for model in (Passkey, AuthenticatorApp, RecoveryCode):
         db.session.execute(delete(model).where(model.user_id == person.id))

@@ -19,6 +19,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.phrase import Phrase
 from app.services import audit
 from app.services.evidence import locks as evidence_locks
 from app.services.evidence.rules import check_not_future, check_text
@@ -34,6 +35,7 @@ from app.services.signoff.meetings import (
     resolve_told,
     tell,
 )
+from app.services.wording import MEETING_STATES
 
 OUTCOMES = (MeetingStatus.PASSED, MeetingStatus.NOT_YET, MeetingStatus.WITHDRAWN)
 
@@ -139,8 +141,12 @@ def record_outcome(
     tell(
         [*involved_in(meeting), *active_coordinators()],
         "outcome_recorded",
-        f"Stage {meeting.enrolment_stage.stage.number} meeting of "
-        f"{enrolment.trainee.display_name}: {outcome.value.replace('_', ' ')}.",
+        Phrase(
+            "Stage %(number)s meeting of %(name)s: %(outcome)s.",
+            number=meeting.enrolment_stage.stage.number,
+            name=enrolment.trainee.display_name,
+            outcome=MEETING_STATES[outcome],
+        ),
         enrolment,
     )
     return meeting

@@ -23,6 +23,7 @@ from app.models import (
     StageMeeting,
     User,
 )
+from app.phrase import Phrase
 from app.services import audit, notifications
 from app.services.evidence import locks
 from app.services.evidence.rules import check_text
@@ -30,6 +31,7 @@ from app.services.people.coordinators import active_coordinators
 from app.services.progress.evaluate import EnrolmentProgress, StageProgress
 from app.services.row_locks import locked, locked_by_id
 from app.services.signoff.assessors import grade_may_assess
+from app.services.wording import MEETING_STATES
 
 OPEN = (MeetingStatus.REQUESTED, MeetingStatus.ASSESSOR_NAMED, MeetingStatus.PASSED)
 MAX_MEETING_MINUTES = 8 * 60
@@ -93,7 +95,8 @@ def require_status(meeting: StageMeeting, *allowed: MeetingStatus) -> None:
     """Refuse a transition from any other state."""
     if meeting.status not in allowed:
         raise RuleViolation(
-            f"This meeting is {meeting.status.value.replace('_', ' ')}; that cannot be done now."
+            "This meeting is %(state)s; that cannot be done now.",
+            state=MEETING_STATES[meeting.status],
         )
 
 
@@ -113,7 +116,7 @@ def involved_in(meeting: StageMeeting) -> list[User]:
     return people
 
 
-def tell(people: list[User], kind: str, message: str, enrolment: Enrolment) -> None:
+def tell(people: list[User], kind: str, message: Phrase, enrolment: Enrolment) -> None:
     """Notify people, linking to the enrolment's page."""
     notifications.notify(
         people, kind, message, notifications.link_to("enrolments.show", enrolment_id=enrolment.id)
@@ -158,7 +161,7 @@ def request_meeting(
     missing = missing_for_request(progress.current)
     may_except = allows(actor, Action.REQUEST_MEETING_EXCEPTION, enrolment)
     if missing and not (may_except and exception_reason.strip()):
-        raise RuleViolation("Not yet: " + "; ".join(missing) + ".")
+        raise RuleViolation("Not yet: %(missing)s.", missing=tuple(missing))
     check_text(exception_reason, "exception_reason", 2000)
     meeting = StageMeeting(
         enrolment_stage=stage,
@@ -180,18 +183,22 @@ def request_meeting(
     tell(
         active_coordinators(),
         "meeting_requested",
-        f"{enrolment.trainee.display_name} asks for the stage {stage.stage.number} meeting.",
+        Phrase(
+            "%(name)s asks for the stage %(number)s meeting.",
+            name=enrolment.trainee.display_name,
+            number=stage.stage.number,
+        ),
         enrolment,
     )
     return meeting
 
 
-def assessor_conflict(meeting: StageMeeting, assessor: User, today: date) -> str | None:
+def assessor_conflict(meeting: StageMeeting, assessor: User, today: date) -> Phrase | None:
     """Why `assessor` may not assess this meeting (the four-eyes rule), or None."""
     enrolment = enrolment_of_meeting(meeting)
     stage = meeting.enrolment_stage
     if assessor.id == enrolment.trainee_id:
-        return "The trainee cannot assess their own stage."
+        return Phrase("The trainee cannot assess their own stage.")
     stage_end = stage.closed_on or today
     for assignment in enrolment.assignments:
         ends = assignment.ends_on or date.max
@@ -200,9 +207,9 @@ def assessor_conflict(meeting: StageMeeting, assessor: User, today: date) -> str
             and assignment.starts_on <= stage_end
             and (ends >= stage.opened_on)
         ):
-            return "This supervisor was the trainee's own supervisor during the stage."
+            return Phrase("This supervisor was the trainee's own supervisor during the stage.")
     if not grade_may_assess(assessor, enrolment.scheme):
-        return "This supervisor's grade may not assess this scheme's stage meetings."
+        return Phrase("This supervisor's grade may not assess this scheme's stage meetings.")
     return None
 
 
@@ -226,8 +233,12 @@ def name_assessor(actor: User, meeting_id: int, assessor: User, today: date) -> 
     tell(
         involved_in(meeting),
         "assessor_named",
-        f"{assessor.display_name} will assess {enrolment.trainee.display_name}'s stage "
-        f"{meeting.enrolment_stage.stage.number} meeting.",
+        Phrase(
+            "%(assessor)s will assess %(name)s's stage %(number)s meeting.",
+            assessor=assessor.display_name,
+            name=enrolment.trainee.display_name,
+            number=meeting.enrolment_stage.stage.number,
+        ),
         enrolment,
     )
     return meeting

@@ -19,6 +19,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.phrase import Phrase
 from app.services import audit
 from app.services.certificates.issuing import current_certificate
 from app.services.evidence import locks as evidence_locks
@@ -70,9 +71,13 @@ def ratify(actor: User, meeting_id: int, today: date) -> StageMeeting:
         {**meeting_snapshot(meeting), "accredited": enrolment.status is EnrolmentStatus.ACCREDITED},
     )
     message = (
-        f"{enrolment.trainee.display_name} is accredited."
+        Phrase("%(name)s is accredited.", name=enrolment.trainee.display_name)
         if not later
-        else f"Stage {stage.stage.number} of {enrolment.trainee.display_name} is ratified."
+        else Phrase(
+            "Stage %(number)s of %(name)s is ratified.",
+            number=stage.stage.number,
+            name=enrolment.trainee.display_name,
+        )
     )
     resolve_told(["outcome_recorded"], enrolment)
     tell(involved_in(meeting), "ratified", message, enrolment)
@@ -112,8 +117,12 @@ def send_back(actor: User, meeting_id: int, reason: str) -> StageMeeting:
     tell(
         involved_in(meeting),
         "sent_back",
-        f"The stage {meeting.enrolment_stage.stage.number} outcome for "
-        f"{enrolment.trainee.display_name} was sent back: {meeting.sent_back_reason}",
+        Phrase(
+            "The stage %(number)s outcome for %(name)s was sent back: %(reason)s",
+            number=meeting.enrolment_stage.stage.number,
+            name=enrolment.trainee.display_name,
+            reason=meeting.sent_back_reason or "",
+        ),
         enrolment,
     )
     return meeting
@@ -181,8 +190,12 @@ def reopen(actor: User, meeting_id: int, reason: str) -> StageMeeting:
     tell(
         [*involved_in(meeting), *active_coordinators()],
         "stage_reopened",
-        f"Stage {stage.stage.number} of {enrolment.trainee.display_name} is reopened: "
-        f"{meeting.void_reason}",
+        Phrase(
+            "Stage %(number)s of %(name)s is reopened: %(reason)s",
+            number=stage.stage.number,
+            name=enrolment.trainee.display_name,
+            reason=meeting.void_reason or "",
+        ),
         enrolment,
     )
     return meeting

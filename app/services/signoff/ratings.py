@@ -80,7 +80,12 @@ def rate(
     if element is not None and element.principle_id != principle.id:
         raise RuleViolation("Choose an element of the chosen principle.", "element")
     if score not in SCALE:
-        raise RuleViolation(f"Choose a rating from {SCALE[0]} to {SCALE[-1]}.", "score")
+        raise RuleViolation(
+            "Choose a rating from %(lowest)s to %(highest)s.",
+            "score",
+            lowest=SCALE[0],
+            highest=SCALE[-1],
+        )
     check_text(comment, "comment", 2000)
     if any(m.film.cycle.case.enrolment_id != enrolment.id for m in moments):
         raise RuleViolation("Only moments of this trainee's films can be evidence.", "moments")

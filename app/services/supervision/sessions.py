@@ -10,13 +10,14 @@ from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Cycle, Enrolment, Film, Moment, SessionStatus, SupervisionSession, User
 from app.models.base import utcnow
+from app.phrase import Phrase
 from app.services import audit, notifications
 from app.services.evidence.locks import ensure_unlocked
 from app.services.evidence.removals import unlink_reflections
 from app.services.evidence.rules import check_not_future, check_text
 from app.services.people.enrolments import supervisor_on
 from app.services.row_locks import locked, locked_all
-from app.services.wording import day_text
+from app.services.wording import SESSION_STATES
 
 MAX_MINUTES = 24 * 60
 # What a session's notifications ask for: its supervisor to decide, its trainee to correct it.
@@ -120,8 +121,11 @@ def save_session(
     notifications.notify(
         [details.supervisor],
         "session_to_confirm",
-        f"{enrolment.trainee.display_name} logged a session of {day_text(details.held_on)} "
-        "for you to confirm.",
+        Phrase(
+            "%(name)s logged a session of %(day)s for you to confirm.",
+            name=enrolment.trainee.display_name,
+            day=details.held_on,
+        ),
         page_link(session),
     )
     return session
@@ -146,7 +150,9 @@ def _decide(actor: User, session: SupervisionSession) -> SupervisionSession:
         "Only the session's supervisor can decide on it.",
     )
     if session.status is not SessionStatus.LOGGED:
-        raise RuleViolation(f"This session is already {session.status.value}.")
+        raise RuleViolation(
+            "This session is already %(state)s.", state=SESSION_STATES[session.status]
+        )
     return session
 
 
@@ -194,11 +200,12 @@ def confirm_sessions(
     fresh = locked_all(sessions)
     decided = [s for s in fresh if s.status is not SessionStatus.LOGGED]
     if decided:
-        whose = ", ".join(sorted({s.enrolment.trainee.display_name for s in decided}))
+        whose = tuple(sorted({s.enrolment.trainee.display_name for s in decided}))
         raise RuleViolation(
-            f"A session you chose was decided meanwhile ({whose}). Nothing was confirmed: "
+            "A session you chose was decided meanwhile (%(whose)s). Nothing was confirmed: "
             "choose again.",
             "sessions",
+            whose=whose,
         )
     return [confirm_session(actor, session) for session in fresh]
 
@@ -229,7 +236,11 @@ def return_session(
     notifications.notify(
         [session.enrolment.trainee],
         "session_returned",
-        f"Your session of {day_text(session.held_on)} was returned: {session.return_reason}",
+        Phrase(
+            "Your session of %(day)s was returned: %(reason)s",
+            day=session.held_on,
+            reason=session.return_reason or "",
+        ),
         page_link(session),
     )
     return session

@@ -6,21 +6,28 @@ from datetime import date
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import Enrolment, SupervisorAssignment, User
+from app.phrase import Phrase
 from app.services import audit
 from app.services.people import enrolments
-
-
-def _who(enrolment: Enrolment) -> str:
-    return f"{enrolment.trainee.display_name} ({enrolment.scheme.title})"
 
 
 def _combined(problems: list[tuple[Enrolment, RuleViolation]]) -> RuleViolation:
     """One refusal naming every trainee that could not be handed over, beside one field when
     they all concern the same one."""
     fields = {error.field for _, error in problems}
-    details = "; ".join(f"{_who(enrolment)}: {error.message}" for enrolment, error in problems)
+    details = tuple(
+        Phrase(
+            "%(name)s (%(scheme)s): %(problem)s",
+            name=enrolment.trainee.display_name,
+            scheme=enrolment.scheme.title,
+            problem=error.phrase,
+        )
+        for enrolment, error in problems
+    )
     return RuleViolation(
-        f"Nothing was changed. {details}", fields.pop() if len(fields) == 1 else None
+        "Nothing was changed. %(details)s",
+        fields.pop() if len(fields) == 1 else None,
+        details=details,
     )
 
 
@@ -45,8 +52,12 @@ def reassign_supervisees(
         for enrolment in chosen:
             current = enrolment.current_assignment
             if current is None or current.supervisor_id != supervisor.id:
-                message = f"{supervisor.display_name} is no longer the own supervisor."
-                problems.append((enrolment, RuleViolation(message, "enrolments")))
+                refusal = RuleViolation(
+                    "%(name)s is no longer the own supervisor.",
+                    "enrolments",
+                    name=supervisor.display_name,
+                )
+                problems.append((enrolment, refusal))
                 continue
             try:
                 made.append(
