@@ -14,6 +14,7 @@ from app.lists.rows import enrolment_row_link
 from app.lists.urls import paginate
 from app.lists.worklist import shown_rows
 from app.models import Enrolment, Stage, User
+from app.models.scheme_text import read_text
 from app.services import audit
 from app.services.certificates.issuing import certificate_list
 from app.services.people import directory, enrolments
@@ -43,8 +44,11 @@ def _stage_choices() -> list[SelectChoice]:
         option
         for scheme in latest_schemes()
         for option in choices(
-            ((s.id, _("Stage %(n)s: %(title)s", n=s.number, title=s.title)) for s in scheme.stages),
-            group=scheme.label,
+            (
+                (s.id, _("Stage %(n)s: %(title)s", n=s.number, title=read_text(s.title)))
+                for s in scheme.stages
+            ),
+            group=read_text(scheme.label),
         )
     ]
 

@@ -19,6 +19,7 @@ from app.extensions import csrf, db
 from app.i18n import date_text, local_today
 from app.i18n import gettext as _
 from app.models import Consent, Cycle, Element, Film, FilmKind, Moment, Principle
+from app.models.scheme_text import read_text
 from app.services.evidence import clips, films, moment_replies, queries, removals
 from app.services.schemes import catalogue
 from app.storage import TamperedClip, clip_storage
@@ -106,11 +107,16 @@ def _moment_form(film: Film, formdata: bool = True) -> MomentForm | None:
         return None
     form = MomentForm() if formdata else MomentForm(formdata=None)
     outline = catalogue.framework_outline(film.cycle.case.enrolment.scheme.framework_id)
-    form.principle.choices = choices((p.id, f"{p.number}. {p.name}") for p in outline)
+    form.principle.choices = choices((p.id, f"{p.number}. {read_text(p.name)}") for p in outline)
     # Each element names its principle, so static/moments.js can offer only the chosen
     # principle's elements; the service still refuses an element of another principle.
     form.element.choices = choices([(0, _("— none —"))]) + [
-        SelectChoice(element_id, text, render_kw={"data-principle": p.id}, optgroup=p.name)
+        SelectChoice(
+            element_id,
+            read_text(text),
+            render_kw={"data-principle": p.id},
+            optgroup=read_text(p.name),
+        )
         for p in outline
         for element_id, text in p.elements
     ]

@@ -1,21 +1,24 @@
 """Schemes, their stages and requirements, and the competency framework, as versioned data.
 
-A loaded (code, version, revision) row is never changed: a changed definition file is loaded as
-the next revision, and enrolments keep pointing at the revision they were made on.
+A loaded (code, version, revision) row keeps its rules and English wording: a changed definition
+file is loaded as the next revision, and enrolments keep pointing at the revision they were made
+on. Only the wording's other languages (`translations`) are updated in place (`scheme_text`).
 """
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
+from app.models.scheme_text import SchemeLabel, SchemeParagraph, SchemeText, Translations
 
 
 def scheme_label(title: str, version: str, revision: int) -> str:
-    """A scheme's (or framework's) name as people read it: "VIG (2024, rev. 1)"."""
-    return f"{title} ({version}, rev. {revision})"
+    """A scheme's (or framework's) name as people read it: "VIG (2024, rev. 1)" (its title in
+    the reader's language on a page)."""
+    return SchemeLabel(title, version, revision)
 
 
 def scheme_label_columns() -> tuple[Any, ...]:
@@ -38,10 +41,12 @@ class Framework(Base):
     code: Mapped[str] = mapped_column(String(40))
     version: Mapped[str] = mapped_column(String(40))
     revision: Mapped[int] = mapped_column(default=1)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(SchemeText(200))
     digest: Mapped[str] = mapped_column(String(64))
     source_file: Mapped[str] = mapped_column(String(255))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The wording's other languages: {language: {English text: text}}; not part of the digest.
+    translations: Mapped[Translations] = mapped_column(JSON, default=dict)
 
     principles: Mapped[list["Principle"]] = relationship(
         back_populates="framework", order_by="Principle.number", cascade="all, delete-orphan"
@@ -63,8 +68,8 @@ class Principle(Base):
     framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
     number: Mapped[int]
     code: Mapped[str] = mapped_column(String(40))
-    name: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = mapped_column(SchemeText(120))
+    description: Mapped[str] = mapped_column(SchemeParagraph, default="")
 
     framework: Mapped[Framework] = relationship(back_populates="principles")
     elements: Mapped[list["Element"]] = relationship(
@@ -82,7 +87,7 @@ class Element(Base):
     principle_id: Mapped[int] = mapped_column(ForeignKey("principles.id"))
     number: Mapped[int]
     code: Mapped[str] = mapped_column(String(60))
-    text: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(SchemeText(255))
 
     principle: Mapped[Principle] = relationship(back_populates="elements")
 
@@ -97,10 +102,10 @@ class Scheme(Base):
     code: Mapped[str] = mapped_column(String(40))
     version: Mapped[str] = mapped_column(String(40))
     revision: Mapped[int] = mapped_column(default=1)
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(SchemeText(200))
+    body: Mapped[str] = mapped_column(SchemeText(120))
     kind: Mapped[str] = mapped_column(String(30))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(SchemeParagraph, default="")
     offered: Mapped[bool] = mapped_column(default=True)
     framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
     expected_months: Mapped[int | None]
@@ -110,6 +115,8 @@ class Scheme(Base):
     digest: Mapped[str] = mapped_column(String(64))
     source_file: Mapped[str] = mapped_column(String(255))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The wording's other languages: {language: {English text: text}}; not part of the digest.
+    translations: Mapped[Translations] = mapped_column(JSON, default=dict)
 
     framework: Mapped[Framework] = relationship()
     stages: Mapped[list["Stage"]] = relationship(
@@ -139,8 +146,8 @@ class Stage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"))
     number: Mapped[int]
-    title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(SchemeText(200))
+    description: Mapped[str] = mapped_column(SchemeParagraph, default="")
     ends_with: Mapped[str] = mapped_column(String(40))
     typical_months: Mapped[int | None]
 
@@ -161,7 +168,7 @@ class Requirement(Base):
     position: Mapped[int]
     kind: Mapped[str] = mapped_column(String(40))
     amount: Mapped[int]
-    label: Mapped[str] = mapped_column(String(255))
+    label: Mapped[str] = mapped_column(SchemeText(255))
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     scheme: Mapped[Scheme] = relationship(back_populates="requirements")

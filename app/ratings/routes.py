@@ -20,6 +20,7 @@ from app.models import (
     Principle,
     Rating,
 )
+from app.models.scheme_text import read_text
 from app.services.people.enrolment_queries import TABS
 from app.services.signoff import ratings
 from app.web.commit import apply_service
@@ -35,11 +36,15 @@ RECENT_MOMENTS = 100
 def _form(enrolment: Enrolment, formdata: bool = True) -> RatingForm:
     form = RatingForm() if formdata else RatingForm(formdata=None)
     framework = enrolment.scheme.framework
-    form.principle.choices = choices((p.id, f"{p.number}. {p.name}") for p in framework.principles)
+    form.principle.choices = choices(
+        (p.id, f"{p.number}. {read_text(p.name)}") for p in framework.principles
+    )
     form.element.choices = choices([(0, _("— the principle as a whole —"))]) + [
         option
         for p in framework.principles
-        for option in choices(((e.id, e.text) for e in p.elements), group=p.name)
+        for option in choices(
+            ((e.id, read_text(e.text)) for e in p.elements), group=read_text(p.name)
+        )
     ]
     moments = db.session.scalars(
         select(Moment)
@@ -55,7 +60,11 @@ def _form(enrolment: Enrolment, formdata: bool = True) -> RatingForm:
         .limit(RECENT_MOMENTS)
     )
     form.moments.choices = choices(
-        (m.id, f"{m.film.cycle.case.code} {date_text(m.film.recorded_on)} · {m.principle.name}")
+        (
+            m.id,
+            f"{m.film.cycle.case.code} {date_text(m.film.recorded_on)} · "
+            f"{read_text(m.principle.name)}",
+        )
         for m in moments
     )
     return form

@@ -1,12 +1,54 @@
-"""Read-side queries for the scheme and framework pages."""
+"""Read-side queries: the latest revisions (for the loader and the pages) and the catalogue
+pages' details."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Element, Framework, Principle, Scheme, Stage
+
+
+def latest_framework(code: str, version: str) -> Framework | None:
+    """The latest revision of a framework version, or None if it was never loaded."""
+    return db.session.scalars(
+        select(Framework)
+        .where(Framework.code == code, Framework.version == version)
+        .order_by(Framework.revision.desc())
+        .limit(1)
+    ).first()
+
+
+def latest_scheme(code: str, version: str) -> Scheme | None:
+    """The latest revision of a scheme version, or None if it was never loaded."""
+    return db.session.scalars(
+        select(Scheme)
+        .where(Scheme.code == code, Scheme.version == version)
+        .order_by(Scheme.revision.desc())
+        .limit(1)
+    ).first()
+
+
+def latest_schemes() -> list[Scheme]:
+    """The latest revision of every scheme version, offered ones first, then by title."""
+    newest = (
+        select(Scheme.code, Scheme.version, func.max(Scheme.revision).label("revision"))
+        .group_by(Scheme.code, Scheme.version)
+        .subquery()
+    )
+    same = and_(
+        Scheme.code == newest.c.code,
+        Scheme.version == newest.c.version,
+        Scheme.revision == newest.c.revision,
+    )
+    return list(
+        db.session.scalars(
+            select(Scheme)
+            .join(newest, same)
+            .order_by(Scheme.offered.desc(), Scheme.title, Scheme.version.desc(), Scheme.code)
+        )
+    )
 
 
 def scheme_details(scheme_id: int) -> Scheme | None:

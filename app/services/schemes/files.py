@@ -20,12 +20,14 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from app.errors import RuleViolation
+from app.services.schemes.languages import Translations, split_wording
 from app.services.schemes.schema import (
     REQUIREMENT_KINDS,
     FrameworkDef,
     Loc,
     SchemeDef,
     describe_value,
+    format_key,
     rule_problems,
 )
 
@@ -36,6 +38,7 @@ __all__ = [
     "SchemeFileError",
     "default_schemes_dir",
     "definition_files",
+    "format_key",
     "parse_file",
     "parse_text",
     "read_definitions",
@@ -70,12 +73,15 @@ class SchemeFileError(RuleViolation):
 
 @dataclass(frozen=True)
 class Definition:
-    """A validated definition file: its model, content digest and the line of every key."""
+    """A validated definition file: its model (English wording), the digest of its rules and
+    English wording, the line of every key, and its wording's other languages (not digested:
+    {language: {English text: text}}; shared by every parse of the same text, never changed)."""
 
     path: Path
     model: FrameworkDef | SchemeDef
     digest: str
     lines: dict[Loc, int]
+    translations: Translations
 
     @property
     def file(self) -> str:
@@ -155,24 +161,19 @@ def _parse_text(text: str, path: Path) -> Definition:
         Problem(path.name, line, format_key(loc), f"key appears twice (first on line {lines[loc]})")
         for loc, line in duplicates
     ]
-    findings, model = _validate(data)
+    english, translations, findings = split_wording(data)
+    found, model = _validate(english)
+    findings.extend(found)
     if model is not None:
         findings.extend(rule_problems(model))
     problems.extend(_locate(path.name, lines, loc, message) for loc, message in findings)
     if problems:
         raise SchemeFileError(problems)
     assert model is not None
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    # The other languages are left out: adding or correcting them is not a new revision.
+    canonical = json.dumps(english, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(canonical.encode()).hexdigest()
-    return Definition(path, model, digest, lines)
-
-
-def format_key(loc: Loc) -> str:
-    """A key path as written in messages: `stages[1].requirements[0].amount`."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return Definition(path, model, digest, lines, translations)
 
 
 def _locate(file: str, lines: dict[Loc, int], loc: Loc, message: str) -> Problem:

@@ -1,9 +1,11 @@
 """Load scheme and framework definition files into the database as append-only revisions.
 
-A row is identified by (code, version, revision) and never updated: a file whose content digest
-matches the latest revision is unchanged; any other content is inserted as the next revision, so
-enrolments keep the exact rules they were made on. A load is all-or-nothing: every file is read
-and checked (including references between files) before anything is written.
+A row is identified by (code, version, revision) and its rules and English wording are never
+updated: a file whose digest (rules and English) matches the latest revision is unchanged; any
+other content is inserted as the next revision, so enrolments keep the exact rules they were
+made on. The wording's other languages are not rules: new or corrected ones update the latest
+revision's `translations` in place (audited, before and after). A load is all-or-nothing: every
+file is read and checked (including references between files) before anything is written.
 """
 
 from collections.abc import Iterable
@@ -12,11 +14,11 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, func, select
-
 from app.extensions import db
 from app.models import Element, Framework, Principle, Requirement, Scheme, Stage, User
+from app.models.scheme_text import LocalText, forget_scheme_texts
 from app.services.audit import record
+from app.services.schemes.catalogue import latest_framework, latest_scheme, latest_schemes
 from app.services.schemes.files import (
     REQUIREMENT_KINDS,
     Definition,
@@ -28,7 +30,11 @@ from app.services.schemes.files import (
 from app.services.schemes.schema import FrameworkDef, RequirementDef, SchemeDef, iter_requirements
 
 __all__ = [
+    "NEW",
+    "NEW_REVISION",
     "REQUIREMENT_KINDS",
+    "TRANSLATED",
+    "UNCHANGED",
     "LoadReport",
     "LoadedDefinition",
     "latest_framework",
@@ -39,6 +45,7 @@ __all__ = [
 
 NEW = "new"
 NEW_REVISION = "new revision"
+TRANSLATED = "translations updated"
 UNCHANGED = "unchanged"
 
 
@@ -70,11 +77,19 @@ class LoadReport:
     @property
     def changed(self) -> list[LoadedDefinition]:
         """The entries that inserted a row."""
-        return [item for item in self.items if item.status != UNCHANGED]
+        return [item for item in self.items if item.status in (NEW, NEW_REVISION)]
+
+    @property
+    def translated(self) -> list[LoadedDefinition]:
+        """The entries whose latest revision's translations were updated in place."""
+        return [item for item in self.items if item.status == TRANSLATED]
 
     def lines(self) -> list[str]:
         """Printable lines, one per file, then a summary."""
-        summary = f"{len(self.changed)} loaded, {len(self.items) - len(self.changed)} unchanged."
+        loaded, translated = len(self.changed), len(self.translated)
+        unchanged = len(self.items) - loaded - translated
+        updated = f"{translated} with translations updated, " if translated else ""
+        summary = f"{loaded} loaded, {updated}{unchanged} unchanged."
         return [item.line() for item in self.items] + [summary]
 
 
@@ -89,48 +104,9 @@ def load_definitions(actor: User | None, source: str | Path | Iterable[str | Pat
         report.items.append(_load_framework(actor, definition))
     for definition in schemes:
         report.items.append(_load_scheme(actor, definition))
+    if report.translated:
+        forget_scheme_texts()
     return report
-
-
-def latest_framework(code: str, version: str) -> Framework | None:
-    """The latest revision of a framework version, or None if it was never loaded."""
-    return db.session.scalars(
-        select(Framework)
-        .where(Framework.code == code, Framework.version == version)
-        .order_by(Framework.revision.desc())
-        .limit(1)
-    ).first()
-
-
-def latest_scheme(code: str, version: str) -> Scheme | None:
-    """The latest revision of a scheme version, or None if it was never loaded."""
-    return db.session.scalars(
-        select(Scheme)
-        .where(Scheme.code == code, Scheme.version == version)
-        .order_by(Scheme.revision.desc())
-        .limit(1)
-    ).first()
-
-
-def latest_schemes() -> list[Scheme]:
-    """The latest revision of every scheme version, offered ones first, then by title."""
-    newest = (
-        select(Scheme.code, Scheme.version, func.max(Scheme.revision).label("revision"))
-        .group_by(Scheme.code, Scheme.version)
-        .subquery()
-    )
-    same = and_(
-        Scheme.code == newest.c.code,
-        Scheme.version == newest.c.version,
-        Scheme.revision == newest.c.revision,
-    )
-    return list(
-        db.session.scalars(
-            select(Scheme)
-            .join(newest, same)
-            .order_by(Scheme.offered.desc(), Scheme.title, Scheme.version.desc(), Scheme.code)
-        )
-    )
 
 
 def _check_references(frameworks: list[Definition], schemes: list[Definition]) -> None:
@@ -183,22 +159,23 @@ def _load_framework(actor: User | None, definition: Definition) -> LoadedDefinit
     assert isinstance(model, FrameworkDef)
     latest = latest_framework(model.code, model.version)
     if latest is not None and latest.digest == definition.digest:
-        return _entry(definition, latest.revision, UNCHANGED)
+        return _same_rules(actor, definition, latest)
     framework = Framework(
         code=model.code,
         version=model.version,
         revision=latest.revision + 1 if latest is not None else 1,
-        title=model.title,
+        title=LocalText(model.title),
         digest=definition.digest,
         source_file=definition.file,
+        translations=_copy(definition.translations),
         principles=[
             Principle(
                 number=number,
                 code=principle.code,
-                name=principle.name,
-                description=principle.description,
+                name=LocalText(principle.name),
+                description=LocalText(principle.description),
                 elements=[
-                    Element(number=n, code=element.code, text=element.text)
+                    Element(number=n, code=element.code, text=LocalText(element.text))
                     for n, element in enumerate(principle.elements, start=1)
                 ],
             )
@@ -220,17 +197,17 @@ def _load_scheme(actor: User | None, definition: Definition) -> LoadedDefinition
     note = ""
     if latest is not None and latest.digest == definition.digest:
         if latest.framework_id == framework.id:
-            return _entry(definition, latest.revision, UNCHANGED)
+            return _same_rules(actor, definition, latest)
         # Same file, but its framework has a newer revision: link new enrolments to that one.
         note = f"framework {framework.code} {framework.version} is now rev. {framework.revision}"
     scheme = Scheme(
         code=model.code,
         version=model.version,
         revision=latest.revision + 1 if latest is not None else 1,
-        title=model.title,
-        body=model.body,
+        title=LocalText(model.title),
+        body=LocalText(model.body),
         kind=model.scheme_kind,
-        description=model.description,
+        description=LocalText(model.description),
         offered=model.offered,
         framework=framework,
         expected_months=model.expected_months,
@@ -239,12 +216,13 @@ def _load_scheme(actor: User | None, definition: Definition) -> LoadedDefinition
         assessor_grades=list(model.assessor_grades),
         digest=definition.digest,
         source_file=definition.file,
+        translations=_copy(definition.translations),
     )
     stage_rows = [
         Stage(
             number=stage.number,
-            title=stage.title,
-            description=stage.description,
+            title=LocalText(stage.title),
+            description=LocalText(stage.description),
             ends_with=stage.ends_with,
             typical_months=stage.typical_months,
         )
@@ -269,10 +247,29 @@ def _requirement(requirement: RequirementDef, position: int, stage: Stage | None
         position=position,
         kind=requirement.kind,
         amount=requirement.amount,
-        label=requirement.label,
+        label=LocalText(requirement.label),
         params=dict(requirement.params),
         stage=stage,
     )
+
+
+def _same_rules(
+    actor: User | None, definition: Definition, latest: Framework | Scheme
+) -> LoadedDefinition:
+    """A file with the latest revision's rules and English: unchanged, or new translations."""
+    if latest.translations == definition.translations:
+        return _entry(definition, latest.revision, UNCHANGED)
+    before = {**_audit(latest), "translations": latest.translations}
+    latest.translations = _copy(definition.translations)
+    subject = "framework" if isinstance(latest, Framework) else "scheme"
+    after = {**_audit(latest), "translations": latest.translations}
+    record(actor, f"{subject}.translations_updated", subject, latest.id, before=before, after=after)
+    return _entry(definition, latest.revision, TRANSLATED)
+
+
+def _copy(translations: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The translations as a row keeps them (the parsed definition's are shared, never changed)."""
+    return {language: dict(texts) for language, texts in translations.items()}
 
 
 def _audit(row: Framework | Scheme) -> dict[str, Any]:

@@ -179,6 +179,14 @@ def rule_problems(model: FrameworkDef | SchemeDef) -> Iterator[tuple[Loc, str]]:
         yield from _scheme_rules(model)
 
 
+def format_key(loc: Loc) -> str:
+    """A key path as written in messages: `stages[1].requirements[0].amount`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 def describe_value(value: Any) -> str:
     """A value as quoted in messages: strings quoted, collections named."""
     if isinstance(value, dict):

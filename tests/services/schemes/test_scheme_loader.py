@@ -200,7 +200,7 @@ def test_scheme_alone_links_to_the_stored_framework(ctx: Flask, schemes_dir: Pat
 
 def test_new_framework_revision_relinks_schemes(ctx: Flask, schemes_dir: Path) -> None:
     load_definitions(None, schemes_dir)
-    _edit(schemes_dir / FRAMEWORK, "text: Having fun", "text: Having fun together")
+    _edit(schemes_dir / FRAMEWORK, "en: Having fun,", "en: Having fun together,")
     report = load_definitions(None, schemes_dir)
     assert {(i.kind, i.status) for i in report.items} == {
         ("framework", NEW_REVISION),
