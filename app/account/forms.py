@@ -7,11 +7,11 @@ from flask_babel import get_locale
 from wtforms import Field, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.i18n import gettext, language_name
+from app.i18n import gettext
 from app.i18n import lazy_gettext as _l
 from app.models import NotifyBy
 from app.services.people.directory import MAX_NAME_LENGTH
-from app.web.forms import Form, NewPasswordFields, SelectField, choices
+from app.web.forms import Form, NewPasswordFields, SelectField, choices, language_choices
 
 from .timezones import UTC, countries, listed_zones, real_zones, zone_label
 
@@ -28,11 +28,6 @@ def timezone_choices(locale_name: str, kept: str | None = None) -> list[SelectCh
         label = zone_label(kept, locale_name) if "/" in kept else kept
         grouped += choices([(kept, label)], group=other)
     return grouped
-
-
-def language_choices(codes: list[str]) -> list[tuple[str, str]]:
-    """The languages offered, each named in itself ("Nederlands"), so anyone finds their own."""
-    return [(code, language_name(code)) for code in codes]
 
 
 class ProfileForm(Form):

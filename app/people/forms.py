@@ -1,12 +1,22 @@
 """Inviting people and changing their roles and grade."""
 
+from typing import Any
+
+from flask import current_app
 from wtforms import SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.i18n import lazy_gettext as _l
 from app.models import Role
 from app.services.people.directory import MAX_NAME_LENGTH
-from app.web.forms import Form, MultiCheckboxField, SelectField, choices, email_field
+from app.web.forms import (
+    Form,
+    MultiCheckboxField,
+    SelectField,
+    choices,
+    email_field,
+    language_choices,
+)
 from app.web.labels import GRADE_NAMES, ROLE_NAMES
 
 
@@ -43,4 +53,16 @@ class InviteForm(PersonForm):
     """A new person, invited by e-mail."""
 
     email = email_field(_l("E-mail"), _l("Give the person's e-mail address."))
-    field_order = ("email", "display_name", "roles", "supervisor_grade")
+    locale = SelectField(
+        _l("Language"),
+        description=_l(
+            "The invitation is written in it, and Attune speaks it to them until they choose "
+            "another on their account page."
+        ),
+        validate_choice=False,  # refused by the service, beside this field, when not offered
+    )
+    field_order = ("email", "display_name", "roles", "supervisor_grade", "locale")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locale.choices = language_choices(current_app.config["LANGUAGES"])

@@ -82,9 +82,10 @@ def export() -> Response:
 @bp.route("/invite", methods=["GET", "POST"])
 @requires(Action.MANAGE_PEOPLE)
 def invite() -> tuple[str, int] | Response:
-    """Invite a person by e-mail with one or more roles."""
-    form = InviteForm()
+    """Invite a person by e-mail with one or more roles, in a language (the inviter's own
+    unless another is chosen)."""
     actor = current_actor()
+    form = InviteForm(locale=actor.locale)
     invited = form.validate_on_submit() and apply_service(
         form,
         lambda: directory.invite_person(
@@ -94,6 +95,7 @@ def invite() -> tuple[str, int] | Response:
             form.chosen_roles(),
             _grade(form),
             _invite_lifetime(),
+            form.locale.data,
         ),
     )
     if invited:

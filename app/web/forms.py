@@ -28,7 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.i18n import gettext
+from app.i18n import gettext, language_name
 from app.i18n import lazy_gettext as _l
 from app.services.evidence.identifying_text import identifying_text
 from app.services.people.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -113,6 +113,11 @@ class Form(FlaskForm):
 def choices(pairs: Iterable[tuple[object, object]], group: str | None = None) -> list[SelectChoice]:
     """Select options from (value, label) pairs, optionally inside one <optgroup>."""
     return [SelectChoice(value, str(label), optgroup=group) for value, label in pairs]
+
+
+def language_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """The languages offered, each named in itself ("Nederlands"), so anyone finds their own."""
+    return [(code, language_name(code)) for code in codes]
 
 
 def email_field(label: str, required: str) -> EmailField:

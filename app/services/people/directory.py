@@ -29,6 +29,7 @@ def _snapshot(user: User) -> dict[str, object]:
         "roles": sorted(r.value for r in user.roles),
         "supervisor_grade": user.supervisor_grade,
         "active": user.active,
+        "locale": user.locale,
     }
 
 
@@ -61,6 +62,11 @@ def _check(
         raise RuleViolation("Someone already uses this e-mail address.", "email")
 
 
+def _check_locale(locale: str | None) -> None:
+    if locale is not None and locale not in current_app.config["LANGUAGES"]:
+        raise RuleViolation("Choose one of the languages offered.", "locale")
+
+
 def _apply_roles(user: User, roles: set[Role]) -> None:
     kept = [link for link in user.role_links if link.role in roles]
     added = [UserRole(role=r) for r in sorted(roles - user.roles)]
@@ -74,11 +80,14 @@ def create_person(
     roles: Iterable[Role],
     grade: SupervisorGrade | None = None,
     password: str | None = None,
+    locale: str | None = None,
 ) -> User:
-    """Add a person; with a password they can sign in at once, without one they need an invite."""
+    """Add a person; with a password they can sign in at once, without one they need an invite.
+    `locale`: the language Attune speaks to them in (one offered; English when not given)."""
     role_set = set(roles)
     email = accounts.normalise_email(email)
     _check(email, display_name, role_set, grade)
+    _check_locale(locale)
     if password is not None:
         accounts.check_password_rules(password, email, display_name)
     user = User(
@@ -86,6 +95,8 @@ def create_person(
         display_name=display_name.strip(),
         supervisor_grade=grade if Role.SUPERVISOR in role_set else None,
     )
+    if locale is not None:
+        user.locale = locale
     _apply_roles(user, role_set)
     db.session.add(user)
     db.session.flush()
@@ -102,9 +113,11 @@ def invite_person(
     roles: Iterable[Role],
     grade: SupervisorGrade | None,
     valid_for: timedelta,
+    locale: str | None = None,
 ) -> tuple[User, str]:
-    """Add a person without a password and issue their one-time invitation link."""
-    user = create_person(actor, email, display_name, roles, grade)
+    """Add a person without a password and issue their one-time invitation link (read, like
+    everything Attune sends them, in `locale`)."""
+    user = create_person(actor, email, display_name, roles, grade, locale=locale)
     return user, accounts.issue_link(actor, user, TokenPurpose.INVITE, valid_for)
 
 
@@ -173,8 +186,7 @@ def update_own_profile(
         )
     if timezone not in _real_zones():
         raise RuleViolation("Choose a time zone that exists, by country and city.", "timezone")
-    if locale is not None and locale not in current_app.config["LANGUAGES"]:
-        raise RuleViolation("Choose one of the languages offered.", "locale")
+    _check_locale(locale)
     before = _own_profile(user)
     if locale is not None:
         user.locale = locale
