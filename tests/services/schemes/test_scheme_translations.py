@@ -210,8 +210,7 @@ def test_the_shipped_dutch_files_give_every_text_in_dutch() -> None:
         pytest.param(
             "nl: Zes cycli",
             "nl: {nl: Zes cycli}",
-            "test.yaml, line 24, stages[0].requirements[0].label.nl: must be text (got a "
-            "mapping)",
+            "test.yaml, line 24, stages[0].requirements[0].label.nl: must be text (got a mapping)",
             id="nested-mapping",
         ),
         pytest.param(
