@@ -10,6 +10,7 @@ from app.errors import RuleViolation
 from app.extensions import db
 from app.mail.notifications import deliver_immediate, send_daily_digests
 from app.models import DigestSent, Notification, NotifyBy, Role, User
+from app.phrase import Phrase
 from app.services import notifications
 from tests.builders.people import make_user
 from tests.builders.web import committed
@@ -147,7 +148,7 @@ def test_digest_people_get_one_digest_with_everything_and_no_immediate_email(app
     with app.app_context():
         assert deliver_immediate() == 1
         assert mailbox.to("dee@example.org") == []
-        sent = send_daily_digests(DAY, overdue={dee.id: ["dee@example.org: stage 1 is late"]})
+        sent = send_daily_digests(DAY, overdue={dee.id: [Phrase("dee@example.org: stage 1 is late")]})
     assert sent == 1
     [digest] = mailbox.to("dee@example.org")
     body = mailbox.body(digest).replace("\r\n", "\n")

@@ -204,7 +204,7 @@ def test_cohort_journey(app, world):
     )
     text = refused.get_data(as_text=True)
     assert refused.status_code == 422
-    assert "No trainee has these addresses: nobody@example.org, sam@example.org" in text
+    assert "No trainee has these addresses: nobody@example.org and sam@example.org" in text
     assert "lena@example.org, nobody@example.org" in text  # what was typed is kept
     with committed(app):
         assert db.session.query(CohortMember).count() == 0  # all or none

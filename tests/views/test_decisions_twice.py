@@ -111,7 +111,7 @@ DECISIONS = {
         "/meetings/{meeting}/send-back",
         ({"reason": "The clips are missing"},) * 2,
         "Sent back to the assessor.",
-        "This meeting is assessor named; " + NOW_REFUSED,
+        "This meeting is with a named assessor; " + NOW_REFUSED,
         ("meeting.sent_back", "meeting"),
     ),
     "reopen": Decision(
