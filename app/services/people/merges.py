@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, delete, select, update
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute
 
-from app.authz.actions import Action
-from app.authz.rules import ensure, may_supervise
+from app.authz.rules import may_supervise
 from app.errors import RuleViolation
 from app.extensions import db
 from app.models import (
@@ -37,7 +36,6 @@ from app.models import (
     PortfolioDocument,
     Rating,
     Reflection,
-    Scheme,
     StageMeeting,
     SupervisionSession,
     SupervisorAssignment,
@@ -53,9 +51,8 @@ from app.services.people.account_status import (
     MERGED,
     cancel_links,
     check_reason,
-    merged_into,
-    refuse_if_erased,
 )
+from app.services.people.merge_checks import check_merge
 from app.services.row_locks import locked_all
 
 MOVED: tuple[InstrumentedAttribute[Any], ...] = (
@@ -139,86 +136,6 @@ def _sealed_ids(kind: str, column: InstrumentedAttribute[Any], user: User) -> se
     return {item[1] for items in covered for item in items if item[0] == kind} & by_enrolment.keys()
 
 
-def _check_conflicts(keep: User, duplicate: User) -> None:
-    pair = (keep.id, duplicate.id)
-    trainee = aliased(Enrolment)
-    crossed = [
-        select(SupervisorAssignment.id)
-        .join(trainee, SupervisorAssignment.enrolment_id == trainee.id)
-        .where(SupervisorAssignment.supervisor_id.in_(pair), trainee.trainee_id.in_(pair)),
-        select(SupervisionSession.id)
-        .join(trainee, SupervisionSession.enrolment_id == trainee.id)
-        .where(SupervisionSession.supervisor_id.in_(pair), trainee.trainee_id.in_(pair)),
-        select(StageMeeting.id)
-        .join(EnrolmentStage)
-        .join(trainee, EnrolmentStage.enrolment_id == trainee.id)
-        .where(StageMeeting.assessor_id.in_(pair), trainee.trainee_id.in_(pair)),
-    ]
-    if any(db.session.scalar(query.limit(1)) is not None for query in crossed):
-        raise RuleViolation(
-            "One account supervised or assessed the other's training: merged, the person "
-            "would be their own supervisor or assessor.",
-            "duplicate",
-        )
-    own = aliased(SupervisorAssignment)
-    four_eyes = (
-        select(StageMeeting.id)
-        .join(EnrolmentStage)
-        .join(own, own.enrolment_id == EnrolmentStage.enrolment_id)
-        .where(
-            StageMeeting.assessor_id.in_(pair),
-            own.supervisor_id.in_(pair),
-            own.supervisor_id != StageMeeting.assessor_id,
-        )
-    )
-    if db.session.scalar(four_eyes.limit(1)) is not None:
-        raise RuleViolation(
-            "One account assessed a stage of a trainee the other supervised: merged, the same "
-            "person would have supervised and assessed it.",
-            "duplicate",
-        )
-
-
-def _check_schemes(keep: User, duplicate: User) -> None:
-    kept_codes = select(Scheme.code).join(Enrolment).where(Enrolment.trainee_id == keep.id)
-    shared = db.session.scalars(
-        select(Scheme.title)
-        .join(Enrolment)
-        .where(Enrolment.trainee_id == duplicate.id, Scheme.code.in_(kept_codes))
-        .distinct()
-    ).all()
-    if shared:
-        raise RuleViolation(
-            "Both accounts are enrolled as trainees on %(schemes)s. A person holds one "
-            "enrolment per scheme, so these accounts cannot be merged.",
-            "duplicate",
-            schemes=tuple(sorted(shared)),
-        )
-
-
-def _check(actor: User, keep: User, duplicate: User) -> None:
-    refuse_if_erased(keep)
-    refuse_if_erased(duplicate)
-    if keep.id == duplicate.id:
-        raise RuleViolation("An account cannot be merged into itself.", "duplicate")
-    ensure(
-        actor,
-        Action.MERGE_PERSON,
-        duplicate,
-        "You cannot merge away your own account; ask another coordinator.",
-        "duplicate",
-    )
-    if not keep.active:
-        raise RuleViolation("This account is deactivated: reactivate it before merging into it.")
-    earlier = merged_into(duplicate)
-    if earlier is not None:
-        raise RuleViolation(
-            "That account was already merged into %(email)s.", "duplicate", email=earlier.email
-        )
-    _check_schemes(keep, duplicate)
-    _check_conflicts(keep, duplicate)
-
-
 def _roles(user: User) -> list[str]:
     return sorted(r.value for r in user.roles)
 
@@ -262,7 +179,7 @@ def merge_people(actor: User, keep: User, duplicate: User, note: str) -> MergeRe
     # Both accounts re-read and locked (in id order): the same merge sent twice at once lands
     # once, and the second finds the duplicate already merged.
     locked_all([keep, duplicate])
-    _check(actor, keep, duplicate)
+    check_merge(actor, keep, duplicate)
     before = {
         "kept_id": keep.id,
         "duplicate_id": duplicate.id,
