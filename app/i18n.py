@@ -11,16 +11,11 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_decimal as babel_format_decimal
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import _cv_app
-from flask_babel import (
-    force_locale,
-    format_date,
-    format_datetime,
-    get_locale,
-    get_translations,
-)
+from flask_babel import force_locale, format_date, format_datetime, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_eval_context
@@ -144,9 +139,16 @@ def gettext(string: str, **variables: Any) -> str:
     return text % variables if variables else text
 
 
+def count_text(num: int) -> str:
+    """A count as the reader writes it: "1,234" in English, "1.234" in Dutch."""
+    locale = current_locale()
+    return str(num) if locale is None else babel_format_decimal(num, locale=locale)
+
+
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
-    """The singular or a plural form for `num` (available as %(num)s), as Flask-Babel's."""
-    variables.setdefault("num", num)
+    """The singular or a plural form for `num` (available as %(num)s, in the reader's digits),
+    as Flask-Babel's."""
+    variables.setdefault("num", count_text(num))
     return catalogue().ungettext(singular, plural, num) % variables
 
 
@@ -234,7 +236,7 @@ def _page_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
 def _page_ngettext(
     eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
 ) -> str:
-    variables.setdefault("num", num)
+    variables.setdefault("num", count_text(num))
     text = catalogue().ungettext(singular, plural, num)
     return (Markup(text) if eval_ctx.autoescape else text) % variables
 

@@ -155,3 +155,13 @@ def test_every_placeholder_has_its_value_and_every_value_its_placeholder():
             elif used - given or (given - {"num"} - used and name != "counted"):
                 wrong.append(f"{where}: placeholders {sorted(used)}, values {sorted(given)}")
     assert wrong == []
+
+
+def test_counts_are_written_in_the_readers_digits(app):
+    from app.i18n import ngettext
+
+    with app.test_request_context(), in_locale("nl"):
+        assert ngettext("%(num)s more to go", "%(num)s more to go", 12345) == "nog 12.345 te gaan"
+        assert phrase_text(counted("%(num)s more", "%(num)s more", num=1500)) == "nog 1.500"
+    with app.test_request_context(), in_locale("en"):
+        assert ngettext("%(num)s more to go", "%(num)s more to go", 12345) == "12,345 more to go"

@@ -135,7 +135,7 @@ def add_members(cohort_id: int) -> tuple[str, int] | Response:
     if added is None or added is False:
         return _show(cohort, form, 422)
     flash(
-        ngettext("%(num)d trainee added.", "%(num)d trainees added.", len(added))
+        ngettext("%(num)s trainee added.", "%(num)s trainees added.", len(added))
         if added
         else _("Everyone named is already in the cohort."),
         "success",

@@ -45,8 +45,8 @@ def deactivate(user_id: int) -> tuple[str, int] | Response:
             flash(_("%(name)s can no longer sign in.", name=person.display_name), "success")
             if supervisees:
                 message = ngettext(
-                    "%(num)d trainee still has them as own supervisor: hand them over below.",
-                    "%(num)d trainees still have them as own supervisor: hand them over below.",
+                    "%(num)s trainee still has them as own supervisor: hand them over below.",
+                    "%(num)s trainees still have them as own supervisor: hand them over below.",
                     len(supervisees),
                 )
                 flash(message, "warning")
@@ -111,8 +111,8 @@ def reassign(user_id: int) -> tuple[str, int] | Response:
         )
         if made:
             message = ngettext(
-                "%(num)d trainee now has %(name)s as own supervisor.",
-                "%(num)d trainees now have %(name)s as own supervisor.",
+                "%(num)s trainee now has %(name)s as own supervisor.",
+                "%(num)s trainees now have %(name)s as own supervisor.",
                 len(made),
                 name=new_supervisor.display_name,
             )
@@ -168,10 +168,10 @@ def erase(user_id: int) -> tuple[str, int] | Response:
             _(
                 "The person is erased. %(certificates)s kept; %(entries)s anonymised.",
                 certificates=ngettext(
-                    "%(num)d certificate", "%(num)d certificates", erased.certificates_kept
+                    "%(num)s certificate", "%(num)s certificates", erased.certificates_kept
                 ),
                 entries=ngettext(
-                    "%(num)d audit entry", "%(num)d audit entries", erased.audit_entries_redacted
+                    "%(num)s audit entry", "%(num)s audit entries", erased.audit_entries_redacted
                 ),
             ),
             "success",
