@@ -18,6 +18,7 @@ from app.lists.csv_export import Column, csv_download
 from app.lists.queries import SortOrder
 from app.lists.urls import paginate
 from app.models import Enrolment, User
+from app.models.scheme_text import LocalText
 from app.services import audit
 from app.services.coordination.risk import Thresholds
 
@@ -64,9 +65,14 @@ def shown_rows(
     shown = []
     for item in items:
         endpoint, params = link(item)
-        cells = tuple(cell_text(column.value(item)) for column in columns)
+        cells = tuple(_cell(column.value(item)) for column in columns)
         shown.append(ShownRow(url_for(endpoint, **params), cells))
     return shown
+
+
+def _cell(value: object) -> str:
+    # Scheme wording stays itself: the page prints it in the reader's language (str() is English).
+    return value if isinstance(value, LocalText) else cell_text(value)
 
 
 @dataclass(frozen=True)

@@ -201,3 +201,23 @@ def test_an_english_trainee_of_the_uk_scheme_is_untouched(app, schemes):
         found = (enrolment.id, enrolment.trainee.email)
     page = _page(app, found[1], f"/enrolments/{found[0]}")
     assert "Stage 1: First supervised practice" in page
+
+
+def test_the_enrolments_list_names_the_scheme_in_the_readers_language(app, readers):
+    dutch = _page(app, readers["nl"], "/enrolments")
+    label = "Certificaat video-interactiebegeleiding (Nederland en Vlaanderen) (2024, rev. 1)"
+    assert f"<td>{label}</td>" in dutch
+    assert f">{label}</option>" in _page(app, readers["nl"], "/coordination/at-risk")  # filter
+    english = _page(app, readers["en"], "/enrolments")
+    assert "<td>Video interaction guidance certificate (Netherlands and Flanders) (2024" in english
+    csv = client_as(app, readers["nl"]).get("/enrolments/export.csv").get_data(as_text=True)
+    assert "Video interaction guidance certificate (Netherlands and Flanders)" in csv
+
+
+def test_the_pipeline_names_the_schemes_stages_in_the_readers_language(app, readers):
+    dutch = _page(app, readers["nl"], "/coordination")
+    assert "Eerste helft" in dutch and "First half" not in dutch
+    assert "Certificaat video-interactiebegeleiding (Nederland en Vlaanderen) (2024, rev. 1): " in (
+        dutch
+    )
+    assert "First half" in _page(app, readers["en"], "/coordination")
