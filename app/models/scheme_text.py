@@ -10,9 +10,10 @@ PDF or an e-mail's template prints) is the text in the reader's language, else E
 wording passes unchanged through every service that carries it (progress, portfolio, lists) and
 takes a language only where someone reads it; `read_text` gives that text to Python code.
 
-The same English wording reads the same wherever it appears: the texts of the latest revision
-of each definition are merged (frameworks first, then schemes, each by code and version; a
-later one wins where two translate one English text differently).
+The same English wording reads the same wherever it appears: the translations of every row are
+merged, frameworks first, then schemes, each by code, version and revision, a later one winning
+where two translate one English text differently (so the latest revision's corrections win, and
+an earlier revision keeps the Dutch of wording a later one rewords).
 """
 
 from typing import Any
@@ -127,20 +128,13 @@ def _translations() -> Translations:
 
 
 def _merged_translations() -> Translations:
-    """The translations of the latest revision of every definition, merged (read through the
-    application's session: this runs when a page prints scheme wording, not in a service)."""
+    """Every row's translations, merged in order (read through the application's session: this
+    runs when a page prints scheme wording, not in a service)."""
     session = current_app.extensions["sqlalchemy"].session
     merged: Translations = {}
-    for definitions in _DEFINITIONS:
-        latest: dict[tuple[str, str], tuple[int, Any]] = {}
-        rows = session.execute(
-            select(definitions).order_by(definitions.c.code, definitions.c.version)
-        )
-        for row in rows:
-            kept = latest.get((row.code, row.version))
-            if kept is None or row.revision > kept[0]:
-                latest[(row.code, row.version)] = (row.revision, row.translations)
-        for _revision, translations in latest.values():
+    for rows in _DEFINITIONS:
+        ordered = select(rows.c.translations).order_by(rows.c.code, rows.c.version, rows.c.revision)
+        for translations in session.scalars(ordered):
             for language, texts in (translations or {}).items():
                 merged.setdefault(language, {}).update(texts)
     return merged

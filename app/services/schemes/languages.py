@@ -142,7 +142,7 @@ def _languages(loc: Loc, value: Any, limit: int | None) -> tuple[dict[str, str],
         found = _text_problems((*loc, code), text, limit, required=True)
         problems.extend(found)
         if not found:
-            texts[code] = text
+            texts[code.replace("-", "_")] = text  # as Babel names a locale: pt_BR
     if ENGLISH not in value:
         problems.append((loc, "needs the English text (en); other languages are optional"))
     return texts, problems

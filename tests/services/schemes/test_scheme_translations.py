@@ -111,6 +111,12 @@ def test_a_mapping_gives_the_english_text_and_the_other_languages() -> None:
     }
 
 
+def test_a_language_with_a_region_is_kept_as_babel_names_it() -> None:
+    text = WORDED.replace("nl: Testopleiding", "pt-BR: Esquema de teste")
+    translations = parse_text(text, Path("test.yaml")).translations
+    assert translations["pt_BR"] == {"Test scheme": "Esquema de teste"}
+
+
 def test_translations_are_not_part_of_the_digest() -> None:
     plain = yaml.safe_dump(_english_only(yaml.safe_load(WORDED)))
     worded = parse_text(WORDED, Path("test.yaml"))
@@ -161,6 +167,12 @@ def test_the_shipped_dutch_files_give_every_text_in_dutch() -> None:
             "qq: Testopleiding",
             "test.yaml, line 4, title.qq: 'qq' is not a known language",
             id="unknown-language",
+        ),
+        pytest.param(
+            "nl: Testopleiding",
+            "pt-br: Testopleiding",
+            "test.yaml, line 4, title.pt-br: 'pt-br' is not a language code",
+            id="lowercase-region",
         ),
         pytest.param(
             "nl: Testopleiding",
@@ -356,6 +368,10 @@ def test_a_changed_rule_is_still_a_new_revision_carrying_the_translations(
     # The English wording is part of the rules: rewording it is a new revision too.
     path.write_text(text.replace("en: First half", "en: Part one"), "utf-8")
     assert [i.status for i in load_definitions(None, target).changed] == [NEW_REVISION]
+    with in_locale("nl"):
+        assert read_text("Part one") == "Eerste helft"
+        # Enrolments on the earlier revisions keep the Dutch of their own wording.
+        assert read_text(db.session.get(Scheme, first_id).stages[0].title) == "Eerste helft"
 
 
 def test_wording_is_read_in_the_current_language_with_english_as_fallback(
