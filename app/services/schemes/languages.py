@@ -110,7 +110,9 @@ def _places(data: Any, path: tuple[str, ...], loc: Loc = ()) -> Iterator[tuple[L
             yield (*loc, index), data
 
 
-def _languages(loc: Loc, value: Any, limit: int | None) -> tuple[dict[str, str], list]:
+def _languages(
+    loc: Loc, value: Any, limit: int | None
+) -> tuple[dict[str, str], list[tuple[Loc, str]]]:
     """The texts of a mapping of languages, by normalised code, and the problems in it."""
     if not isinstance(value, dict):
         got = describe_value(value)
@@ -161,7 +163,7 @@ def _code_problem(code: str) -> str:
     return ""
 
 
-def _text_problems(loc: Loc, text: str, limit: int | None, required: bool) -> list:
+def _text_problems(loc: Loc, text: str, limit: int | None, required: bool) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     if required and not text.strip():
         problems.append((loc, "must not be empty (leave the language out instead)"))
@@ -182,8 +184,8 @@ def _conflicts(
     seen = first.setdefault((language, english), (loc, text))
     if seen[1] == text:
         return []
-    where = format_key(seen[0])
-    return [((*loc, language), f"translates {english!r} differently at {where} ({seen[1]!r})")]
+    where, code = format_key(seen[0]), language.replace("_", "-")  # as the file writes it
+    return [((*loc, code), f"translates {english!r} differently at {where} ({seen[1]!r})")]
 
 
 def _max_length(model: type[BaseModel], field: str) -> int | None:

@@ -160,6 +160,7 @@ def _load_framework(actor: User | None, definition: Definition) -> LoadedDefinit
     latest = latest_framework(model.code, model.version)
     if latest is not None and latest.digest == definition.digest:
         return _same_rules(actor, definition, latest)
+    # Wording as LocalText: rows made in this session read like rows read back (scheme_text).
     framework = Framework(
         code=model.code,
         version=model.version,
