@@ -200,6 +200,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["notification_text"] = notification_text
     app.jinja_env.filters["phrase"] = phrase_text
     app.jinja_env.globals["rating_kind_names"] = evidence_labels.RATING_KIND_NAMES
+    app.jinja_env.globals["evidence_kind_names"] = evidence_labels.EVIDENCE_KIND_NAMES
     app.jinja_env.filters["css_string"] = css_string
 
 

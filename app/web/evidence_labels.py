@@ -46,3 +46,14 @@ RATING_KIND_NAMES = {
     "self": _l("Self-assessment"),
     "supervisor": _l("Supervisor's rating"),
 }
+# What a sign-off's digest covers, named where a changed or missing piece is listed.
+EVIDENCE_KIND_NAMES = {
+    "case": _l("case"),
+    "cycle": _l("cycle"),
+    "film": _l("film"),
+    "moment": _l("moment"),
+    "session": _l("supervision session"),
+    "milestone": _l("milestone"),
+    "reflection": _l("reflection"),
+    "rating": _l("rating"),
+}

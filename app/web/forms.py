@@ -5,8 +5,9 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import wtforms
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     EmailField,
@@ -111,13 +112,33 @@ class Form(FlaskForm):
 
 
 def choices(pairs: Iterable[tuple[object, object]], group: str | None = None) -> list[SelectChoice]:
-    """Select options from (value, label) pairs, optionally inside one <optgroup>."""
-    return [SelectChoice(value, str(label), optgroup=group) for value, label in pairs]
+    """Select options from (value, label) pairs, optionally inside one <optgroup>. A label from
+    the catalogue (`_l`) stays lazy: options made once, at import, read in each reader's
+    language when they are shown."""
+    return [SelectChoice(value, _label(label), optgroup=group) for value, label in pairs]
 
 
-def language_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
-    """The languages offered, each named in itself ("Nederlands"), so anyone finds their own."""
-    return [(code, language_name(code)) for code in codes]
+class LazyLabel:
+    """An option's label worded when it is shown, in the reader's language, and escaped."""
+
+    def __init__(self, text: LazyString) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+    def __html__(self) -> Markup:
+        return escape(str(self.text))
+
+
+def _label(label: object) -> Any:
+    return LazyLabel(label) if isinstance(label, LazyString) else str(label)
+
+
+def language_choices(codes: Iterable[str]) -> list[SelectChoice]:
+    """The languages offered, each named in itself ("Nederlands"), so anyone finds their own,
+    and marked as written in it (lang), so it is read out in that language."""
+    return [SelectChoice(code, language_name(code), render_kw={"lang": code}) for code in codes]
 
 
 def email_field(label: str, required: str) -> EmailField:

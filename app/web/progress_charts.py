@@ -5,7 +5,7 @@ needs, and each scheme's pipeline as a funnel by stage."""
 from collections.abc import Sequence
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 
 from app.i18n import gettext as _
 from app.models import Enrolment, Principle, Rating, RatingKind, SessionStatus
@@ -55,7 +55,11 @@ def _month_bars(months: Sequence[date], totals: dict[tuple[int, int], int]) -> l
     bars = []
     for start in months:
         hours = round(totals.get((start.year, start.month), 0) / 60, 1)
-        words = _("%(month)s: %(hours)s h", month=format_date(start, "MMMM y"), hours=f"{hours:g}")
+        words = _(
+            "%(month)s: %(hours)s h",
+            month=format_date(start, "MMMM y"),
+            hours=format_decimal(hours),
+        )
         bars.append(Month(format_date(start, "MMM"), hours, words))
     return bars
 
@@ -75,7 +79,7 @@ def supervision_by_month(
     if needed and stage.expected_end and needed.required:
         span = max(months_between(stage.opened_on, stage.expected_end), 1)
         pace = round(needed.required / 60 / span, 1)
-    pace_words = _("pace needed: %(hours)s h a month", hours=f"{pace:g}") if pace else ""
+    pace_words = _("pace needed: %(hours)s h a month", hours=format_decimal(pace)) if pace else ""
     return bars_against_pace(bars, pace, pace_words)
 
 

@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,12 +50,10 @@ class LiveApp:
     issuer_cert: Path
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory, smtp: Inbox) -> Iterator[LiveApp]:
-    """The real app over real HTTP, with the demo data (once per test module)."""
-    if os.environ.get("TEST_DATABASE_URL"):
-        pytest.skip("the browser journeys run once, in the SQLite pass, on their own database")
-    folder = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def serve_demo(folder: Path, smtp_port: int, **settings: object) -> Iterator[LiveApp]:
+    """The app seeded with the demo in `folder`, served over real HTTP until the block ends;
+    `settings` override the test configuration (PSEUDO_LOCALE=True, say)."""
     key, cert = create_issuer_key(folder, "Attune demo issuer")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -65,11 +64,12 @@ def live(tmp_path_factory: pytest.TempPathFactory, smtp: Inbox) -> Iterator[Live
             "BASE_URL": url,
             "SERVER_NAME": None,
             "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": smtp.port,
+            "MAIL_PORT": smtp_port,
             "ISSUER_KEY_FILE": str(key),
             "ISSUER_CERT_FILE": str(cert),
             "JOBS_BACKEND": "thread",
             "CLIP_STORAGE_DIR": str(folder / "clips"),
+            **settings,
         },
     )
     with app.app_context():
@@ -80,9 +80,25 @@ def live(tmp_path_factory: pytest.TempPathFactory, smtp: Inbox) -> Iterator[Live
     server = make_server("127.0.0.1", port, _closing(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveApp(app, url, cert)
-    server.shutdown()
-    thread.join()
+    try:
+        yield LiveApp(app, url, cert)
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def skip_on_postgres_pass() -> None:
+    """The browser journeys run once, in the SQLite pass, each on a database of its own."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("the browser journeys run once, in the SQLite pass, on their own database")
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, smtp: Inbox) -> Iterator[LiveApp]:
+    """The real app over real HTTP, with the demo data (once per test module)."""
+    skip_on_postgres_pass()
+    with serve_demo(tmp_path_factory.mktemp("e2e"), smtp.port) as served:
+        yield served
 
 
 def _closing(app: Flask) -> Callable[[dict, Callable], Iterator[bytes]]:

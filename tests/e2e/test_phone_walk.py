@@ -14,33 +14,10 @@ from app.extensions import db
 from app.models import Certificate, User
 from tests.e2e.accessibility import Axe
 from tests.e2e.conftest import ARTIFACTS, LiveApp, sign_in
-from tests.e2e.phone_walk import PHONE, WalkResult, pattern, walk
+from tests.e2e.phone_walk import ACCOUNTS, DESKTOP, MUST_REACH, PHONE, WalkResult, pattern, walk
 
-ACCOUNTS: dict[str, tuple[str, str] | None] = {
-    "visitor": None,
-    "trainee": ("trainee@attune.demo", "demo-trainee-pass"),
-    "supervisor": ("supervisor@attune.demo", "demo-supervisor-pass"),
-    "assessor": ("assessor@attune.demo", "demo-assessor-pass"),
-    "coordinator": ("coordinator@attune.demo", "demo-coordinator-pass"),
-}
-# Kinds of page each walk must reach, so it cannot pass by visiting nothing.
-MUST_REACH = {
-    "visitor": {"/login", "/verify/{number}"},
-    "trainee": {"/", "/films/{id}", "/sessions/{id}", "/enrolments/{id}", "/account"},
-    "supervisor": {"/", "/films/{id}", "/sessions/{id}", "/enrolments/{id}"},
-    "assessor": {"/", "/enrolments/{id}"},
-    "coordinator": {
-        "/",
-        "/coordination",
-        "/people",
-        "/enrolments",
-        "/enrolments/{id}/supervisor",
-        "/retention",
-    },
-}
 # The pages people use most, kept as screenshots at both sizes.
 SHOWN = ("/", "/films/{id}", "/sessions/{id}", "/coordination", "/verify/{number}")
-DESKTOP = {"width": 1280, "height": 900}
 SHOTS = ARTIFACTS / "phone-and-desktop"
 
 

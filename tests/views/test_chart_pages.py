@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import in_locale, person_locale
 from app.models import Enrolment, Rating, RatingKind
 from app.services.coordination import pipeline
 from app.services.progress.snapshots import progress_for
@@ -73,3 +74,13 @@ def test_rating_and_funnel_charts_follow_the_record(app, people):
         ((scheme, funnel),) = pipeline_funnels(pipeline.counts_by_scheme_and_stage())
         counts = {b.words.rsplit(": ", 1)[0]: int(b.words.rsplit(": ", 1)[1]) for b in funnel.bars}
         assert counts["Stage 1"] == 1 and sum(counts.values()) == scheme.active + scheme.accredited
+
+
+def test_hours_are_written_as_the_reader_writes_numbers(app, people):
+    """A fraction of an hour in Dutch takes a decimal comma ("1,2 u"), not Python's point."""
+    with app.test_request_context(), in_locale(person_locale("nl")):
+        enrolment = db.session.get(Enrolment, people["enrolment"])
+        today = date(2026, 4, 30)
+        chart = supervision_by_month(enrolment, progress_for(enrolment, today), today)
+    assert chart is not None and chart.reference is not None
+    assert chart.reference.label == "benodigd tempo: 1,2 u per maand"

@@ -33,13 +33,13 @@ def _invitee(app) -> User | None:
 def test_the_form_offers_each_language_with_the_inviters_own_chosen(app, client, coordinator):
     sign_in(client, coordinator)
     page = client.get("/people/invite").get_data(as_text=True)
-    assert '<option selected value="en">English</option>' in page
-    assert '<option value="nl">Nederlands</option>' in page
+    assert '<option lang="en" selected value="en">English</option>' in page
+    assert '<option lang="nl" value="nl">Nederlands</option>' in page
     with committed(app):
         db.session.scalar(select(User).where(User.email == coordinator)).locale = "nl"
     page = client.get("/people/invite").get_data(as_text=True)
     assert "Iemand uitnodigen" in page
-    assert '<option selected value="nl">Nederlands</option>' in page
+    assert '<option lang="nl" selected value="nl">Nederlands</option>' in page
 
 
 def test_invited_in_dutch_by_an_english_coordinator(app, client, coordinator, mailbox):

@@ -2,7 +2,7 @@
 the account's own once signed in, chosen on the account page. English and Dutch are offered."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
@@ -52,8 +52,8 @@ def test_signed_in_the_accounts_language_applies_and_is_chosen_on_the_account_pa
 ):
     sign_in(client, person)
     page = client.get("/account").get_data(as_text=True)
-    assert '<option selected value="en">English</option>' in page
-    assert '<option value="nl">Nederlands</option>' in page
+    assert '<option lang="en" selected value="en">English</option>' in page
+    assert '<option lang="nl" value="nl">Nederlands</option>' in page
     form = {"display_name": "Tess", "timezone": "Europe/London", "notify_by": "immediate"}
     saved = client.post("/account", data={**form, "locale": "nl"}, follow_redirects=True)
     text = saved.get_data(as_text=True)
@@ -69,6 +69,19 @@ def test_signed_in_the_accounts_language_applies_and_is_chosen_on_the_account_pa
             select(AuditEvent).where(AuditEvent.action == "user.profile_updated")
         ).all()
         assert (event.before["locale"], event.after["locale"]) == ("en", "nl")
+
+
+def test_the_choices_a_form_offers_read_in_the_readers_language(app, client, person):
+    """Options made once, when the form's module is imported, are worded when shown: in Dutch
+    for a Dutch reader, in English for an English one (they were English for everyone)."""
+    sign_in(client, person)
+    english = client.get("/account").get_data(as_text=True)
+    assert "An e-mail for each thing, straight away" in english
+    with committed(app):
+        db.session.execute(update(User).where(User.email == person).values(locale="nl"))
+    dutch = client.get("/account").get_data(as_text=True)
+    assert "Meteen een aparte e-mail voor elk punt" in dutch
+    assert "An e-mail for each thing, straight away" not in dutch
 
 
 def test_a_language_not_offered_is_refused_beside_the_field(app, client, person):
