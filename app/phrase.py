@@ -16,7 +16,8 @@ from babel.dates import format_date
 from babel.lists import format_list
 
 # A value put into a phrase: shown as it is (text: a person's name, a code, a reason they
-# typed), formatted by the reader's locale (numbers, days), translated (a phrase) or listed.
+# typed), formatted by the reader's locale (numbers, days), translated (a phrase, and scheme
+# wording: a stage's name, a requirement) or listed.
 Value = Union[str, int, date, "Phrase", tuple["Value", ...]]
 
 
@@ -107,6 +108,8 @@ class Reader:
             return self.number(value)
         if isinstance(value, tuple):
             return self.listed([self.show(item) for item in value])
+        if _is_scheme_wording(value):  # read in the language of this moment (app/models)
+            return str(value.read())  # type: ignore[attr-defined]
         return str(value)
 
 
@@ -123,6 +126,8 @@ def _value_json(value: Value) -> Any:
         return {"day": value.isoformat()}
     if isinstance(value, tuple):
         return {"list": [_value_json(item) for item in value]}
+    if _is_scheme_wording(value):
+        return {"scheme_wording": str(value)}
     return value
 
 
@@ -132,7 +137,17 @@ def _value_from_json(value: Any) -> Value:
             return Phrase.from_json(value["phrase"])
         if "day" in value:
             return date.fromisoformat(value["day"])
+        if "scheme_wording" in value:
+            from app.models.scheme_text import LocalText  # models import errors, errors this
+
+            return LocalText(value["scheme_wording"])
         return tuple(_value_from_json(item) for item in value["list"])
     if isinstance(value, str | int):
         return value
     raise ValueError(f"not a phrase's value: {value!r}")
+
+
+def _is_scheme_wording(value: object) -> bool:
+    """Scheme wording (app/models/scheme_text.py): English text that reads itself in the
+    reader's language."""
+    return isinstance(value, str) and callable(getattr(value, "read", None))

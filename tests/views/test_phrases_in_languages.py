@@ -70,3 +70,25 @@ def test_a_notification_from_before_phrases_shows_the_text_it_was_written_in(app
         supervisor.locale = "nl"
     page = client_as(app, crew.supervisor).get("/notifications").get_data(as_text=True)
     assert "Old words" in page
+
+
+def test_scheme_wording_inside_a_phrase_reads_in_the_readers_language(app, schemes):
+    """A stage's name carried in a phrase (a refusal listing requirements, a stored
+    notification) is the reader's, also after the phrase was kept as JSON."""
+    from app.i18n import in_locale
+    from app.models import Scheme, Stage
+    from app.phrase import Phrase
+    from app.web.phrases import phrase_text
+
+    with app.test_request_context():
+        first = db.session.scalar(
+            select(Stage.title)
+            .join(Scheme)
+            .where(Scheme.code == "nl-vig-practitioner", Stage.number == 1)
+        )
+        phrase = Phrase("Not yet: %(missing)s.", missing=(first, "Ana's own words"))
+        kept = Phrase.from_json(phrase.to_json())
+        assert phrase.english() == "Not yet: First half and Ana's own words."
+        with in_locale("nl"):
+            assert phrase_text(phrase) == "Nog niet: Eerste helft en Ana's own words."
+            assert phrase_text(kept) == "Nog niet: Eerste helft en Ana's own words."
