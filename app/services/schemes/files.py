@@ -105,14 +105,14 @@ def definition_files(source: str | Path | Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             files = sorted(path.glob("*.yaml"))
             if not files:
-                raise RuleViolation(f"No definition files (*.yaml) in {path}.")
+                raise RuleViolation("No definition files (*.yaml) in %(path)s.", path=str(path))
             return files
         sources: list[Path] = [path]
     else:
         sources = [Path(p) for p in source]
     for path in sources:
         if not path.is_file():
-            raise RuleViolation(f"No such definition file: {path}.")
+            raise RuleViolation("No such definition file: %(path)s.", path=str(path))
     return sources
 
 
