@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from app.authz.actions import Action
 from app.authz.web import current_actor, load_or_404, public, requires
-from app.documents.certificate import certificate_pdf
+from app.documents.certificate import certificate_pdf, worded
 from app.extensions import db, limiter
 from app.i18n import date_text, local_today
 from app.i18n import gettext as _
@@ -66,7 +66,7 @@ def _show_page(certificate: Certificate, revoke_form: RevokeForm | None = None) 
     return render_template(
         "certificates/show.html",
         certificate=certificate,
-        record=verification.public_fields(certificate, local_today()),
+        record=worded(verification.public_fields(certificate, local_today())),
         revoke_form=revoke_form or RevokeForm(formdata=None),
         reissue_form=IssueForm(formdata=None, holder_name=certificate.holder_name),
         renewal=renewals.renewal_progress(certificate, local_today()),
@@ -192,7 +192,7 @@ def verify(number: str) -> tuple[str, int] | str:
                 number=number[:20],
             ),
         )
-    record = verification.public_fields(certificate, local_today())
+    record = worded(verification.public_fields(certificate, local_today()))
     return render_template("certificates/verify.html", record=record)
 
 

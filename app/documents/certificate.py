@@ -7,6 +7,7 @@ import base64
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
@@ -14,6 +15,7 @@ from app.documents.pdf import html_to_pdf, qr_data_uri, render_html
 from app.documents.signing import sign_pdf
 from app.i18n import in_locale, long_date, person_locale
 from app.models import Certificate
+from app.models.scheme_text import read_text
 from app.services.certificates import verification
 
 MARK_TYPES = {
@@ -67,12 +69,22 @@ def name_size(name: str) -> int:
     return 15
 
 
+def worded(record: dict[str, Any]) -> dict[str, Any]:
+    """A certificate's public record with the scheme's wording it names (the scheme's title and
+    its awarding body, kept in English) in the current language, as far as the scheme gives it."""
+    return {
+        **record,
+        "scheme": read_text(record["scheme"]),
+        "awarding_body": read_text(record["awarding_body"]),
+    }
+
+
 def certificate_html(certificate: Certificate, verify_url: str, today: date) -> str:
     """The certificate as HTML, in the language it was issued in (its holder's at the time):
     the words as far as translated, the dates always."""
-    record = verification.public_record(certificate, today)
     locale = person_locale(certificate.language, current_app.config["ASSOCIATION_TERRITORY"])
     with in_locale(locale):
+        record = worded(verification.public_record(certificate, today))
         return render_html(
             "certificate.html",
             record=record,

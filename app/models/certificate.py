@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.enrolment import Enrolment
 from app.models.enums import RevocationScope, str_enum
+from app.models.scheme_text import SchemeText
 from app.models.user import User
 
 CURRENT = "revoked_at IS NULL AND superseded_by_id IS NULL"
@@ -34,8 +35,9 @@ class Certificate(Base):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"), index=True)
     holder_name: Mapped[str] = mapped_column(String(120))
-    body: Mapped[str] = mapped_column(String(120))
-    scheme_title: Mapped[str] = mapped_column(String(200))
+    # The scheme's wording as issued, in English; read in each reader's language (scheme_text).
+    body: Mapped[str] = mapped_column(SchemeText(120))
+    scheme_title: Mapped[str] = mapped_column(SchemeText(200))
     scheme_version: Mapped[str] = mapped_column(String(60))
     accredited_on: Mapped[date]
     supervisor_name: Mapped[str] = mapped_column(String(120))
