@@ -25,6 +25,7 @@ VERP = Pathway(
     stage=2,
     stage_title="Independent VERP practice",
     cycles=3,
+    cycles_count=True,
     sessions=2,
     missing="6 hours of supervision",
     statement="Reflective statement",
