@@ -80,11 +80,12 @@ test: lint browser-tools $(CATALOGUES)
 		echo "NOTE: no PostgreSQL answers at $(TEST_POSTGRES_URL): the suite ran on SQLite only."; \
 	fi
 
-# Refresh the catalogue of user-facing strings (translations/messages.pot) after changing text,
+# Refresh the catalogue of user-facing strings (translations/messages.pot) after changing text
+# (--ignore-dirs: pybabel's default also skips folders starting with "_", so templates/_macros),
 # carry new and changed messages into each language's catalogue (translate what is left empty or
 # fuzzy: tests/test_translations.py fails until then), and compile them.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k RuleViolation -k NotAllowed -k ensure:4 -k Phrase -k counted:1,2 -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs ".* __pycache__ node_modules" -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k RuleViolation -k NotAllowed -k ensure:4 -k Phrase -k counted:1,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100
 	$(MAKE) --no-print-directory catalogues
 

@@ -26,9 +26,9 @@ def current_reader() -> Reader:
     )
 
 
-def phrase_text(phrase: Phrase) -> str:
-    """The phrase in the current reader's language."""
-    return phrase.shown(current_reader())
+def phrase_text(phrase: Phrase | str) -> str:
+    """The phrase in the current reader's language (a text people typed, as it is)."""
+    return phrase if isinstance(phrase, str) else phrase.shown(current_reader())
 
 
 def notification_text(notification: Notification) -> str:

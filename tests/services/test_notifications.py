@@ -148,7 +148,9 @@ def test_digest_people_get_one_digest_with_everything_and_no_immediate_email(app
     with app.app_context():
         assert deliver_immediate() == 1
         assert mailbox.to("dee@example.org") == []
-        sent = send_daily_digests(DAY, overdue={dee.id: [Phrase("dee@example.org: stage 1 is late")]})
+        sent = send_daily_digests(
+            DAY, overdue={dee.id: [Phrase("dee@example.org: stage 1 is late")]}
+        )
     assert sent == 1
     [digest] = mailbox.to("dee@example.org")
     body = mailbox.body(digest).replace("\r\n", "\n")

@@ -284,9 +284,12 @@ def test_the_portfolio_is_written_in_the_language_its_requester_chooses(app, wor
     dutch_id = int(dutch.headers["Location"].rsplit("/", 1)[1])
     pages = _pages(_download(client, dutch_id))
     assert "Accreditatieportfolio" in pages[0] and "Accreditation portfolio" not in pages[0]
+    # The milestone the passed meeting made is named in the portfolio's language too.
+    assert "Fasegesprek 1" in " ".join(pages) and "Stage 1 meeting" not in " ".join(pages)
     english_id = _ask(client, world)
     assert english_id != dutch_id
-    assert "Accreditation portfolio" in _pages(_download(client, english_id))[0]
+    english = _pages(_download(client, english_id))
+    assert "Accreditation portfolio" in english[0] and "Stage 1 meeting" in " ".join(english)
     again = client.post(f"/enrolments/{world.enrolment}/portfolio", data={"language": "nl"})
     assert int(again.headers["Location"].rsplit("/", 1)[1]) == dutch_id  # kept, not redone
     before = _generated_count(app)

@@ -4,6 +4,7 @@ the PDF and, serialised, gives the digest its cache is keyed by."""
 from dataclasses import dataclass
 from datetime import date
 
+from app.phrase import Phrase
 from app.services.progress.evaluate import EnrolmentProgress
 
 
@@ -195,7 +196,7 @@ class MilestoneEntry:
 
     occurred_on: date
     kind: str
-    title: str
+    title: str | Phrase  # as typed, or worded by Attune (a meeting's)
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,18 @@ from app.extensions import db
 from app.models import (
     Cycle,
     Enrolment,
+    EnrolmentStage,
     Film,
     Milestone,
     Rating,
     Reflection,
     SessionStatus,
+    Stage,
     StageMeeting,
     SupervisionSession,
     User,
 )
+from app.phrase import Phrase
 from app.services.evidence.locks import check_digest
 from app.services.portfolio import summaries
 from app.services.portfolio.case_records import (
@@ -158,13 +161,23 @@ def _meeting(meeting: StageMeeting) -> MeetingEntry:
 
 
 def _milestones(enrolment: Enrolment) -> tuple[MilestoneEntry, ...]:
+    """Milestones as recorded; one a passed stage meeting made is named in the reader's
+    language ("Stage 2 meeting"), not in the English it was recorded with."""
     query = (
-        select(Milestone)
+        select(Milestone, Stage.number)
+        .outerjoin(StageMeeting, StageMeeting.milestone_id == Milestone.id)
+        .outerjoin(EnrolmentStage, EnrolmentStage.id == StageMeeting.enrolment_stage_id)
+        .outerjoin(Stage, Stage.id == EnrolmentStage.stage_id)
         .where(Milestone.enrolment_id == enrolment.id)
         .order_by(Milestone.occurred_on, Milestone.id)
     )
     return tuple(
-        MilestoneEntry(m.occurred_on, m.kind.value, m.title) for m in db.session.scalars(query)
+        MilestoneEntry(
+            m.occurred_on,
+            m.kind.value,
+            m.title if stage is None else Phrase("Stage %(number)s meeting", number=stage),
+        )
+        for m, stage in db.session.execute(query)
     )
 
 
