@@ -153,6 +153,7 @@ def register_template_helpers(app: Flask) -> None:
     from app.authz import web as authz
     from app.documents.pdf import css_string
     from app.lists.urls import list_url, page_url
+    from app.models.scheme_text import read_text
     from app.notifications.routes import unread_for_current_user
     from app.pseudo_locale.codes import language_code, language_tag
     from app.services.evidence import locks
@@ -199,6 +200,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["unread_notifications"] = unread_for_current_user
     app.jinja_env.globals["notification_text"] = notification_text
     app.jinja_env.filters["phrase"] = phrase_text
+    app.jinja_env.filters["scheme_text"] = read_text  # scheme wording kept as English text
     app.jinja_env.globals["rating_kind_names"] = evidence_labels.RATING_KIND_NAMES
     app.jinja_env.globals["evidence_kind_names"] = evidence_labels.EVIDENCE_KIND_NAMES
     app.jinja_env.filters["css_string"] = css_string

@@ -9,6 +9,7 @@ from app.authz.web import current_actor, load_or_404, requires
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.models import Enrolment, MilestoneKind
+from app.models.scheme_text import read_text
 from app.services.evidence import milestones
 from app.services.supervision import queries
 from app.web.commit import apply_service
@@ -25,7 +26,7 @@ def _subtype_choices(enrolment: Enrolment) -> list[SelectChoice]:
     found = queries.milestone_subtypes(enrolment)
     options = choices([("", _("None (not a document or meeting)"))])
     for kind in ("document", "meeting"):
-        pairs = [(subtype, label) for k, subtype, label in found if k == kind]
+        pairs = [(subtype, read_text(label)) for k, subtype, label in found if k == kind]
         options += choices(pairs, group=str(MILESTONE_NAMES[kind]))
     return options
 

@@ -19,10 +19,13 @@ an earlier revision keeps the Dutch of wording a later one rewords).
 from typing import Any
 
 from flask import current_app, g, has_app_context
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 from sqlalchemy import JSON, String, Text, column, select, table
 from sqlalchemy.types import TypeDecorator
+
+from app.pseudo_locale.codes import is_pseudo_locale
+from app.pseudo_locale.text import pseudo
 
 Translations = dict[str, dict[str, str]]  # language -> English text -> text
 
@@ -71,7 +74,12 @@ class SchemeLabel(LocalText):
 
     def read(self) -> str:
         """The label with its title in the current locale's language."""
-        return f"{_translated(str(self.named))} ({self.version}, rev. {self.revision})"
+        return gettext(
+            "%(title)s (%(version)s, rev. %(revision)s)",
+            title=_translated(str(self.named)),
+            version=self.version,
+            revision=self.revision,
+        )
 
 
 class SchemeText(TypeDecorator[str]):
@@ -103,6 +111,8 @@ def _translated(text: str) -> str:
     if not text or not has_app_context():
         return text
     locale = get_locale()
+    if is_pseudo_locale(locale):  # the pseudo-locale's English, as its catalogue writes it
+        return pseudo(text)
     if locale is None or locale.language == "en":
         return text
     translations = _translations()

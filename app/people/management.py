@@ -10,6 +10,7 @@ from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
 from app.models import User
+from app.models.scheme_text import read_text
 from app.services.people import account_status, directory, enrolment_queries, merges
 from app.services.privacy import erasure
 from app.services.supervision import transfers
@@ -75,7 +76,7 @@ def _reassign_form(person: User) -> ReassignForm:
     form = ReassignForm()
     supervisees = enrolment_queries.current_supervisees(person)
     form.enrolments.choices = choices(
-        (e.id, f"{e.trainee.display_name} · {e.scheme.label}") for e in supervisees
+        (e.id, f"{e.trainee.display_name} · {read_text(e.scheme.label)}") for e in supervisees
     )
     supervisors = db.session.execute(directory.supervisor_names())
     form.supervisor.choices = choices(

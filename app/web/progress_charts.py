@@ -9,6 +9,7 @@ from flask_babel import format_date, format_decimal
 
 from app.i18n import gettext as _
 from app.models import Enrolment, Principle, Rating, RatingKind, SessionStatus
+from app.models.scheme_text import read_text
 from app.services.coordination.pipeline import SchemeCounts
 from app.services.portfolio.entries import PortfolioData
 from app.services.progress.evaluate import EnrolmentProgress
@@ -89,7 +90,7 @@ def pipeline_funnels(counts: Sequence[SchemeCounts]) -> list[tuple[SchemeCounts,
     for scheme in counts:
         rows = [(_("Stage %(n)s", n=s.stage_number), s.count) for s in scheme.stages]
         rows.append((_("Accredited"), scheme.accredited))
-        charts.append((scheme, funnel(rows, scheme.label)))
+        charts.append((scheme, funnel(rows, read_text(scheme.label))))
     return charts
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from babel import Locale
 from flask import Flask
 from playwright.sync_api import Page
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.account.timezones import countries
@@ -23,9 +23,7 @@ from app.models import (
     Cohort,
     Consent,
     Cycle,
-    Element,
     Film,
-    Framework,
     Milestone,
     Moment,
     MomentReply,
@@ -33,12 +31,8 @@ from app.models import (
     Passkey,
     Pause,
     PortfolioDocument,
-    Principle,
     Rating,
     Reflection,
-    Requirement,
-    Scheme,
-    Stage,
     StageMeeting,
     SupervisionSession,
     User,
@@ -88,30 +82,9 @@ PEOPLES_WORDS: tuple[InstrumentedAttribute[str], ...] = (
     PortfolioDocument.error,
 )
 
-# UNTIL THE SCHEMES SPEAK EVERY LANGUAGE (issue 17, the scheme-text work in progress): the
-# schemes' own wording (titles, stages, requirements, principles and their elements, awarding
-# bodies, as loaded from app/schemes/*.yaml and copied onto certificates) is still English.
-# It is allowed here, and only here, phrase by phrase as stored; remove this list when the
-# scheme texts are translated, and the walk will hold them to the catalogue like the rest.
-SCHEME_WORDING_PENDING: tuple[InstrumentedAttribute[str], ...] = (
-    Framework.title,
-    Principle.name,
-    Principle.description,
-    Element.text,
-    Scheme.title,
-    Scheme.body,
-    Scheme.description,
-    Stage.title,
-    Stage.description,
-    Requirement.label,
-    Certificate.scheme_title,
-    Certificate.body,
-)
-
-# ... and, with it, the way a scheme's name carries its version: "VIG (2024, rev. 1)"
-# (app/models/scheme_text.py's SchemeLabel), and a certificate's scheme version, "2024 (rev. 1)"
-# (app/services/certificates/issuing.py).
-SCHEME_LABEL_PENDING = re.compile(r"\((?:\S+, )?rev\. \d+\)")
+# A certificate's scheme version as recorded when it was issued, "2024 (rev. 1)": a record kept
+# as issued (app/services/certificates/issuing.py), not wording to translate.
+CERTIFICATE_VERSION = re.compile(r"\b\d{4} \(rev\. \d+\)")
 
 # Names that are the same in every language.
 PROPER_NAMES = frozenset({"Attune"})
@@ -226,22 +199,6 @@ def _value_in_cyrillic(value: Any) -> Any:
     return value  # a number, or a day
 
 
-def scheme_wording(app: Flask) -> tuple[str, ...]:
-    """The schemes' wording as stored (see SCHEME_WORDING_PENDING), longest first."""
-    with app.app_context():
-        # Read as stored, in SQL: the English the pages fall back to.
-        found = {
-            stored.strip()
-            for column in SCHEME_WORDING_PENDING
-            for stored in db.session.scalars(
-                text(f"SELECT {column.expression.name} FROM {column.class_.__tablename__}")
-            )
-            if stored and stored.strip()
-        }
-        db.session.remove()
-    return tuple(sorted(found, key=len, reverse=True))
-
-
 @cache
 def _date_words() -> frozenset[str]:
     """The names of months and days Babel writes dates with (English: the pseudo-locale's)."""
@@ -264,11 +221,9 @@ def _zone_words() -> frozenset[str]:
     return frozenset(word for text in texts for word in _ASCII_WORD.findall(text)) | {"UTC"}
 
 
-def english_words(text: str, in_zone_lists: bool, allowed: tuple[str, ...] = ()) -> list[str]:
+def english_words(text: str, in_zone_lists: bool) -> list[str]:
     """The ASCII words of a text that are no data: text left untranslated."""
-    for phrase in allowed:
-        text = text.replace(phrase, " ")
-    text = SCHEME_LABEL_PENDING.sub(" ", text)
+    text = CERTIFICATE_VERSION.sub(" ", text)
     words = []
     for token in text.split():
         if _DATA_TOKEN.fullmatch(token):
@@ -286,14 +241,11 @@ class Reader:
     """The checks of a page read in the pseudo-locale, for phone_walk.walk: each finding is
     the page's path, a tab, and what was found there."""
 
-    def __init__(self, allowed: tuple[str, ...]) -> None:
-        self.allowed = allowed
-
     def untranslated(self, page: Page, path: str) -> list[str]:
         """Each text on the page holding English words, named with the page and the element."""
         found = []
         for item in page.evaluate(_TEXTS):
-            words = english_words(item["text"], item["cldr"], self.allowed)
+            words = english_words(item["text"], item["cldr"])
             if words:
                 found.append(f"{path}\tuntranslated: {item['where']}: {item['text'][:160]!r}")
         return found

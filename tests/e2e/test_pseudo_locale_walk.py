@@ -16,7 +16,7 @@ from app.models import Certificate, User
 from app.pseudo_locale.codes import CODE
 from tests.e2e.conftest import ARTIFACTS, LiveApp, serve_demo, sign_in, skip_on_postgres_pass
 from tests.e2e.phone_walk import ACCOUNTS, DESKTOP, MUST_REACH, PHONE, WalkResult, pattern, walk
-from tests.e2e.pseudo_walk import Reader, scheme_wording, write_peoples_words_in_cyrillic
+from tests.e2e.pseudo_walk import Reader, write_peoples_words_in_cyrillic
 from tests.smtp_server import Inbox
 
 SHOTS = ARTIFACTS / "pseudo-locale"
@@ -33,7 +33,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, smtp: Inbox) -> Iterator[Live
 
 @pytest.fixture(scope="module")
 def reader(live: LiveApp) -> Reader:
-    return Reader(scheme_wording(live.app))
+    return Reader()
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,7 @@ def test_the_walks_checks_find_what_they_look_for(browser: Browser):
     page = browser.new_page(viewport=PHONE)
     try:
         page.set_content(SAMPLE)
-        reader = Reader(allowed=())
+        reader = Reader()
         assert reader.untranslated(page, "/sample") == [
             "/sample\tuntranslated: p: 'Save the case'",
             "/sample\tuntranslated: input[placeholder]: 'Search people'",
