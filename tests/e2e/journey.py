@@ -332,7 +332,7 @@ def film_with_moments(journey: Journey, page: Page) -> None:
         ("0:45", "0:52", first, first_element, journey.say("He looked up.")),
         ("3:10", "3:18", second, second_element, journey.say("She chose, then went on.")),
     ):
-        page.get_by_label(words("From")).fill(start)
+        page.get_by_label(words("From"), exact=True).fill(start)
         page.get_by_label(words("To"), exact=True).fill(end)
         page.get_by_label(words("Principle")).select_option(label=principle)
         page.get_by_label(words("Element (optional)")).select_option(label=element)
