@@ -85,7 +85,15 @@ def test_invite_a_person_from_the_keyboard(live: LiveApp, browser: Browser, step
     page.goto(f"{live.url}/people/invite")
     email = page.get_by_label("E-mail")
     submit = page.get_by_role("button", name="Send invitation")
-    names = ["E-mail", "Name", "Trainee", "Supervisor", "Coordinator", "Supervisor grade"]
+    names = [
+        "E-mail",
+        "Name",
+        "Trainee",
+        "Supervisor",
+        "Coordinator",
+        "Supervisor grade",
+        "Language",
+    ]
     check_tab_order(page, email, submit, [*names, "Send invitation"])
 
     email.focus()

@@ -298,3 +298,19 @@ def test_the_portfolio_is_written_in_the_language_its_requester_chooses(app, wor
     )
     assert "Choose one of the languages offered." in refused.get_data(as_text=True)
     assert _generated_count(app) == before
+
+
+def test_a_corrected_translation_of_the_scheme_makes_a_new_portfolio(app, world):
+    """The cache is keyed by what the document shows: the scheme's wording in its language is
+    part of that, so a corrected translation is not hidden behind the document made before."""
+    client = client_as(app, world.coordinator)
+    first = client.post(f"/enrolments/{world.enrolment}/portfolio", data={"language": "nl"})
+    with committed(app):
+        scheme = db.session.get(Enrolment, world.enrolment).scheme
+        stage = next(s for s in scheme.stages if s.number == 1)
+        scheme.translations = {"nl": {str(stage.title): "Eerste fase, verbeterd"}}
+    again = client.post(f"/enrolments/{world.enrolment}/portfolio", data={"language": "nl"})
+    assert again.headers["Location"] != first.headers["Location"]
+    document_id = int(again.headers["Location"].rsplit("/", 1)[1])
+    text = " ".join(_pages(_download(client, document_id)))
+    assert "Eerste fase, verbeterd" in text

@@ -222,7 +222,7 @@ class PortfolioData:
     holder: str
     body: str
     scheme_title: str
-    scheme_version: str
+    scheme_version: Phrase
     started_on: date
     status: str
     supervisors: tuple[SupervisorPeriod, ...]
@@ -237,3 +237,4 @@ class PortfolioData:
     principles: tuple[PrincipleSummary, ...]
     meetings: tuple[MeetingEntry, ...]
     milestones: tuple[MilestoneEntry, ...]
+    wording: str  # the edition of the scheme wording's translations (see gather)

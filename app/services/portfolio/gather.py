@@ -17,9 +17,11 @@ from app.models import (
     Enrolment,
     EnrolmentStage,
     Film,
+    Framework,
     Milestone,
     Rating,
     Reflection,
+    Scheme,
     SessionStatus,
     Stage,
     StageMeeting,
@@ -181,6 +183,18 @@ def _milestones(enrolment: Enrolment) -> tuple[MilestoneEntry, ...]:
     )
 
 
+def _wording_edition() -> str:
+    """A fingerprint of every scheme's and framework's translations: the portfolio reads its
+    scheme wording from all of them (app/models/scheme_text.py), so a corrected translation
+    makes a new document rather than serving the one written before it."""
+    rows = [
+        db.session.scalars(select(model.translations).order_by(model.id)).all()
+        for model in (Framework, Scheme)
+    ]
+    text = json.dumps(rows, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def gather(enrolment: Enrolment, today: date) -> PortfolioData:
     """Everything the portfolio of `enrolment` shows, as of `today`."""
     progress = progress_for(enrolment, today)
@@ -196,7 +210,12 @@ def gather(enrolment: Enrolment, today: date) -> PortfolioData:
         holder=enrolment.trainee.display_name,
         body=enrolment.scheme.body,
         scheme_title=enrolment.scheme.title,
-        scheme_version=f"{enrolment.scheme.version} (rev. {enrolment.scheme.revision})",
+        scheme_version=Phrase(
+            "%(version)s (rev. %(revision)s)",
+            version=enrolment.scheme.version,
+            revision=enrolment.scheme.revision,
+        ),
+        wording=_wording_edition(),
         started_on=enrolment.started_on,
         status=enrolment.status.value,
         supervisors=tuple(

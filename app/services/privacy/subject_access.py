@@ -158,7 +158,7 @@ def _enrolment(user: User, enrolment: Enrolment, today: date) -> dict[str, Any]:
         "certificates": _certificates(enrolment),
     }
     return {
-        "scheme": f"{data.scheme_title} {data.scheme_version}",
+        "scheme": f"{data.scheme_title} {data.scheme_version.english()}",
         "body": data.body,
         "started_on": enrolment.started_on,
         "status": enrolment.status,
