@@ -98,6 +98,7 @@ def show(case_id: int) -> str:
         case=case,
         cycles=cycles,
         cycle_stages=counted_in(progress, "cycle"),
+        counts_cycles=any(r.kind == "cycles" for s in progress.stages for r in s.requirements),
         default_deletion=cases.default_deletion_date(case, retention),
     )
 

@@ -409,7 +409,7 @@ def record_the_stage(journey: Journey, page: Page, today: date) -> None:
     counted = (
         words("stage %(n)s", n=pathway.stage)
         if pathway.cycles_count
-        else words("no stage (outside the enrolment's stages)")
+        else words("not counted (this scheme does not count cycles)")
     )
     expect(page.get_by_role("cell", name=counted, exact=True)).to_have_count(pathway.cycles)
     journey.step(page, "case-with-cycles")
