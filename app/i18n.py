@@ -1,8 +1,5 @@
 """Translation and locale: every user-facing string goes through here (Flask-Babel)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -12,10 +9,8 @@ from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_decimal as babel_format_decimal
-from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request
-from flask.globals import _cv_app
-from flask_babel import force_locale, format_date, format_datetime, get_locale, get_translations
+from flask_babel import format_date, format_datetime
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_eval_context
@@ -25,6 +20,7 @@ from markupsafe import Markup
 from app.extensions import babel
 from app.pseudo_locale import codes as pseudo_codes
 from app.pseudo_locale.text import pseudo
+from app.reading import catalogue, current_locale, in_locale
 
 __all__ = [
     "LANGUAGE_COOKIE",
@@ -65,72 +61,14 @@ def _select_locale() -> str | None:
 
 
 def _select_timezone() -> str | None:
-    if not has_request_context():
-        return None
-    user = current_user._get_current_object()
-    if user is not None and user.is_authenticated:
-        return user.timezone
-    return None
+    user = current_user._get_current_object() if has_request_context() else None
+    return user.timezone if user is not None and user.is_authenticated else None
 
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with Attune's locale and time-zone selectors."""
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
     pseudo_codes.offer(app)  # en-XA beside the languages when PSEUDO_LOCALE is on
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """The locale a request is read in and its translations, found once per request."""
-
-    locale: Locale
-    catalogue: NullTranslations
-
-
-def _reading() -> _Reading | None:
-    """This request's (or CLI command's) locale and translations; None outside an application.
-
-    Flask-Babel finds both afresh for every string and every date (its context, domain and
-    locale, each through `g`: several µs each, and a long page has hundreds). They change only
-    inside `in_locale`, which forgets them on the way in and out. The application context is
-    read straight from its context variable: `g` and `has_app_context` are proxies to it, and
-    this runs for every string of every page."""
-    context = _cv_app.get(None)
-    if context is None:
-        return None
-    kept: _Reading | None = context.g.get("_reading")
-    if kept is None:
-        locale = get_locale()
-        if locale is None:
-            return None
-        kept = context.g._reading = _Reading(locale, get_translations())
-    return kept
-
-
-@contextmanager
-def in_locale(locale: Locale | str) -> Iterator[None]:
-    """Read everything in `locale` for a while (a certificate in its holder's language):
-    Flask-Babel's `force_locale`, with this module's kept reading forgotten around it."""
-    saved = g.pop("_reading", None)
-    try:
-        with force_locale(str(locale)):
-            yield
-    finally:
-        g.pop("_reading", None)
-        if saved is not None:
-            g._reading = saved
-
-
-def current_locale() -> Locale | None:
-    """The locale the current request is read in (None outside an application)."""
-    reading = _reading()
-    return None if reading is None else reading.locale
-
-
-def catalogue() -> NullTranslations:
-    """The translations of the current locale."""
-    reading = _reading()
-    return get_translations() if reading is None else reading.catalogue
 
 
 def gettext(string: str, **variables: Any) -> str:
@@ -142,7 +80,12 @@ def gettext(string: str, **variables: Any) -> str:
 def count_text(num: int) -> str:
     """A count as the reader writes it: "1,234" in English, "1.234" in Dutch."""
     locale = current_locale()
-    return str(num) if locale is None else babel_format_decimal(num, locale=locale)
+    return str(num) if locale is None else _formatted_count(num, locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_count(num: int, locale: Locale) -> str:
+    return babel_format_decimal(num, locale=locale)  # tens of µs, and pages repeat counts
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:

@@ -76,17 +76,18 @@ def test_every_package_says_what_it_owns_in_a_few_lines():
 
 
 def test_the_locale_is_changed_only_through_app_i18n():
-    """app/i18n keeps each request's locale and translations; Flask-Babel's ways of changing
-    them mid-request (`force_locale`, `refresh`) would leave those stale, so only it calls them."""
+    """app/reading keeps each request's locale and translations (app/i18n offers them);
+    Flask-Babel's ways of changing them mid-request (`force_locale`, `refresh`) would leave those
+    stale, so only it calls them."""
     pattern = re.compile(
         r"\bforce_locale\b|flask_babel\.refresh|from flask_babel import .*\brefresh"
     )
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in APP.rglob("*.py")
-        if path != APP / "i18n.py"
+        if path != APP / "reading.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if pattern.search(line)
     ]
-    assert pattern.search((APP / "i18n.py").read_text(encoding="utf-8"))
+    assert pattern.search((APP / "reading.py").read_text(encoding="utf-8"))
     assert found == []

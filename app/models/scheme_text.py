@@ -19,13 +19,13 @@ an earlier revision keeps the Dutch of wording a later one rewords).
 from typing import Any
 
 from flask import current_app, g, has_app_context
-from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 from sqlalchemy import JSON, String, Text, column, select, table
 from sqlalchemy.types import TypeDecorator
 
 from app.pseudo_locale.codes import is_pseudo_locale
 from app.pseudo_locale.text import pseudo
+from app.reading import catalogue, current_locale
 
 Translations = dict[str, dict[str, str]]  # language -> English text -> text
 
@@ -74,12 +74,9 @@ class SchemeLabel(LocalText):
 
     def read(self) -> str:
         """The label with its title in the current locale's language."""
-        return gettext(
-            "%(title)s (%(version)s, rev. %(revision)s)",
-            title=_translated(str(self.named)),
-            version=self.version,
-            revision=self.revision,
-        )
+        wording = catalogue().ugettext("%(title)s (%(version)s, rev. %(revision)s)")
+        title = _translated(str(self.named))
+        return wording % {"title": title, "version": self.version, "revision": self.revision}
 
 
 class SchemeText(TypeDecorator[str]):
@@ -110,7 +107,7 @@ def read_text(text: str) -> str:
 def _translated(text: str) -> str:
     if not text or not has_app_context():
         return text
-    locale = get_locale()
+    locale = current_locale()  # kept for the request: lists print scheme wording hundreds of times
     if is_pseudo_locale(locale):  # the pseudo-locale's English, as its catalogue writes it
         return pseudo(text)
     if locale is None or locale.language == "en":
