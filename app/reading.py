@@ -21,6 +21,18 @@ class _Reading:
 
     locale: Locale
     catalogue: NullTranslations
+    # English without a modifier (not the pseudo-locale): scheme wording reads as stored.
+    plain_english: bool
+
+
+# One Locale object per locale: Flask-Babel makes a new one for every request, and what is kept
+# across requests under a locale (formatted days and counts) is then found by identity instead
+# of by Babel's comparison of five attributes.
+_LOCALES: dict[str, Locale] = {}
+
+
+def _interned(locale: Locale) -> Locale:
+    return _LOCALES.setdefault(str(locale), locale)
 
 
 def _reading() -> _Reading | None:
@@ -39,7 +51,9 @@ def _reading() -> _Reading | None:
         locale = get_locale()
         if locale is None:
             return None
-        kept = context.g._reading = _Reading(locale, get_translations())
+        locale = _interned(locale)
+        plain = locale.language == "en" and not locale.modifier
+        kept = context.g._reading = _Reading(locale, get_translations(), plain)
     return kept
 
 
@@ -61,6 +75,13 @@ def current_locale() -> Locale | None:
     """The locale the current request is read in (None outside an application)."""
     reading = _reading()
     return None if reading is None else reading.locale
+
+
+def reads_plain_english() -> bool:
+    """Whether the current request reads English as stored (or runs outside an application):
+    what scheme wording asks before it looks for a translation."""
+    reading = _reading()
+    return reading is None or reading.plain_english
 
 
 def catalogue() -> NullTranslations:

@@ -75,6 +75,7 @@ from app.models import (
 )
 from app.models.supervision import session_cycles, session_films, session_moments
 from app.services.plain_text import comparison_key
+from app.services.progress import supervision_dates
 from app.services.progress.expected_dates import refresh_all
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
@@ -1684,6 +1685,7 @@ def _seed_database() -> None:
     totals = seed()
     inserted = time.perf_counter() - began
     refresh_all()
+    supervision_dates.refresh_all(db.session.connection())
     db.session.commit()
     refreshed = time.perf_counter() - began - inserted
     if db.engine.dialect.name == "postgresql":

@@ -28,6 +28,11 @@ class Enrolment(Base):
     # lists of who is late are one indexed query at any size.
     expected_finish: Mapped[date | None] = mapped_column(index=True)
     stage_expected_end: Mapped[date | None] = mapped_column(index=True)
+    # Kept in step by app.services.progress.supervision_dates as sessions change, so that the
+    # at-risk tests read one row per enrolment: the day of its latest confirmed session, and
+    # when its oldest session still waiting for confirmation was logged.
+    last_supervised_on: Mapped[date | None]
+    oldest_waiting_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     trainee: Mapped[User] = relationship(foreign_keys=[trainee_id])
     scheme: Mapped[Scheme] = relationship()

@@ -25,7 +25,7 @@ from sqlalchemy.types import TypeDecorator
 
 from app.pseudo_locale.codes import is_pseudo_locale
 from app.pseudo_locale.text import pseudo
-from app.reading import catalogue, current_locale
+from app.reading import catalogue, current_locale, reads_plain_english
 
 Translations = dict[str, dict[str, str]]  # language -> English text -> text
 
@@ -105,9 +105,10 @@ def read_text(text: str) -> str:
 
 
 def _translated(text: str) -> str:
-    if not text or not has_app_context():
+    # Kept for the request: lists print scheme wording hundreds of times.
+    if not text or reads_plain_english():
         return text
-    locale = current_locale()  # kept for the request: lists print scheme wording hundreds of times
+    locale = current_locale()
     if is_pseudo_locale(locale):  # the pseudo-locale's English, as its catalogue writes it
         return pseudo(text)
     if locale is None or locale.language == "en":

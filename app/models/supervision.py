@@ -37,6 +37,14 @@ class SupervisionSession(Base):
         # long-unconfirmed ones: by status and date first, the enrolment read from the index.
         Index("ix_supervision_sessions_status_held", "status", "held_on", "enrolment_id"),
         Index("ix_supervision_sessions_status_created", "status", "created_at", "enrolment_id"),
+        # What waits for each supervisor (the supervisors' list counts it for all of them, a
+        # supervisor's home lists theirs): by status and supervisor, read from the index alone.
+        Index(
+            "ix_supervision_sessions_status_supervisor",
+            "status",
+            "supervisor_id",
+            "created_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -70,6 +70,8 @@ class UserRole(Base):
     """One role held by one person."""
 
     __tablename__ = "user_roles"
+    # Everyone holding a role (the supervisors' list and choices): a range of this index.
+    __table_args__ = (Index("ix_user_roles_role", "role", "user_id"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[Role] = mapped_column(str_enum(Role), primary_key=True)

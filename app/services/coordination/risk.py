@@ -7,14 +7,9 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, or_
+from sqlalchemy import Select, and_, case, or_
 
-from app.models import (
-    Enrolment,
-    EnrolmentStatus,
-    SessionStatus,
-    SupervisionSession,
-)
+from app.models import Enrolment, EnrolmentStatus
 from app.services.coordination.pipeline import enrolments_with_trainees
 
 
@@ -64,25 +59,21 @@ class RiskTests:
 def risk_tests(today: date, thresholds: Thresholds) -> RiskTests:
     """Past the expected finish or the open stage's expected end (pauses included); no
     confirmed supervision held in `supervision_weeks` (counting from the start for new
-    trainees); a session logged more than `unconfirmed_days` ago still unconfirmed. Built once
-    per day and thresholds (statements take them as they are; building them costs a list page
-    more than running them)."""
+    trainees); a session logged more than `unconfirmed_days` ago still unconfirmed. Each reads
+    the enrolment's own row: its expected dates and its supervision dates, kept in step as
+    stages, pauses and sessions change (app.services.progress), so that the tests cost one row
+    per enrolment however many sessions the association holds. Built once per day and
+    thresholds (statements take them as they are; building them costs a list page more than
+    running them)."""
     since = today - timedelta(weeks=thresholds.supervision_weeks)
-    confirmed_recently = exists().where(
-        SupervisionSession.enrolment_id == Enrolment.id,
-        SupervisionSession.status == SessionStatus.CONFIRMED,
-        SupervisionSession.held_on >= since,
-    )
-    waiting_long = exists().where(
-        SupervisionSession.enrolment_id == Enrolment.id,
-        SupervisionSession.status == SessionStatus.LOGGED,
-        SupervisionSession.created_at
-        < _start_of(today - timedelta(days=thresholds.unconfirmed_days)),
-    )
+    waited_since = _start_of(today - timedelta(days=thresholds.unconfirmed_days))
     return RiskTests(
         late=or_(Enrolment.expected_finish < today, Enrolment.stage_expected_end < today),
-        no_supervision=and_(Enrolment.started_on < since, ~confirmed_recently),
-        unconfirmed=waiting_long,
+        no_supervision=and_(
+            Enrolment.started_on < since,
+            or_(Enrolment.last_supervised_on.is_(None), Enrolment.last_supervised_on < since),
+        ),
+        unconfirmed=Enrolment.oldest_waiting_at < waited_since,
     )
 
 

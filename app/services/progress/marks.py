@@ -44,6 +44,7 @@ from app.models import (
     SupervisorAssignment,
 )
 from app.models.progress_mark import EVERY_ENROLMENT, ProgressMark
+from app.services.progress import supervision_dates
 
 _NOTES_KEY = "progress_marks"
 # Columns of an enrolment that progress reads (expected dates are written from progress).
@@ -67,6 +68,8 @@ class _Notes:
     cases: set[int] = field(default_factory=set)
     stages: set[int] = field(default_factory=set)
     supervisors: set[int] = field(default_factory=set)
+    # Enrolments whose sessions changed: their supervision dates are recomputed too.
+    supervised: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(self.enrolments or self.cases or self.stages or self.supervisors)
@@ -107,8 +110,11 @@ def _note(notes: _Notes, obj: object, dirty: bool) -> None:
     elif isinstance(obj, _BY_STAGE):
         notes.stages.update(_values(obj, "enrolment_stage_id", dirty))
     elif isinstance(obj, _BY_SUPERVISOR):
-        notes.enrolments.update(_values(obj, "enrolment_id", dirty))
+        enrolments = set(_values(obj, "enrolment_id", dirty))
+        notes.enrolments.update(enrolments)
         notes.supervisors.update(_values(obj, "supervisor_id", dirty))
+        if isinstance(obj, SupervisionSession):
+            notes.supervised.update(enrolments)
     elif isinstance(obj, _SCHEME_PARTS):
         notes.enrolments.add(EVERY_ENROLMENT)
 
@@ -136,6 +142,8 @@ def _on_execute(state: ORMExecuteState) -> None:
     name = getattr(table, "name", None)
     if name in _FACT_TABLES or (name == "enrolments" and _bulk_touches_facts(state)):
         _notes(state.session).enrolments.add(EVERY_ENROLMENT)
+    if name == SupervisionSession.__tablename__:
+        _notes(state.session).supervised.add(EVERY_ENROLMENT)
 
 
 def _bulk_touches_facts(state: ORMExecuteState) -> bool:
@@ -157,6 +165,8 @@ def _before_commit(session: Session) -> None:
         session.flush()  # commit flushes after this hook: note the last changes first
         notes = session.info.get(_NOTES_KEY)
     if notes:
+        if notes.supervised:
+            supervision_dates.refresh(session.connection(), notes.supervised)
         _bump(session, _resolve(session, notes))
     session.info.pop(_NOTES_KEY, None)
 

@@ -1,0 +1,71 @@
+"""Each enrolment's supervision dates, stored on the enrolment so that the coordinators' at-risk
+tests read one row per enrolment instead of every recent session of the association: the day of
+its latest confirmed session (`last_supervised_on`) and when its oldest session still waiting for
+confirmation was logged (`oldest_waiting_at`).
+
+Kept in step by the same transaction that changes a session, whatever service changed it: the
+progress marks note which enrolments' sessions a transaction wrote (`marks`), and just before it
+commits `refresh` recomputes theirs from the sessions, in one statement. A bulk statement on the
+sessions recomputes every enrolment's.
+"""
+
+from collections.abc import Collection
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Connection, func, inspect, select, update
+
+from app.models import Enrolment, SessionStatus, SupervisionSession
+from app.models.progress_mark import EVERY_ENROLMENT
+
+_LAST_SUPERVISED = (
+    select(func.max(SupervisionSession.held_on))
+    .where(
+        SupervisionSession.enrolment_id == Enrolment.id,
+        SupervisionSession.status == SessionStatus.CONFIRMED,
+    )
+    .scalar_subquery()
+)
+_OLDEST_WAITING = (
+    select(func.min(SupervisionSession.created_at))
+    .where(
+        SupervisionSession.enrolment_id == Enrolment.id,
+        SupervisionSession.status == SessionStatus.LOGGED,
+    )
+    .scalar_subquery()
+)
+_RECOMPUTE = update(Enrolment).values(
+    last_supervised_on=_LAST_SUPERVISED, oldest_waiting_at=_OLDEST_WAITING
+)
+
+
+_with_dates: "WeakKeyDictionary[Any, bool]" = WeakKeyDictionary()
+
+
+def _has_dates(connection: Connection) -> bool:
+    """Whether the enrolments have the columns: not before migration 0024 (a database being
+    upgraded, written through the models on the way). Asked once per engine once they have."""
+    engine = connection.engine
+    if not _with_dates.get(engine, False):
+        columns = {c["name"] for c in inspect(connection).get_columns("enrolments")}
+        _with_dates[engine] = "last_supervised_on" in columns
+    return _with_dates[engine]
+
+
+def refresh(connection: Connection, enrolment_ids: Collection[int]) -> None:
+    """Recompute the supervision dates of these enrolments (of every one, given
+    EVERY_ENROLMENT) from their sessions. On the connection, not through the ORM session: this
+    runs as a transaction commits, and writes nothing progress reads."""
+    if not enrolment_ids or not _has_dates(connection):
+        return
+    if EVERY_ENROLMENT in enrolment_ids:
+        connection.execute(_RECOMPUTE)
+        return
+    ids = sorted(enrolment_ids)  # rows locked in id order: two commits never wait in a cycle
+    for start in range(0, len(ids), 500):
+        connection.execute(_RECOMPUTE.where(Enrolment.id.in_(ids[start : start + 500])))
+
+
+def refresh_all(connection: Connection) -> None:
+    """Every enrolment's supervision dates, from its sessions (after a bulk load)."""
+    refresh(connection, {EVERY_ENROLMENT})
