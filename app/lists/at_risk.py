@@ -41,10 +41,17 @@ def risk_rows(query: Select[Any], args: ListArgs) -> Select[Any]:
     return risk.with_risk_flags(rows, risk.risk_tests(args.today, args.thresholds))
 
 
-def risk_base(args: ListArgs) -> Select[Any]:
+def _reason(args: ListArgs) -> RiskReason | None:
     value = args.choices.get("reason", "")
-    reason = RiskReason(value) if value in {r.value for r in RiskReason} else None
-    return risk.at_risk(args.today, args.thresholds, reason)
+    return RiskReason(value) if value in {r.value for r in RiskReason} else None
+
+
+def risk_base(args: ListArgs) -> Select[Any]:
+    return risk.at_risk(args.today, args.thresholds, _reason(args))
+
+
+def risk_count_base(args: ListArgs) -> Select[Any]:
+    return risk.at_risk_ids(args.today, args.thresholds, _reason(args))
 
 
 RISK_NAMES = {

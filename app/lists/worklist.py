@@ -109,6 +109,9 @@ class WorkList:
     # A list that reads rows of values instead of objects (its page, preview and CSV alike): the
     # list's query turned into the listed columns only. Its `columns` and `link` read such rows.
     rows: Callable[[Select[Any], ListArgs], Select[Any]] | None = None
+    # The same rows as `base` without what they join only to be shown or searched (their
+    # people, schemes), for counting them while nobody searches.
+    count_base: Callable[[ListArgs], Select[Any]] | None = None
 
     def query(self, args: ListArgs) -> Select[Any]:
         """Every matching row, in order."""
@@ -117,6 +120,12 @@ class WorkList:
             query = query.where(func.lower(User.display_name).contains(args.search.lower()))
         chosen = [*self.sorts[args.order.key], self.tiebreak]
         return query.order_by(*(c.desc() if args.order.descending else c for c in chosen))
+
+    def counted(self, args: ListArgs, query: Select[Any]) -> Select[Any]:
+        """A statement with the rows of the list's `query` (as built), cheapest to count."""
+        if self.count_base is None or (args.search and self.searches_people):
+            return query
+        return self.narrow(self.count_base(args), args)
 
     def shown(self, args: ListArgs) -> tuple[Select[Any], bool]:
         """What the page, preview and CSV read: the statement, and whether it yields whole rows
@@ -157,10 +166,13 @@ def page_context(worklist: WorkList) -> dict[str, Any]:
     _table.html `whole_list`)."""
     args = args_from_request(worklist)
     query = worklist.query(args)
-    # Counted on the list's query itself: the columns shown (subqueries of each row's stage,
-    # supervisor, risk) cost the count to build and to run, and change no row's presence.
+    # Counted on the list's query itself (or its rows without what they join only to show
+    # them): the columns shown (subqueries of each row's stage, supervisor, risk) cost the count
+    # to build and to run, and change no row's presence.
     page = paginate(
-        *worklist.shown_from(query, args), per_page=current_app.config["PAGE_SIZE"], counted=query
+        *worklist.shown_from(query, args),
+        per_page=current_app.config["PAGE_SIZE"],
+        counted=worklist.counted(args, query),
     )
     columns = worklist.columns(args)
     return {

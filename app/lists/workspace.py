@@ -12,6 +12,7 @@ from app.lists.at_risk import (
     RISK_NAMES,
     risk_base,
     risk_columns,
+    risk_count_base,
     risk_rows,
 )
 from app.lists.csv_export import Column
@@ -221,6 +222,7 @@ LISTS: dict[str, WorkList] = {
             },
             default_sort="finish",
             base=risk_base,
+            count_base=risk_count_base,
             link=enrolment_row_link,
             rows=risk_rows,
             choices=lambda: (
