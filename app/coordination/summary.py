@@ -2,18 +2,14 @@
 
 Gathering it (counts by scheme and stage, every list's size and first rows) takes many
 statements over the whole association; the page is opened far more often than anything on it
-changes. So the gathered values are kept, keyed by the audit log's newest entry
-(`audit.newest_mark`: every change of state is recorded in the same transaction, so a new entry
-means something may have changed) and by everything else they depend on: the day, the viewer's
-language and time zone, the query string. A decision shows on the next request, in every worker
-and on every server, since each request reads the mark from the database. Values are plain (text,
-numbers, dates, lazily translated labels), never database objects.
+changes. So the gathered values are kept until anything changes (`app.web.kept`), keyed also by
+everything else they depend on: the day, the viewer's language and time zone, the query string.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_babel import get_locale, get_timezone
 
 from app.extensions import db
@@ -21,10 +17,10 @@ from app.i18n import local_today
 from app.lists.csv_export import Column
 from app.lists.worklist import ShownRow, WorkList, args_from_request, shown_rows
 from app.lists.workspace import LISTS
-from app.services import audit
 from app.services.coordination import pipeline
 from app.services.coordination.pipeline import SchemeCounts
 from app.web.charts import Chart
+from app.web.kept import kept_until_change
 from app.web.progress_charts import pipeline_funnels
 
 PREVIEW_ROWS = 5
@@ -64,17 +60,9 @@ def _gather() -> Dashboard:
 def dashboard() -> Dashboard:
     """The dashboard as it stands now: gathered, or kept from a request since the last change."""
     key = (
-        audit.newest_mark(),
         local_today(),
         str(get_locale()),
         str(get_timezone()),
         tuple(sorted(request.args.items(multi=True))),
     )
-    kept: dict[Any, Dashboard] = current_app.extensions.setdefault("pipeline_dashboards", {})
-    found = kept.get(key)
-    if found is None:
-        found = _gather()
-        if len(kept) >= KEPT:
-            kept.clear()
-        kept[key] = found
-    return found
+    return kept_until_change("pipeline_dashboards", key, _gather, KEPT)

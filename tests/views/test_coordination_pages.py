@@ -4,7 +4,7 @@ search, filters, sorting, pages, CSV of exactly what is shown, authorization, ba
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,10 +18,12 @@ from app.models import (
     CohortMember,
     Enrolment,
     MeetingStatus,
+    Role,
     StageMeeting,
     User,
 )
 from app.services.coordination import cohorts
+from app.services.people import directory
 from app.services.signoff import meetings
 from tests.builders import pipeline as pipeline_world
 from tests.builders.web import client_as, committed
@@ -344,3 +346,27 @@ def test_the_day_the_language_and_the_query_keep_their_own_dashboards(app, world
     # The search narrows every list: Finn Fine's meeting is not Quinn's.
     assert _without_assessor(searched) == "0"
     assert _without_assessor(client.get("/coordination").get_data(as_text=True)) == "1"
+
+
+def _headline(page: str) -> tuple[str, str, str]:
+    """The coordinator's home's three counts: people, active enrolments, invitations."""
+    found = re.findall(r'<div class="card"><h3>([\d,.]+)</h3>', page)
+    assert len(found) == 3, "the home shows the coordination counts"
+    return found[0], found[1], found[2]
+
+
+def test_the_home_counts_are_kept_until_anything_changes_and_follow_a_change(app, world):
+    client = client_as(app, "cora@example.org")
+    first = _headline(client.get("/").get_data(as_text=True))
+    with count_queries(app) as statements:
+        assert _headline(client.get("/").get_data(as_text=True)) == first
+    assert not any("FROM auth_tokens" in s for s in statements)  # kept: not counted again
+    # An invitation made by another worker or server: straight through the service.
+    with committed(app):
+        coordinator = db.session.get(User, world["coordinator"])
+        directory.invite_person(
+            coordinator, "newcomer@example.org", "Newcomer", [Role.TRAINEE], None, timedelta(7)
+        )
+    people, active, invited = _headline(client.get("/").get_data(as_text=True))
+    assert (people, active) == (str(int(first[0]) + 1), first[1])
+    assert invited == str(int(first[2]) + 1)
