@@ -58,7 +58,13 @@ def _stage_choices() -> list[SelectChoice]:
 def index() -> str:
     """All enrolments, searchable by trainee or scheme, sortable."""
     filters = listing.filters_from_request()
-    page = paginate(filters.rows(current_actor()), True, per_page=current_app.config["PAGE_SIZE"])
+    viewer = current_actor()
+    page = paginate(
+        filters.rows(viewer),
+        True,
+        per_page=current_app.config["PAGE_SIZE"],
+        counted=filters.counted(viewer),
+    )
     return render_template(
         "enrolments/index.html",
         page=page,

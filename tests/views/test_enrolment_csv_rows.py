@@ -87,3 +87,31 @@ def test_the_download_reads_the_rows_in_one_statement(app, world):
     reads = [s for s in statements if "FROM enrolments" in s or "FROM users" in s]
     # The signed-in user's own reads aside, the rows come from one SELECT over enrolments.
     assert sum("FROM enrolments" in s for s in reads) == 1
+
+
+@pytest.mark.parametrize("search", ["", "  ", "zoë", "İstanbul", "nobody"])
+@pytest.mark.parametrize("who", ["coordinator", "supervisor"])
+def test_the_count_without_people_counts_the_rows_listed(app, world, search, who):
+    """The list's total is counted without joining people and schemes unless someone searches:
+    the same number as the rows listed, for a coordinator (every enrolment) and a supervisor
+    (their supervisees')."""
+    with app.test_request_context():
+        if who == "coordinator":
+            viewer = db.session.scalars(db.select(User).where(User.email == world)).one()
+        else:
+            viewer = db.session.scalars(
+                db.select(User).where(User.display_name == "Ωμέγα Supervisor")
+            ).one()
+        filters = listing.EnrolmentFilters(search, SortOrder("trainee", False))
+        listed = len(db.session.execute(filters.rows(viewer)).all())
+        counted = filters.counted(viewer)
+        if search.strip():
+            assert counted is None  # searching: the rows themselves are counted
+        else:
+            assert counted is not None and "JOIN" not in str(counted.compile())
+            total = db.session.scalar(
+                db.select(db.func.count()).select_from(counted.order_by(None).subquery())
+            )
+            assert total == listed
+        if not search.strip() or (who, search) == ("coordinator", "zoë"):
+            assert listed > 0  # not a count of nothing
