@@ -72,7 +72,9 @@ class _Notes:
     supervised: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.enrolments or self.cases or self.stages or self.supervisors)
+        return bool(
+            self.enrolments or self.cases or self.stages or self.supervisors or self.supervised
+        )
 
 
 def _notes(session: Session) -> _Notes:

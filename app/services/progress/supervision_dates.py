@@ -5,8 +5,8 @@ confirmation was logged (`oldest_waiting_at`).
 
 Kept in step by the same transaction that changes a session, whatever service changed it: the
 progress marks note which enrolments' sessions a transaction wrote (`marks`), and just before it
-commits `refresh` recomputes theirs from the sessions, in one statement. A bulk statement on the
-sessions recomputes every enrolment's.
+commits `refresh` locks their rows and recomputes their dates from the sessions. A bulk
+statement on the sessions recomputes every enrolment's.
 """
 
 from collections.abc import Collection
@@ -37,6 +37,7 @@ _OLDEST_WAITING = (
 _RECOMPUTE = update(Enrolment).values(
     last_supervised_on=_LAST_SUPERVISED, oldest_waiting_at=_OLDEST_WAITING
 )
+_LOCK = select(Enrolment.id).order_by(Enrolment.id).with_for_update()
 
 
 _with_dates: "WeakKeyDictionary[Any, bool]" = WeakKeyDictionary()
@@ -59,11 +60,22 @@ def refresh(connection: Connection, enrolment_ids: Collection[int]) -> None:
     if not enrolment_ids or not _has_dates(connection):
         return
     if EVERY_ENROLMENT in enrolment_ids:
-        connection.execute(_RECOMPUTE)
+        _recompute(connection, _LOCK, _RECOMPUTE)
         return
-    ids = sorted(enrolment_ids)  # rows locked in id order: two commits never wait in a cycle
-    for start in range(0, len(ids), 500):
-        connection.execute(_RECOMPUTE.where(Enrolment.id.in_(ids[start : start + 500])))
+    ids = sorted(enrolment_ids)
+    for n in range(0, len(ids), 500):
+        chosen = Enrolment.id.in_(ids[n : n + 500])
+        _recompute(connection, _LOCK.where(chosen), _RECOMPUTE.where(chosen))
+
+
+def _recompute(connection: Connection, lock: Any, recompute: Any) -> None:
+    # The rows are locked first, in id order (two commits never wait in a cycle), by a statement
+    # of their own: a transaction recomputing the same enrolment waits there until the other
+    # commits, and its UPDATE, a later statement, then reads the sessions the other one wrote.
+    # In a single UPDATE it would wait for the row too, but recompute from the sessions as they
+    # were when the statement began, undoing the other's change (a test shows it).
+    connection.execute(lock).all()
+    connection.execute(recompute)
 
 
 def refresh_all(connection: Connection) -> None:

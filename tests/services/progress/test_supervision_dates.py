@@ -2,7 +2,10 @@
 session was logged) are kept in step by the transaction that changes a session, whatever wrote
 it; and the at-risk tests that read them find exactly the trainees the sessions themselves say."""
 
-from datetime import UTC, date, datetime, time, timedelta
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 
 import pytest
 from sqlalchemy import and_, exists, or_, select, update
@@ -11,6 +14,8 @@ from app.extensions import db
 from app.models import Enrolment, EnrolmentStatus, Role, SessionStatus, SupervisionSession
 from app.services.coordination.risk import RiskReason, Thresholds, at_risk, reasons_of
 from app.services.progress import supervision_dates
+from app.services.schemes.files import default_schemes_dir
+from app.services.schemes.loader import load_definitions
 from tests.builders.people import enrolled_trainee, make_user
 
 STARTED = date(2026, 1, 5)
@@ -41,7 +46,7 @@ def _session(enrolment: Enrolment, held_on: date, status: SessionStatus, logged:
 
 
 def _at(day: date, hour: int = 9) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=UTC)
+    return datetime.combine(day, day_time(hour), tzinfo=UTC)
 
 
 @pytest.fixture
@@ -125,7 +130,9 @@ def test_refresh_all_fills_what_a_bulk_load_left_empty(two):
 def _from_sessions(today: date, thresholds: Thresholds) -> dict[int, set[RiskReason]]:
     """The at-risk tests as they read the sessions themselves (before the dates were kept)."""
     since = today - timedelta(weeks=thresholds.supervision_weeks)
-    waited = datetime.combine(today - timedelta(days=thresholds.unconfirmed_days), time.min, UTC)
+    waited = datetime.combine(
+        today - timedelta(days=thresholds.unconfirmed_days), day_time.min, UTC
+    )
     confirmed_recently = exists().where(
         SupervisionSession.enrolment_id == Enrolment.id,
         SupervisionSession.status == SessionStatus.CONFIRMED,
@@ -176,3 +183,54 @@ def test_the_at_risk_tests_find_what_the_sessions_say(ctx, schemes):
             assert kept == _from_sessions(today, thresholds), today
             seen.update(*kept.values())
     assert seen == set(RiskReason)  # every test was put to the proof, not only found empty
+
+
+def test_two_sessions_of_one_enrolment_decided_at_the_same_instant_leave_true_dates(
+    committing_app,
+):
+    """Two transactions each confirm one waiting session of the same enrolment and commit at
+    the same instant (PostgreSQL, real concurrent commits): the second to recompute waits for
+    the first and reads its confirmation, so neither session still counts as waiting."""
+    with committing_app.app_context():
+        load_definitions(None, default_schemes_dir())
+        enrolment = enrolled_trainee()
+        first = _session(enrolment, date(2026, 3, 2), SessionStatus.LOGGED, _at(date(2026, 3, 2)))
+        second = _session(enrolment, date(2026, 2, 2), SessionStatus.LOGGED, _at(date(2026, 2, 2)))
+        db.session.commit()
+        enrolment_id, ids = enrolment.id, (first.id, second.id)
+    holding = threading.Event()
+    errors: list[BaseException] = []
+
+    def confirm(session_id: int, hold: bool) -> None:
+        try:
+            with committing_app.app_context():
+                if not hold:
+                    assert holding.wait(timeout=10)
+                session = db.session.get(SupervisionSession, session_id)
+                assert session is not None
+                session.status = SessionStatus.CONFIRMED
+                db.session.flush()
+                if hold:  # recompute now (locking the enrolment), commit a moment later
+                    supervision_dates.refresh(db.session.connection(), {enrolment_id})
+                    holding.set()
+                    time.sleep(0.5)
+                db.session.commit()
+        except BaseException as error:  # re-raised in the test's thread below
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=confirm, args=(ids[0], True)),
+        threading.Thread(target=confirm, args=(ids[1], False)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    with committing_app.app_context():
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        assert enrolment is not None
+        assert (enrolment.last_supervised_on, enrolment.oldest_waiting_at) == (
+            date(2026, 3, 2),
+            None,
+        )
