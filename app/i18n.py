@@ -15,7 +15,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.extensions import babel
 from app.pseudo_locale import codes as pseudo_codes
@@ -95,15 +95,25 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     return catalogue().ungettext(singular, plural, num) % variables
 
 
+class _LazyText(LazyString):
+    """A translation read when it is used. Put into a page, its variables are escaped, as the
+    templates' `_` escapes them: Flask-Babel's own marks the whole formatted text safe, so a
+    name someone typed would be markup."""
+
+    def __html__(self) -> str:
+        escaped = {name: escape(value) for name, value in self._kwargs.items()}
+        return str(self._func(*self._args, **escaped))
+
+
 def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> LazyString:
     """`ngettext` when the string is used (an e-mail's text, read in its recipient's language)."""
-    return LazyString(ngettext, singular, plural, num, **variables)
+    return _LazyText(ngettext, singular, plural, num, **variables)
 
 
 def lazy_gettext(string: str, **variables: Any) -> LazyString:
     """`gettext` when the string is used, in the language of that moment (labels defined at
     import time)."""
-    return LazyString(gettext, string, **variables)
+    return _LazyText(gettext, string, **variables)
 
 
 def date_text(value: date | None, style: str = "medium") -> str:

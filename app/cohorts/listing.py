@@ -8,8 +8,8 @@ from app.i18n import lazy_gettext as _l
 from app.lists.at_risk import risk_reasons
 from app.lists.csv_export import Column
 from app.lists.rows import enrolment_row_link, scheme_cell
-from app.lists.worklist import Choice, ListArgs, WorkList, local_day
-from app.lists.workspace import id_arg, scheme_choice
+from app.lists.worklist import Choice, ListArgs, WorkList, id_arg, local_day
+from app.lists.workspace import scheme_choice
 from app.models import (
     Cohort,
     CohortKind,
@@ -64,7 +64,7 @@ COHORTS = WorkList(
     default_sort="name",
     base=_cohorts,
     link=lambda r: ("cohorts.show", {"cohort_id": r[0].id}),
-    choices=lambda: (Choice("kind", _l("Kind"), list(KIND_NAMES.items())),),
+    choices=lambda _a: (Choice("kind", _l("Kind"), list(KIND_NAMES.items())),),
     search_label=_l("Name"),
     tuple_rows=True,
     tiebreak=Cohort.id,
@@ -138,7 +138,7 @@ def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:
         base=_members_of(cohort_id),
         link=enrolment_row_link,
         rows=_member_rows,
-        choices=lambda: (
+        choices=lambda _a: (
             Choice("stage", _l("Stage"), [(str(n), str(n)) for n in stage_numbers]),
             Choice("status", _l("Status"), list(STATUS_NAMES.items())),
             scheme_choice(),

@@ -1,6 +1,6 @@
 """Coordinators create cohorts, add and remove trainees, and see who is in which stage."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -9,9 +9,9 @@ from app.authz.web import current_actor, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import ngettext
-from app.lists.worklist import WorkList, csv_response, page_context
+from app.lists.worklist import TYPED_LENGTH, WorkList, csv_response, page_context
 from app.models import Cohort, CohortKind, Stage
-from app.services.coordination import cohorts, pipeline
+from app.services.coordination import cohort_names, cohorts, pipeline
 from app.web.commit import apply_or_flash, apply_service
 
 from . import listing
@@ -39,6 +39,14 @@ def index() -> str:
 def export() -> Response:
     """The cohort list as filtered and sorted, as CSV."""
     return csv_response(listing.COHORTS, "cohorts")
+
+
+@bp.get("/names")
+@requires(Action.VIEW_PIPELINE)
+def names() -> Response:
+    """Names of cohorts containing the typed `q`, for the pipeline lists' cohort field."""
+    text = " ".join(request.args.get("q", "")[:TYPED_LENGTH].split())
+    return jsonify(names=cohort_names.names_like(text))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -21,9 +21,13 @@ from app.models import Enrolment, User
 from app.models.scheme_text import LocalText
 from app.services import audit
 from app.services.coordination.risk import Thresholds
+from app.web.request_guard import LARGEST_NUMBER
 
 # Query arguments a list's drop-downs may use.
 CHOICE_NAMES = ("scheme", "cohort", "reason", "stage", "status", "kind")
+# Query arguments of names typed where a drop-down would be too long, and their longest text.
+TYPED_NAMES = ("cohort_name",)
+TYPED_LENGTH = 120
 
 
 def local_day(moment: datetime | date | None) -> date | None:
@@ -45,6 +49,20 @@ class Choice:
     name: str
     label: Any
     options: Sequence[tuple[str, Any]]
+
+
+@dataclass(frozen=True)
+class TypedChoice:
+    """A filter among too many options for a drop-down: a name typed, with names suggested as
+    one types (static/suggest.js asks `suggest_url`), and what the text matched: an error when
+    nothing, a hint when several."""
+
+    name: str
+    label: Any
+    text: str
+    suggest_url: str
+    error: Any = None
+    hint: Any = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +102,17 @@ class ListArgs:
     order: SortOrder
     today: date
     thresholds: Thresholds
+    typed: Mapping[str, str] = field(default_factory=dict)
+
+
+def id_arg(args: ListArgs, name: str) -> int | None:
+    """A drop-down's id from the query string, or None (no filter) for anything no option
+    holds: not ASCII digits ("²" is a digit int() cannot read), or beyond the database's
+    integer (an overflow on SQLite, out of range on PostgreSQL)."""
+    value = args.choices.get(name, "")
+    if not (value.isascii() and value.isdigit()) or int(value) > LARGEST_NUMBER:
+        return None
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -98,7 +127,7 @@ class WorkList:
     default_sort: str
     base: Callable[[ListArgs], Select[Any]]
     link: Callable[[Any], tuple[str, dict[str, Any]]]
-    choices: Callable[[], tuple[Choice, ...]] = lambda: ()
+    choices: Callable[[ListArgs], tuple[Choice | TypedChoice, ...]] = lambda _a: ()
     narrow: Callable[[Select[Any], ListArgs], Select[Any]] = lambda q, _a: q
     search_label: Any = field(default_factory=lambda: _l("Trainee"))
     tuple_rows: bool = False
@@ -153,6 +182,10 @@ def args_from_request(worklist: WorkList) -> ListArgs:
         search=request.args.get("q", "")[:100].strip(),
         choices={name: request.args.get(name, "")[:20] for name in CHOICE_NAMES},
         order=_order(worklist),
+        typed={
+            name: " ".join(request.args.get(name, "").split())[:TYPED_LENGTH]
+            for name in TYPED_NAMES
+        },
         today=local_today(),
         thresholds=Thresholds(
             supervision_weeks=config["AT_RISK_SUPERVISION_WEEKS"],
@@ -180,7 +213,7 @@ def page_context(worklist: WorkList) -> dict[str, Any]:
         "args": args,
         "columns": columns,
         "rows": shown_rows(worklist.link, columns, page.items),
-        "choices": worklist.choices(),
+        "choices": worklist.choices(args),
         "page": page,
     }
 

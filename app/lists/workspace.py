@@ -15,12 +15,12 @@ from app.lists.at_risk import (
     risk_count_base,
     risk_rows,
 )
+from app.lists.cohort_filter import cohort_choice, narrow_to_cohort
 from app.lists.csv_export import Column
 from app.lists.rows import enrolment_row_link, scheme_cell
-from app.lists.worklist import Choice, ListArgs, WorkList, days_since, local_day
+from app.lists.worklist import Choice, ListArgs, WorkList, days_since, id_arg, local_day
 from app.models import (
     Certificate,
-    Cohort,
     Enrolment,
     Scheme,
     StageMeeting,
@@ -30,14 +30,12 @@ from app.models.scheme import scheme_label
 from app.services.coordination import pipeline, supervisor_load
 from app.services.coordination.risk import RiskReason
 from app.web.labels import GRADE_NAMES
-from app.web.request_guard import LARGEST_NUMBER
 
 _ENROLLED_SCHEMES = (  # built once: most lists offer it
     select(Scheme.id, Scheme.title, Scheme.version, Scheme.revision)
     .where(select(Enrolment.id).where(Enrolment.scheme_id == Scheme.id).exists())
     .order_by(Scheme.title, Scheme.version, Scheme.revision)
 )
-_COHORTS = select(Cohort.id, Cohort.name).order_by(Cohort.name)
 
 
 def scheme_choice() -> Choice:
@@ -50,29 +48,11 @@ def scheme_choice() -> Choice:
     )
 
 
-def _cohort_choice() -> Choice:
-    cohorts = db.session.execute(_COHORTS).all()
-    return Choice("cohort", _l("Cohort"), [(str(c.id), c.name) for c in cohorts])
-
-
-def id_arg(args: ListArgs, name: str) -> int | None:
-    """A drop-down's id from the query string, or None (no filter) for anything no option
-    holds: not ASCII digits ("²" is a digit int() cannot read), or beyond the database's
-    integer (an overflow on SQLite, out of range on PostgreSQL)."""
-    value = args.choices.get(name, "")
-    if not (value.isascii() and value.isdigit()) or int(value) > LARGEST_NUMBER:
-        return None
-    return int(value)
-
-
 def _narrow_enrolments(query: Select[Any], args: ListArgs) -> Select[Any]:
     scheme_id = id_arg(args, "scheme")
     if scheme_id is not None:
         query = query.where(Enrolment.scheme_id == scheme_id)
-    cohort_id = id_arg(args, "cohort")
-    if cohort_id is not None:
-        query = query.where(Enrolment.trainee_id.in_(pipeline.cohort_trainees(cohort_id)))
-    return query
+    return narrow_to_cohort(query, args)
 
 
 def _meeting_link(row: Any) -> tuple[str, dict[str, int]]:
@@ -108,7 +88,7 @@ def _meeting_list(
         default_sort="since",
         base=lambda _a: query(),
         link=_meeting_link,
-        choices=lambda: (scheme_choice(), _cohort_choice()),
+        choices=lambda args: (scheme_choice(), cohort_choice(args)),
         narrow=_narrow_enrolments,
         tuple_rows=True,
         tiebreak=StageMeeting.id,
@@ -174,7 +154,7 @@ LISTS: dict[str, WorkList] = {
             base=lambda _a: pipeline.certificates_to_issue(),
             link=enrolment_row_link,
             tuple_rows=True,
-            choices=lambda: (scheme_choice(), _cohort_choice()),
+            choices=lambda args: (scheme_choice(), cohort_choice(args)),
             narrow=_narrow_enrolments,
             search_label=_l("Practitioner"),
         ),
@@ -200,7 +180,7 @@ LISTS: dict[str, WorkList] = {
             base=lambda args: pipeline.renewals_due(args.today),
             link=enrolment_row_link,
             tuple_rows=True,
-            choices=lambda: (scheme_choice(), _cohort_choice()),
+            choices=lambda args: (scheme_choice(), cohort_choice(args)),
             narrow=_narrow_enrolments,
             search_label=_l("Holder"),
             tiebreak=Certificate.id,
@@ -225,10 +205,10 @@ LISTS: dict[str, WorkList] = {
             count_base=risk_count_base,
             link=enrolment_row_link,
             rows=risk_rows,
-            choices=lambda: (
+            choices=lambda args: (
                 Choice("reason", _l("Why"), [(r.value, RISK_NAMES[r]) for r in RiskReason]),
                 scheme_choice(),
-                _cohort_choice(),
+                cohort_choice(args),
             ),
             narrow=_narrow_enrolments,
         ),

@@ -3,7 +3,7 @@ while (a certificate in its holder's language) and the request's own comes back 
 
 from datetime import date
 
-from app.i18n import current_locale, date_text, in_locale
+from app.i18n import current_locale, date_text, in_locale, lazy_gettext, lazy_ngettext
 
 DAY = date(2026, 2, 7)
 
@@ -29,3 +29,22 @@ def test_page_strings_are_format_strings_with_variables_escaped(app):
         shown = render('{{ _("Hello, %(name)s", name=who) }}').render(who="<b>Ann</b>")
         assert shown == "Hello, &lt;b&gt;Ann&lt;/b&gt;"
         assert render('{{ ngettext("%(num)s day", "%(num)s days", 2) }}').render() == "2 days"
+
+
+def test_lazy_strings_escape_their_variables_in_a_page_and_not_in_plain_text(app):
+    """A lazy string made in Python with someone's text in it (a cohort name they typed) is
+    escaped like the templates' own when a page shows it; read as text (an e-mail's, a CSV's)
+    it is the text as typed."""
+    with app.test_request_context("/"):
+        typed = '"><b>x</b>'
+        said = lazy_gettext("No cohort's name contains “%(text)s”.", text=typed)
+        counted = lazy_ngettext(
+            "%(num)s thing: %(text)s", "%(num)s things: %(text)s", 2, text=typed
+        )
+        page = app.jinja_env.from_string("<p>{{ said }}</p><p>{{ counted }}</p>")
+        assert page.render(said=said, counted=counted) == (
+            "<p>No cohort's name contains “&#34;&gt;&lt;b&gt;x&lt;/b&gt;”.</p>"
+            "<p>2 things: &#34;&gt;&lt;b&gt;x&lt;/b&gt;</p>"
+        )
+        assert str(said) == "No cohort's name contains “\"><b>x</b>”."
+        assert str(counted) == '2 things: "><b>x</b>'
