@@ -47,6 +47,11 @@ def cohort_choice(args: ListArgs) -> Choice | TypedChoice:
     return choice
 
 
+def cohort_chosen(args: ListArgs) -> bool:
+    """Whether `narrow_to_cohort` filters anything."""
+    return id_arg(args, "cohort") is not None or bool(args.typed.get(TYPED))
+
+
 def narrow_to_cohort(query: Select[Any], args: ListArgs) -> Select[Any]:
     """The enrolments of the chosen cohort's trainees (by id or by a typed name)."""
     cohort_id = id_arg(args, "cohort")

@@ -1,7 +1,6 @@
 """The dashboard's lists: what each shows, how it is searched, filtered and sorted. The page, its
 pagination and its CSV download all read the same definition, so the file is what is shown."""
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, SQLColumnExpression, func, literal_column, select
@@ -15,13 +14,14 @@ from app.lists.at_risk import (
     risk_count_base,
     risk_rows,
 )
-from app.lists.cohort_filter import cohort_choice, narrow_to_cohort
+from app.lists.cohort_filter import cohort_choice, cohort_chosen, narrow_to_cohort
 from app.lists.csv_export import Column
 from app.lists.rows import enrolment_row_link, scheme_cell
 from app.lists.worklist import Choice, ListArgs, WorkList, days_since, id_arg, local_day
 from app.models import (
     Certificate,
     Enrolment,
+    MeetingStatus,
     Scheme,
     StageMeeting,
     User,
@@ -48,6 +48,11 @@ def scheme_choice() -> Choice:
     )
 
 
+def _narrows_enrolments(args: ListArgs) -> bool:
+    """Whether `_narrow_enrolments` filters anything (a count must then join the enrolments)."""
+    return id_arg(args, "scheme") is not None or cohort_chosen(args)
+
+
 def _narrow_enrolments(query: Select[Any], args: ListArgs) -> Select[Any]:
     scheme_id = id_arg(args, "scheme")
     if scheme_id is not None:
@@ -64,9 +69,15 @@ _SCHEME = (func.lower(Scheme.title), Scheme.version, Scheme.revision)
 
 
 def _meeting_list(
-    key: str, title: Any, intro: Any, query: Callable[[], Select[Any]], since: Any, when: Any
+    key: str,
+    title: Any,
+    intro: Any,
+    status: MeetingStatus,
+    since: Any,
+    when: Any,
 ) -> WorkList:
-    """A list of stage meetings in one state, oldest first by `when` (a StageMeeting time)."""
+    """A list of stage meetings in `status`, oldest first by `when` (a StageMeeting time);
+    counted from the meetings alone unless a filter reads their enrolments."""
 
     def columns(args: ListArgs) -> tuple[Column[Any], ...]:
         return (
@@ -86,7 +97,8 @@ def _meeting_list(
         columns=columns,
         sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "since": (when,)},
         default_sort="since",
-        base=lambda _a: query(),
+        base=lambda _a: pipeline.meetings_in(status),
+        count_base=lambda args: pipeline.meeting_ids(status, _narrows_enrolments(args)),
         link=_meeting_link,
         choices=lambda args: (scheme_choice(), cohort_choice(args)),
         narrow=_narrow_enrolments,
@@ -128,7 +140,7 @@ LISTS: dict[str, WorkList] = {
             "meetings-to-assign",
             _l("Meetings without an assessor"),
             _l("Stage meetings requested by trainees, waiting for you to name an assessor."),
-            pipeline.meetings_without_assessor,
+            MeetingStatus.REQUESTED,
             _l("Requested"),
             StageMeeting.requested_at,
         ),
@@ -136,7 +148,7 @@ LISTS: dict[str, WorkList] = {
             "passes-to-ratify",
             _l("Passes to ratify"),
             _l("Stage meetings an assessor passed, waiting for your ratification."),
-            pipeline.passes_to_ratify,
+            MeetingStatus.PASSED,
             _l("Passed"),
             StageMeeting.outcome_at,
         ),
@@ -152,6 +164,7 @@ LISTS: dict[str, WorkList] = {
             sorts={"trainee": _TRAINEE, "scheme": _SCHEME, "started": (Enrolment.started_on,)},
             default_sort="trainee",
             base=lambda _a: pipeline.certificates_to_issue(),
+            count_base=lambda _a: pipeline.certificates_to_issue_ids(),
             link=enrolment_row_link,
             tuple_rows=True,
             choices=lambda args: (scheme_choice(), cohort_choice(args)),

@@ -55,6 +55,12 @@ class StageMeeting(Base):
     """One request for an end-of-stage meeting, from request to ratification (or void)."""
 
     __tablename__ = "stage_meetings"
+    # The coordinators' lists of meetings in one status, oldest first: a page is the start of a
+    # range of one index, not a sort of every meeting in that status.
+    __table_args__ = (
+        Index("ix_stage_meetings_status_requested", "status", "requested_at", "id"),
+        Index("ix_stage_meetings_status_outcome", "status", "outcome_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_stage_id: Mapped[int] = mapped_column(ForeignKey("enrolment_stages.id"), index=True)

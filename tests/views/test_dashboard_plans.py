@@ -102,3 +102,44 @@ def test_the_check_catches_a_whole_read(app, world):
         )
         assert _whole_reads(plan.scalar()[0]["Plan"])
         db.session.rollback()
+
+
+def _nodes(node: dict) -> list[dict]:
+    return [node, *(found for child in node.get("Plans", []) for found in _nodes(child))]
+
+
+@pytest.mark.parametrize(
+    ("key", "index"),
+    [
+        ("meetings-to-assign", "ix_stage_meetings_status_requested"),
+        ("passes-to-ratify", "ix_stage_meetings_status_outcome"),
+    ],
+)
+def test_a_page_of_meetings_is_read_in_order_from_an_index(app, world, key, index):
+    """A page of a meeting list is the start of a range of its index: no sort of every meeting
+    in that status (at 50,000 enrolments, 67,000 meetings scanned and sorted per page)."""
+    client = client_as(app, "cora@example.org")
+    with app.app_context():
+        engine = db.engine
+    sent: list[tuple[str, object]] = []
+
+    def collect(conn, cursor, statement, parameters, context, executemany) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", collect)
+    try:
+        assert client.get(f"/coordination/{key}").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", collect)
+    rows = [(s, p) for s, p in sent if s.lstrip().startswith("SELECT stage_meetings.id AS")]
+    assert len(rows) == 1
+    with app.app_context():
+        connection = db.session.connection()
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + rows[0][0], rows[0][1])
+        nodes = _nodes(plan.scalar()[0]["Plan"])
+        db.session.rollback()
+    assert [n.get("Index Name") for n in nodes if n.get("Relation Name") == "stage_meetings"] == [
+        index
+    ]
+    assert not [n for n in nodes if n["Node Type"] in {"Sort", "Incremental Sort"}]

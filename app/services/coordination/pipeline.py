@@ -133,7 +133,7 @@ def counts_by_scheme_and_stage(cohort_id: int | None = None) -> list[SchemeCount
 # -- what waits on coordinators -------------------------------------------------------------
 
 
-def _meetings(status: MeetingStatus) -> Select[Any]:
+def meetings_in(status: MeetingStatus) -> Select[Any]:
     """Rows of the stage meetings in `status` as their list shows them: meeting_id,
     enrolment_id, trainee, the scheme's label columns, stage_number, requested_at and
     outcome_at."""
@@ -157,14 +157,24 @@ def _meetings(status: MeetingStatus) -> Select[Any]:
     )
 
 
+def meeting_ids(status: MeetingStatus, with_enrolments: bool) -> Select[Any]:
+    """The ids of the stage meetings in `status`, for counting them (from an index); with their
+    enrolments joined when a filter reads them."""
+    query = select(StageMeeting.id).where(StageMeeting.status == status)
+    if with_enrolments:
+        query = query.join(EnrolmentStage, EnrolmentStage.id == StageMeeting.enrolment_stage_id)
+        query = query.join(Enrolment, Enrolment.id == EnrolmentStage.enrolment_id)
+    return query
+
+
 def meetings_without_assessor() -> Select[Any]:
     """Stage meetings requested and waiting for a coordinator to name the assessor."""
-    return _meetings(MeetingStatus.REQUESTED)
+    return meetings_in(MeetingStatus.REQUESTED)
 
 
 def passes_to_ratify() -> Select[Any]:
     """Stage meetings an assessor passed, waiting for a coordinator to ratify."""
-    return _meetings(MeetingStatus.PASSED)
+    return meetings_in(MeetingStatus.PASSED)
 
 
 def _current_certificate_of_enrolment() -> Any:
@@ -184,6 +194,12 @@ def enrolments_with_trainees() -> Select[Enrolment]:
     )
 
 
+_WITHOUT_CERTIFICATE = (
+    Enrolment.status == EnrolmentStatus.ACCREDITED,
+    ~_current_certificate_of_enrolment(),
+)
+
+
 def certificates_to_issue() -> Select[Any]:
     """Rows of the accredited enrolments without a current certificate (never issued, or only
     the document revoked: a withdrawn accreditation leaves the enrolment withdrawn, so it is not
@@ -197,8 +213,14 @@ def certificates_to_issue() -> Select[Any]:
         )
         .join(User, User.id == Enrolment.trainee_id)
         .join(Scheme, Scheme.id == Enrolment.scheme_id)
-        .where(Enrolment.status == EnrolmentStatus.ACCREDITED, ~_current_certificate_of_enrolment())
+        .where(*_WITHOUT_CERTIFICATE)
     )
+
+
+def certificates_to_issue_ids() -> Select[Any]:
+    """The ids of `certificates_to_issue`'s enrolments, for counting them without their people
+    and schemes."""
+    return select(Enrolment.id).where(*_WITHOUT_CERTIFICATE)
 
 
 def renewals_due(today: date) -> Select[Any]:
