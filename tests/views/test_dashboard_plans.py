@@ -51,6 +51,25 @@ def _whole_reads(node: dict, limited: bool = False) -> list[str]:
     return found
 
 
+def _statements_sent(app, client, path: str) -> list[tuple[str, object]]:
+    """Each statement (and its parameters) that a request of `path` sent to the database."""
+    with app.app_context():
+        engine = db.engine
+    sent: list[tuple[str, object]] = []
+
+    def collect(conn, cursor, statement, parameters, context, executemany) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", collect)
+    try:
+        response = client.get(path)
+        response.get_data()
+        assert response.status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", collect)
+    return sent
+
+
 @pytest.fixture
 def world(app, schemes):
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -64,18 +83,7 @@ def test_no_dashboard_statement_reads_a_growing_table_whole(app, world):
     client = client_as(app, "cora@example.org")
     client.get("/coordination")
     app.extensions.pop("pipeline_dashboards", None)  # gathered, not kept
-    with app.app_context():
-        engine = db.engine
-    sent: list[tuple[str, object]] = []
-
-    def collect(conn, cursor, statement, parameters, context, executemany) -> None:
-        sent.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        assert client.get("/coordination").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
+    sent = _statements_sent(app, client, "/coordination")
     selects = [(s, p) for s, p in sent if s.lstrip().upper().startswith("SELECT")]
     assert any("supervision_sessions" in s for s, _p in selects), "the at-risk tests were read"
     problems = {}
@@ -118,19 +126,7 @@ def _nodes(node: dict) -> list[dict]:
 def test_a_page_of_meetings_is_read_in_order_from_an_index(app, world, key, index):
     """A page of a meeting list is the start of a range of its index: no sort of every meeting
     in that status (at 50,000 enrolments, 67,000 meetings scanned and sorted per page)."""
-    client = client_as(app, "cora@example.org")
-    with app.app_context():
-        engine = db.engine
-    sent: list[tuple[str, object]] = []
-
-    def collect(conn, cursor, statement, parameters, context, executemany) -> None:
-        sent.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
-        assert client.get(f"/coordination/{key}").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
+    sent = _statements_sent(app, client_as(app, "cora@example.org"), f"/coordination/{key}")
     rows = [(s, p) for s, p in sent if s.lstrip().startswith("SELECT stage_meetings.id AS")]
     assert len(rows) == 1
     with app.app_context():
