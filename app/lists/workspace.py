@@ -109,12 +109,8 @@ def _meeting_list(
 
 def _load_columns(args: ListArgs) -> tuple[Column[Any], ...]:
     return (
-        Column(_l("Supervisor"), "name", lambda r: r[0].display_name),
-        Column(
-            _l("Grade"),
-            None,
-            lambda r: GRADE_NAMES[r[0].supervisor_grade.value] if r[0].supervisor_grade else "",
-        ),
+        Column(_l("Supervisor"), "name", lambda r: r.name),
+        Column(_l("Grade"), None, lambda r: GRADE_NAMES[r.grade.value] if r.grade else ""),
         Column(_l("Supervisees"), "supervisees", lambda r: r.supervisees),
         Column(_l("Sessions to confirm"), "pending", lambda r: r.sessions_to_confirm),
         Column(
@@ -233,7 +229,7 @@ LISTS: dict[str, WorkList] = {
             sorts=_load_sorts(),
             default_sort="-pending",
             base=lambda _a: supervisor_load.supervisor_load(),
-            link=lambda row: ("people.show", {"user_id": row[0].id}),
+            link=lambda row: ("people.show", {"user_id": row.supervisor_id}),
             search_label=_l("Supervisor"),
             tuple_rows=True,
             tiebreak=User.id,

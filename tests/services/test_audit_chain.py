@@ -1,5 +1,6 @@
 """The audit log is a hash chain: editing or removing any entry is detected."""
 
+import functools
 import threading
 from itertools import pairwise
 
@@ -10,6 +11,7 @@ from app.models import AuditEvent, Role
 from app.services import audit
 from app.services.audit_chain import GENESIS, verify_chain
 from tests.builders.people import make_user
+from tests.threads import run_together
 
 
 def _lift_append_only_guard() -> None:
@@ -84,24 +86,15 @@ def test_the_command_exits_non_zero_naming_the_broken_entry(app):
 def test_simultaneous_appends_never_fork_the_chain(committing_app):
     writers, per_writer = 4, 15
     start = threading.Barrier(writers)
-    failures: list[BaseException] = []
 
     def write(n: int) -> None:
-        try:
-            with committing_app.app_context():
-                start.wait()
-                for i in range(per_writer):
-                    audit.record(None, "test.concurrent", "test", n * 100 + i, after={"i": i})
-                    db.session.commit()
-        except BaseException as error:  # reported below, not swallowed
-            failures.append(error)
+        with committing_app.app_context():
+            start.wait(timeout=10)
+            for i in range(per_writer):
+                audit.record(None, "test.concurrent", "test", n * 100 + i, after={"i": i})
+                db.session.commit()
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    run_together(*(functools.partial(write, n) for n in range(writers)))
     with committing_app.app_context():
         check = verify_chain()
     assert check.holds, check

@@ -124,8 +124,12 @@ def test_supervisors_load_list_and_its_csv(app, world):
     client = client_as(app, "cora@example.org")
     rows = _csv(client, "/coordination/supervisors/export.csv?q=sam")
     assert rows[0][:4] == ["Supervisor", "Grade", "Supervisees", "Sessions to confirm"]
-    assert rows[1][0] == "Sam Supervisor" and rows[1][2:4] == ["4", "1"]
+    assert rows[1][:4] == ["Sam Supervisor", "Supervisor", "4", "1"]
     assert rows[1][4] == "16"
+    page = client.get("/coordination/supervisors?q=sam").get_data(as_text=True)
+    with app.app_context():
+        sam = db.session.scalar(select(User.id).where(User.email == "sam@example.org"))
+    assert f'href="/people/{sam}"' in page and ">Supervisor</td>" in page
 
 
 def test_lists_paginate(app, world):

@@ -14,6 +14,7 @@ from app.models import (
     StageMeeting,
     SupervisionSession,
     SupervisorAssignment,
+    SupervisorGrade,
     User,
     UserRole,
 )
@@ -25,7 +26,9 @@ from app.models import (
 class SupervisorLoad:
     """A supervisor with what they carry now."""
 
-    supervisor: User
+    supervisor_id: int
+    name: str
+    grade: SupervisorGrade | None
     supervisees: int
     sessions_to_confirm: int
     oldest_waiting: datetime | None
@@ -33,8 +36,10 @@ class SupervisorLoad:
 
 
 def supervisor_load() -> Select[Any]:
-    """Rows of (supervisor, current supervisees, sessions waiting for their confirmation, when
-    the oldest of those was logged, meetings they are named to assess), one per supervisor."""
+    """Rows of (supervisor's id, name and grade, current supervisees, sessions waiting for their
+    confirmation, when the oldest of those was logged, meetings they are named to assess), one
+    per supervisor: the shown columns only (a list of them reads no password hash, and builds
+    no person)."""
     supervisees = (
         select(func.count(SupervisorAssignment.id))
         .where(
@@ -63,7 +68,9 @@ def supervisor_load() -> Select[Any]:
     )
     return (
         select(
-            User,
+            User.id.label("supervisor_id"),
+            User.display_name.label("name"),
+            User.supervisor_grade.label("grade"),
             supervisees.label("supervisees"),
             func.coalesce(waiting.c.n, 0).label("sessions_to_confirm"),
             waiting.c.oldest.label("oldest_waiting"),
@@ -77,4 +84,4 @@ def supervisor_load() -> Select[Any]:
 
 def as_load(row: Any) -> SupervisorLoad:
     """A row of `supervisor_load` as a SupervisorLoad."""
-    return SupervisorLoad(row[0], row[1], row[2], row[3], row[4])
+    return SupervisorLoad(*row)

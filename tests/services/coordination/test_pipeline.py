@@ -110,7 +110,7 @@ def test_a_pause_takes_a_trainee_off_the_late_list(world):
 
 def test_supervisors_load(world):
     rows = {
-        row[0].id: supervisor_load.as_load(row)
+        row.supervisor_id: supervisor_load.as_load(row)
         for row in db.session.execute(supervisor_load.supervisor_load())
     }
     sam = rows[world.supervisor.id]

@@ -30,6 +30,7 @@ from app.services.progress.snapshots import progress_for
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from tests.builders.people import current_scheme, enrolled_trainee, make_user, stage_of
+from tests.threads import run_together
 
 TODAY = date(2026, 11, 24)
 STARTED = date(2026, 1, 5)
@@ -200,26 +201,17 @@ def test_two_transactions_changing_the_same_enrolments_at_once_both_commit(commi
         ids = [e.id for e in pair]
         before = marks.marks_of(ids)
     barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
     def change(order: list[int]) -> None:
-        try:
-            with committing_app.app_context():
-                for enrolment_id in order:
-                    enrolment = db.session.get(Enrolment, enrolment_id)
-                    assert enrolment is not None
-                    _cycle(enrolment)
-                barrier.wait(timeout=10)
-                db.session.commit()
-        except BaseException as error:  # re-raised in the test's thread below
-            errors.append(error)
+        with committing_app.app_context():
+            for enrolment_id in order:
+                enrolment = db.session.get(Enrolment, enrolment_id)
+                assert enrolment is not None
+                _cycle(enrolment)
+            barrier.wait(timeout=10)
+            db.session.commit()
 
-    threads = [threading.Thread(target=change, args=(order,)) for order in (ids, ids[::-1])]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
+    run_together(lambda: change(ids), lambda: change(ids[::-1]))
     with committing_app.app_context():
         after = marks.marks_of(ids)
         assert all(after[key][0] != before[key][0] for key in ids)

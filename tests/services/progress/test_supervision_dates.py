@@ -17,6 +17,7 @@ from app.services.progress import supervision_dates
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from tests.builders.people import enrolled_trainee, make_user
+from tests.threads import run_together
 
 STARTED = date(2026, 1, 5)
 
@@ -199,34 +200,22 @@ def test_two_sessions_of_one_enrolment_decided_at_the_same_instant_leave_true_da
         db.session.commit()
         enrolment_id, ids = enrolment.id, (first.id, second.id)
     holding = threading.Event()
-    errors: list[BaseException] = []
 
     def confirm(session_id: int, hold: bool) -> None:
-        try:
-            with committing_app.app_context():
-                if not hold:
-                    assert holding.wait(timeout=10)
-                session = db.session.get(SupervisionSession, session_id)
-                assert session is not None
-                session.status = SessionStatus.CONFIRMED
-                db.session.flush()
-                if hold:  # recompute now (locking the enrolment), commit a moment later
-                    supervision_dates.refresh(db.session.connection(), {enrolment_id})
-                    holding.set()
-                    time.sleep(0.5)
-                db.session.commit()
-        except BaseException as error:  # re-raised in the test's thread below
-            errors.append(error)
+        with committing_app.app_context():
+            if not hold:
+                assert holding.wait(timeout=10)
+            session = db.session.get(SupervisionSession, session_id)
+            assert session is not None
+            session.status = SessionStatus.CONFIRMED
+            db.session.flush()
+            if hold:  # recompute now (locking the enrolment), commit a moment later
+                supervision_dates.refresh(db.session.connection(), {enrolment_id})
+                holding.set()
+                time.sleep(0.5)
+            db.session.commit()
 
-    threads = [
-        threading.Thread(target=confirm, args=(ids[0], True)),
-        threading.Thread(target=confirm, args=(ids[1], False)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
+    run_together(lambda: confirm(ids[0], True), lambda: confirm(ids[1], False))
     with committing_app.app_context():
         enrolment = db.session.get(Enrolment, enrolment_id)
         assert enrolment is not None

@@ -16,6 +16,7 @@ from app.models import AuditEvent, AuthenticatorApp, Role, User
 from app.services.second_factor import authenticator, recovery
 from app.services.second_factor.authenticator import Check
 from tests.builders.people import make_user
+from tests.threads import run_together
 
 NOON = datetime(2026, 3, 2, 12, 0, 0, tzinfo=UTC)
 STEP = timedelta(seconds=30)
@@ -31,25 +32,16 @@ def _at_once(app: Flask, user_id: int, attempt: Callable[[User], object]) -> lis
     make the same attempt at the same instant and commit; their answers."""
     start = threading.Barrier(2)
     answers: list[object] = []
-    failures: list[BaseException] = []
 
     def attempt_and_commit() -> None:
-        try:
-            with app.app_context():
-                user = db.session.get(User, user_id)
-                start.wait(timeout=10)
-                answer = attempt(user)
-                db.session.commit()
-                answers.append(answer)
-        except BaseException as error:  # reported below, not swallowed
-            failures.append(error)
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            start.wait(timeout=10)
+            answer = attempt(user)
+            db.session.commit()
+            answers.append(answer)
 
-    threads = [threading.Thread(target=attempt_and_commit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert failures == []
+    run_together(attempt_and_commit, attempt_and_commit)
     assert len(answers) == 2
     return answers
 

@@ -1,6 +1,7 @@
 """Every meeting transition only from the right state by the right person (state x actor x
 action), and two people deciding at once end with one decision."""
 
+import functools
 import threading
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from app.services.signoff import decisions as decide
 from app.services.signoff import meetings, ratification
 from tests.builders.people import make_user
 from tests.builders.signoff import TODAY, cast
+from tests.threads import run_together
 
 STATES = ("requested", "assessor_named", "passed", "not_yet", "ratified", "voided")
 ACTORS = ("trainee", "supervisor", "assessor", "coordinator", "stranger")
@@ -109,7 +111,7 @@ def test_two_coordinators_ratifying_at_once_make_one_decision(committing_app):
     def ratify_as(user_id: int) -> None:
         with committing_app.app_context():
             actor = db.session.get(User, user_id)
-            start.wait()
+            start.wait(timeout=10)
             try:
                 ratification.ratify(actor, ids[0], TODAY)
                 db.session.commit()
@@ -118,11 +120,7 @@ def test_two_coordinators_ratifying_at_once_make_one_decision(committing_app):
                 db.session.rollback()
                 results.append(error.message)
 
-    threads = [threading.Thread(target=ratify_as, args=(uid,)) for uid in ids[1:3]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(*(functools.partial(ratify_as, uid) for uid in ids[1:3]))
     assert sorted(results) == sorted(
         ["ratified", "This meeting is ratified; that cannot be done now."]
     )
