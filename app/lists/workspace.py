@@ -124,7 +124,7 @@ def _load_sorts() -> dict[str, tuple[SQLColumnExpression[Any], ...]]:
     return {
         "name": _TRAINEE,
         "supervisees": (literal_column("supervisees"),),
-        "pending": (literal_column("sessions_to_confirm"),),
+        "pending": (User.sessions_to_confirm,),
         "meetings": (literal_column("meetings_to_assess"),),
     }
 
@@ -229,6 +229,7 @@ LISTS: dict[str, WorkList] = {
             sorts=_load_sorts(),
             default_sort="-pending",
             base=lambda _a: supervisor_load.supervisor_load(),
+            count_base=lambda _a: supervisor_load.supervisors(),
             link=lambda row: ("people.show", {"user_id": row.supervisor_id}),
             search_label=_l("Supervisor"),
             tuple_rows=True,

@@ -60,6 +60,9 @@ class StageMeeting(Base):
     __table_args__ = (
         Index("ix_stage_meetings_status_requested", "status", "requested_at", "id"),
         Index("ix_stage_meetings_status_outcome", "status", "outcome_at", "id"),
+        # What each assessor is named to: the supervisors' list counts it for every supervisor
+        # (sorted by it, for all of them), an assessor's home lists theirs by status.
+        Index("ix_stage_meetings_assessor_status", "assessor_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +72,7 @@ class StageMeeting(Base):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     exception_reason: Mapped[str] = mapped_column(Text, default="")
     missing_at_request: Mapped[list[str]] = mapped_column(JSON, default=list)
-    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     held_on: Mapped[date | None]
     minutes: Mapped[int | None]
     documents_read: Mapped[str] = mapped_column(Text, default="")

@@ -19,6 +19,9 @@ class User(UserMixin, Base):
     __table_args__ = (
         Index("ix_users_display_name_folded", func.lower("display_name")),
         Index("ix_users_passkey_handle", "passkey_handle", unique=True),
+        # The supervisors' list, most sessions to confirm first: its first page is the start of
+        # this index (read backwards), whatever the size of the association.
+        Index("ix_users_sessions_to_confirm", "sessions_to_confirm", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +39,11 @@ class User(UserMixin, Base):
     # The random id passkeys know this person by (WebAuthn's user handle: never the e-mail or
     # the row id); set when the first passkey is added.
     passkey_handle: Mapped[bytes | None] = mapped_column(LargeBinary(64))
+    # As a supervisor: how many sessions naming them wait for their confirmation, and when the
+    # oldest of those was logged. Kept in step with the sessions by the transaction that
+    # changes them (app/services/progress/supervision_dates.py); never written by hand.
+    sessions_to_confirm: Mapped[int] = mapped_column(default=0, server_default="0")
+    oldest_to_confirm_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Read when asked for (the signed-in person's once per request); lists that show the roles
     # of many people load them with the list (selectinload), so no page repeats the query.

@@ -12,9 +12,10 @@ import pytest
 
 from app.extensions import db
 from app.lists.workspace import LISTS
-from app.models import CohortKind, Scheme
+from app.models import CohortKind, Role, Scheme
 from app.services.coordination import cohorts
 from tests.builders import pipeline as pipeline_world
+from tests.builders.people import make_user
 from tests.builders.web import client_as, committed
 
 
@@ -27,6 +28,7 @@ def world(app, schemes):
         cohort = cohorts.create_cohort(built.coordinator, "Counted", CohortKind.COURSE, "")
         members = (built.late, built.fine, built.revoked)
         cohorts.add_members(built.coordinator, cohort, " ".join(e.trainee.email for e in members))
+        make_user(Role.SUPERVISOR, active=False)  # not on the supervisors' list, nor counted
         db.session.flush()
         return {
             "cohort": cohort.id,

@@ -10,9 +10,7 @@ from sqlalchemy import Select, func, select
 from app.models import (
     MeetingStatus,
     Role,
-    SessionStatus,
     StageMeeting,
-    SupervisionSession,
     SupervisorAssignment,
     SupervisorGrade,
     User,
@@ -39,7 +37,7 @@ def supervisor_load() -> Select[Any]:
     """Rows of (supervisor's id, name and grade, current supervisees, sessions waiting for their
     confirmation, when the oldest of those was logged, meetings they are named to assess), one
     per supervisor: the shown columns only (a list of them reads no password hash, and builds
-    no person)."""
+    no person). The sessions to confirm are those kept on each person (`supervision_dates`)."""
     supervisees = (
         select(func.count(SupervisorAssignment.id))
         .where(
@@ -47,16 +45,6 @@ def supervisor_load() -> Select[Any]:
             SupervisorAssignment.ends_on.is_(None),
         )
         .scalar_subquery()
-    )
-    waiting = (
-        select(
-            SupervisionSession.supervisor_id.label("supervisor_id"),
-            func.count().label("n"),
-            func.min(SupervisionSession.created_at).label("oldest"),
-        )
-        .where(SupervisionSession.status == SessionStatus.LOGGED)
-        .group_by(SupervisionSession.supervisor_id)
-        .subquery()
     )
     meetings = (
         select(func.count(StageMeeting.id))
@@ -72,14 +60,20 @@ def supervisor_load() -> Select[Any]:
             User.display_name.label("name"),
             User.supervisor_grade.label("grade"),
             supervisees.label("supervisees"),
-            func.coalesce(waiting.c.n, 0).label("sessions_to_confirm"),
-            waiting.c.oldest.label("oldest_waiting"),
+            User.sessions_to_confirm.label("sessions_to_confirm"),
+            User.oldest_to_confirm_at.label("oldest_waiting"),
             meetings.label("meetings_to_assess"),
         )
         .join(UserRole, UserRole.user_id == User.id)
-        .outerjoin(waiting, waiting.c.supervisor_id == User.id)
         .where(UserRole.role == Role.SUPERVISOR, User.active.is_(True))
     )
+
+
+def supervisors() -> Select[Any]:
+    """The rows of `supervisor_load` without what they show, to count them: each supervisor's
+    role looked up, then whether that person is active (a join would read every person)."""
+    active = select(User.active).where(User.id == UserRole.user_id).scalar_subquery()
+    return select(UserRole.user_id).where(UserRole.role == Role.SUPERVISOR, active.is_(True))
 
 
 def as_load(row: Any) -> SupervisorLoad:

@@ -68,12 +68,19 @@ class _Notes:
     cases: set[int] = field(default_factory=set)
     stages: set[int] = field(default_factory=set)
     supervisors: set[int] = field(default_factory=set)
-    # Enrolments whose sessions changed: their supervision dates are recomputed too.
+    # Enrolments whose sessions changed: their supervision dates are recomputed too; and the
+    # supervisors those sessions name (or named): their sessions to confirm are recounted.
     supervised: set[int] = field(default_factory=set)
+    confirming: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(
-            self.enrolments or self.cases or self.stages or self.supervisors or self.supervised
+            self.enrolments
+            or self.cases
+            or self.stages
+            or self.supervisors
+            or self.supervised
+            or self.confirming
         )
 
 
@@ -113,10 +120,12 @@ def _note(notes: _Notes, obj: object, dirty: bool) -> None:
         notes.stages.update(_values(obj, "enrolment_stage_id", dirty))
     elif isinstance(obj, _BY_SUPERVISOR):
         enrolments = set(_values(obj, "enrolment_id", dirty))
+        supervisors = set(_values(obj, "supervisor_id", dirty))
         notes.enrolments.update(enrolments)
-        notes.supervisors.update(_values(obj, "supervisor_id", dirty))
+        notes.supervisors.update(supervisors)
         if isinstance(obj, SupervisionSession):
             notes.supervised.update(enrolments)
+            notes.confirming.update(supervisors)
     elif isinstance(obj, _SCHEME_PARTS):
         notes.enrolments.add(EVERY_ENROLMENT)
 
@@ -146,6 +155,7 @@ def _on_execute(state: ORMExecuteState) -> None:
         _notes(state.session).enrolments.add(EVERY_ENROLMENT)
     if name == SupervisionSession.__tablename__:
         _notes(state.session).supervised.add(EVERY_ENROLMENT)
+        _notes(state.session).confirming.add(EVERY_ENROLMENT)
 
 
 def _bulk_touches_facts(state: ORMExecuteState) -> bool:
@@ -169,6 +179,8 @@ def _before_commit(session: Session) -> None:
     if notes:
         if notes.supervised:
             supervision_dates.refresh(session.connection(), notes.supervised)
+        if notes.confirming:
+            supervision_dates.refresh_supervisors(session.connection(), notes.confirming)
         _bump(session, _resolve(session, notes))
     session.info.pop(_NOTES_KEY, None)
 

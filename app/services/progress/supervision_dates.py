@@ -1,12 +1,15 @@
 """Each enrolment's supervision dates, stored on the enrolment so that the coordinators' at-risk
 tests read one row per enrolment instead of every recent session of the association: the day of
 its latest confirmed session (`last_supervised_on`) and when its oldest session still waiting for
-confirmation was logged (`oldest_waiting_at`).
+confirmation was logged (`oldest_waiting_at`). And each supervisor's sessions to confirm, stored
+on the person so that the supervisors' list reads one row per supervisor: how many wait for
+their confirmation (`sessions_to_confirm`) and when the oldest was logged.
 
 Kept in step by the same transaction that changes a session, whatever service changed it: the
-progress marks note which enrolments' sessions a transaction wrote (`marks`), and just before it
-commits `refresh` locks their rows and recomputes their dates from the sessions. A bulk
-statement on the sessions recomputes every enrolment's.
+progress marks note which enrolments' sessions, and which supervisors' (before and after a
+change of supervisor), a transaction wrote (`marks`), and just before it commits `refresh` and
+`refresh_supervisors` lock their rows and recompute from the sessions. A bulk statement on the
+sessions recomputes everyone's.
 """
 
 from collections.abc import Collection
@@ -15,7 +18,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, func, inspect, select, update
 
-from app.models import Enrolment, SessionStatus, SupervisionSession
+from app.models import Enrolment, SessionStatus, SupervisionSession, User
 from app.models.progress_mark import EVERY_ENROLMENT
 
 _LAST_SUPERVISED = (
@@ -39,18 +42,39 @@ _RECOMPUTE = update(Enrolment).values(
 )
 _LOCK = select(Enrolment.id).order_by(Enrolment.id).with_for_update()
 
+_TO_CONFIRM = (
+    SupervisionSession.supervisor_id == User.id,
+    SupervisionSession.status == (SessionStatus.LOGGED),
+)
+_RECOUNT = update(User).values(
+    sessions_to_confirm=select(func.count()).where(*_TO_CONFIRM).scalar_subquery(),
+    oldest_to_confirm_at=select(func.min(SupervisionSession.created_at))
+    .where(*_TO_CONFIRM)
+    .scalar_subquery(),
+)
+_LOCK_PEOPLE = select(User.id).order_by(User.id).with_for_update()
+
 
 _with_dates: "WeakKeyDictionary[Any, bool]" = WeakKeyDictionary()
 
 
-def _has_dates(connection: Connection) -> bool:
-    """Whether the enrolments have the columns: not before migration 0024 (a database being
-    upgraded, written through the models on the way). Asked once per engine once they have."""
+_with_counts: "WeakKeyDictionary[Any, bool]" = WeakKeyDictionary()
+
+
+def _has_column(
+    connection: Connection, known: "WeakKeyDictionary[Any, bool]", table: str, column: str
+) -> bool:
+    """Whether the table has the column: not before the migration that adds it (a database
+    being upgraded, written through the models on the way). Asked once per engine once it
+    has."""
     engine = connection.engine
-    if not _with_dates.get(engine, False):
-        columns = {c["name"] for c in inspect(connection).get_columns("enrolments")}
-        _with_dates[engine] = "last_supervised_on" in columns
-    return _with_dates[engine]
+    if not known.get(engine, False):
+        known[engine] = column in {c["name"] for c in inspect(connection).get_columns(table)}
+    return known[engine]
+
+
+def _has_dates(connection: Connection) -> bool:
+    return _has_column(connection, _with_dates, "enrolments", "last_supervised_on")
 
 
 def refresh(connection: Connection, enrolment_ids: Collection[int]) -> None:
@@ -78,6 +102,25 @@ def _recompute(connection: Connection, lock: Any, recompute: Any) -> None:
     connection.execute(recompute)
 
 
+def refresh_supervisors(connection: Connection, supervisor_ids: Collection[int]) -> None:
+    """Recount the sessions waiting for these supervisors' confirmation (everyone's, given
+    EVERY_ENROLMENT), as `refresh` does the enrolments' dates, and after it: the rows of both
+    are locked in the same order by every transaction."""
+    if not supervisor_ids or not _has_column(
+        connection, _with_counts, "users", "sessions_to_confirm"
+    ):
+        return
+    if EVERY_ENROLMENT in supervisor_ids:
+        _recompute(connection, _LOCK_PEOPLE, _RECOUNT)
+        return
+    ids = sorted(supervisor_ids)
+    for n in range(0, len(ids), 500):
+        chosen = User.id.in_(ids[n : n + 500])
+        _recompute(connection, _LOCK_PEOPLE.where(chosen), _RECOUNT.where(chosen))
+
+
 def refresh_all(connection: Connection) -> None:
-    """Every enrolment's supervision dates, from its sessions (after a bulk load)."""
+    """Every enrolment's supervision dates and every supervisor's sessions to confirm, from the
+    sessions (after a bulk load)."""
     refresh(connection, {EVERY_ENROLMENT})
+    refresh_supervisors(connection, {EVERY_ENROLMENT})
