@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -15,6 +15,10 @@ class Enrolment(Base):
     """A trainee on one scheme revision, pinned for the whole pathway."""
 
     __tablename__ = "enrolments"
+    # The accredited enrolments still without a current certificate are counted as one ordered
+    # read of this index beside the index of current certificates (at 50,000 enrolments a scan
+    # of every enrolment and a hash of every certificate: ~12 ms).
+    __table_args__ = (Index("ix_enrolments_status", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

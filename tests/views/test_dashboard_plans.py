@@ -166,3 +166,22 @@ def test_the_supervisors_list_counts_no_session_and_meetings_from_an_index(app, 
     meetings = [n for n in nodes if n.get("Relation Name") == "stage_meetings"]
     assert meetings
     assert {n.get("Index Name") for n in meetings} == {"ix_stage_meetings_assessor_status"}
+
+
+def test_certificates_to_issue_are_counted_from_the_enrolments_status_index(app, world):
+    """The accredited enrolments without a current certificate are counted from an index of
+    status beside the index of current certificates, not a read of every enrolment."""
+    client = client_as(app, "cora@example.org")
+    sent = _statements_sent(app, client, "/coordination/certificates-to-issue")
+    counts = [(s, p) for s, p in sent if s.lstrip().startswith("SELECT count(*)")]
+    counts = [(s, p) for s, p in counts if "certificates" in s]
+    assert len(counts) == 1
+    with app.app_context():
+        connection = db.session.connection()
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + counts[0][0], counts[0][1])
+        nodes = _nodes(plan.scalar()[0]["Plan"])
+        db.session.rollback()
+    indexes = {n["Index Name"] for n in nodes if "Index Name" in n}
+    assert indexes == {"ix_enrolments_status", "ux_certificates_one_current"}
+    assert not [n for n in nodes if n["Node Type"] == "Seq Scan"]
