@@ -44,7 +44,7 @@ _LOCK = select(Enrolment.id).order_by(Enrolment.id).with_for_update()
 
 _TO_CONFIRM = (
     SupervisionSession.supervisor_id == User.id,
-    SupervisionSession.status == (SessionStatus.LOGGED),
+    SupervisionSession.status == SessionStatus.LOGGED,
 )
 _RECOUNT = update(User).values(
     sessions_to_confirm=select(func.count()).where(*_TO_CONFIRM).scalar_subquery(),
@@ -56,8 +56,6 @@ _LOCK_PEOPLE = select(User.id).order_by(User.id).with_for_update()
 
 
 _with_dates: "WeakKeyDictionary[Any, bool]" = WeakKeyDictionary()
-
-
 _with_counts: "WeakKeyDictionary[Any, bool]" = WeakKeyDictionary()
 
 
@@ -81,15 +79,22 @@ def refresh(connection: Connection, enrolment_ids: Collection[int]) -> None:
     """Recompute the supervision dates of these enrolments (of every one, given
     EVERY_ENROLMENT) from their sessions. On the connection, not through the ORM session: this
     runs as a transaction commits, and writes nothing progress reads."""
-    if not enrolment_ids or not _has_dates(connection):
+    if enrolment_ids and _has_dates(connection):
+        _recompute_rows(connection, Enrolment.id, enrolment_ids, _LOCK, _RECOMPUTE)
+
+
+def _recompute_rows(
+    connection: Connection, key: Any, ids: Collection[int], lock: Any, recompute: Any
+) -> None:
+    """Lock and recompute the rows of these ids (every row, given EVERY_ENROLMENT), in chunks
+    of at most 500 ids."""
+    if EVERY_ENROLMENT in ids:
+        _recompute(connection, lock, recompute)
         return
-    if EVERY_ENROLMENT in enrolment_ids:
-        _recompute(connection, _LOCK, _RECOMPUTE)
-        return
-    ids = sorted(enrolment_ids)
-    for n in range(0, len(ids), 500):
-        chosen = Enrolment.id.in_(ids[n : n + 500])
-        _recompute(connection, _LOCK.where(chosen), _RECOMPUTE.where(chosen))
+    chosen = sorted(ids)
+    for n in range(0, len(chosen), 500):
+        some = key.in_(chosen[n : n + 500])
+        _recompute(connection, lock.where(some), recompute.where(some))
 
 
 def _recompute(connection: Connection, lock: Any, recompute: Any) -> None:
@@ -106,17 +111,8 @@ def refresh_supervisors(connection: Connection, supervisor_ids: Collection[int])
     """Recount the sessions waiting for these supervisors' confirmation (everyone's, given
     EVERY_ENROLMENT), as `refresh` does the enrolments' dates, and after it: the rows of both
     are locked in the same order by every transaction."""
-    if not supervisor_ids or not _has_column(
-        connection, _with_counts, "users", "sessions_to_confirm"
-    ):
-        return
-    if EVERY_ENROLMENT in supervisor_ids:
-        _recompute(connection, _LOCK_PEOPLE, _RECOUNT)
-        return
-    ids = sorted(supervisor_ids)
-    for n in range(0, len(ids), 500):
-        chosen = User.id.in_(ids[n : n + 500])
-        _recompute(connection, _LOCK_PEOPLE.where(chosen), _RECOUNT.where(chosen))
+    if supervisor_ids and _has_column(connection, _with_counts, "users", "sessions_to_confirm"):
+        _recompute_rows(connection, User.id, supervisor_ids, _LOCK_PEOPLE, _RECOUNT)
 
 
 def refresh_all(connection: Connection) -> None:
