@@ -87,15 +87,10 @@ def test_no_dashboard_statement_reads_a_growing_table_whole(app, world):
     selects = [(s, p) for s, p in sent if s.lstrip().upper().startswith("SELECT")]
     assert any("last_supervised_on" in s for s, _p in selects), "the at-risk tests were read"
     problems = {}
-    with app.app_context():
-        connection = db.session.connection()
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-        for statement, parameters in selects:
-            plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters)
-            whole = _whole_reads(plan.scalar()[0]["Plan"])
-            if whole:
-                problems[" ".join(statement.split())[:160]] = whole
-        db.session.rollback()
+    for statement, parameters in selects:
+        whole = _whole_reads(_plan_nodes(app, statement, parameters)[0])
+        if whole:
+            problems[" ".join(statement.split())[:160]] = whole
     assert problems == {}
 
 
@@ -116,6 +111,17 @@ def _nodes(node: dict) -> list[dict]:
     return [node, *(found for child in node.get("Plans", []) for found in _nodes(child))]
 
 
+def _plan_nodes(app, statement: str, parameters: object) -> list[dict]:
+    """Every node of PostgreSQL's plan for the statement, sequential scans discouraged."""
+    with app.app_context():
+        connection = db.session.connection()
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters)
+        nodes = _nodes(plan.scalar()[0]["Plan"])
+        db.session.rollback()
+    return nodes
+
+
 @pytest.mark.parametrize(
     ("key", "index"),
     [
@@ -129,12 +135,7 @@ def test_a_page_of_meetings_is_read_in_order_from_an_index(app, world, key, inde
     sent = _statements_sent(app, client_as(app, "cora@example.org"), f"/coordination/{key}")
     rows = [(s, p) for s, p in sent if s.lstrip().startswith("SELECT stage_meetings.id AS")]
     assert len(rows) == 1
-    with app.app_context():
-        connection = db.session.connection()
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + rows[0][0], rows[0][1])
-        nodes = _nodes(plan.scalar()[0]["Plan"])
-        db.session.rollback()
+    nodes = _plan_nodes(app, *rows[0])
     assert [n.get("Index Name") for n in nodes if n.get("Relation Name") == "stage_meetings"] == [
         index
     ]
@@ -157,13 +158,9 @@ def test_the_supervisors_list_counts_no_session_and_meetings_from_an_index(app, 
     ]
     assert len(listed) == 2  # the page and its count
     assert not [s for s, _p in listed if "supervision_sessions" in s]
-    with app.app_context():
-        connection = db.session.connection()
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + listed[0][0], listed[0][1])
-        nodes = _nodes(plan.scalar()[0]["Plan"])
-        db.session.rollback()
-    meetings = [n for n in nodes if n.get("Relation Name") == "stage_meetings"]
+    meetings = [
+        n for n in _plan_nodes(app, *listed[0]) if n.get("Relation Name") == "stage_meetings"
+    ]
     assert meetings
     assert {n.get("Index Name") for n in meetings} == {"ix_stage_meetings_assessor_status"}
 
@@ -176,12 +173,7 @@ def test_certificates_to_issue_are_counted_from_the_enrolments_status_index(app,
     counts = [(s, p) for s, p in sent if s.lstrip().startswith("SELECT count(*)")]
     counts = [(s, p) for s, p in counts if "certificates" in s]
     assert len(counts) == 1
-    with app.app_context():
-        connection = db.session.connection()
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + counts[0][0], counts[0][1])
-        nodes = _nodes(plan.scalar()[0]["Plan"])
-        db.session.rollback()
+    nodes = _plan_nodes(app, *counts[0])
     indexes = {n["Index Name"] for n in nodes if "Index Name" in n}
     assert indexes == {"ix_enrolments_status", "ux_certificates_one_current"}
     assert not [n for n in nodes if n["Node Type"] == "Seq Scan"]

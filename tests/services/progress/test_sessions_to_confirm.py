@@ -3,23 +3,23 @@ confirmation, and when the oldest was logged) are kept on the person by the tran
 changes a session, whatever wrote it; they always equal a count of the sessions themselves."""
 
 import random
-import threading
-import time
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Role, SessionStatus, SupervisionSession, User
+from app.models import Enrolment, Role, SessionStatus, SupervisionSession, User
 from app.services.progress import supervision_dates
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from app.services.supervision import sessions as supervision
 from app.services.supervision.sessions import SessionDetails
 from tests.builders.people import enrolled_trainee, make_user
-from tests.threads import run_together
+from tests.builders.session_races import confirm_at_once
 
 TODAY = date(2026, 11, 24)
+LOGGED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def _kept(user_id: int) -> tuple[int, datetime | None]:
@@ -119,16 +119,23 @@ def test_the_counts_follow_the_services(ctx):
     assert _kept(tess.id) == (0, None)
 
 
-def test_a_rolled_back_change_leaves_the_counts_as_they_were(ctx, schemes):
+@pytest.fixture
+def waiting(ctx, schemes) -> tuple[Enrolment, User]:
+    """A trainee's enrolment and a supervisor with one of its sessions waiting on them since
+    LOGGED (committed)."""
     enrolment = enrolled_trainee(stage=1)
     sam = make_user(Role.SUPERVISOR)
-    logged = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    _session(enrolment, sam, SessionStatus.LOGGED, logged)
+    _session(enrolment, sam, SessionStatus.LOGGED, LOGGED)
     db.session.commit()
-    _session(enrolment, sam, SessionStatus.LOGGED, logged - timedelta(days=9))
+    return enrolment, sam
+
+
+def test_a_rolled_back_change_leaves_the_counts_as_they_were(waiting):
+    enrolment, sam = waiting
+    _session(enrolment, sam, SessionStatus.LOGGED, LOGGED - timedelta(days=9))
     db.session.flush()
     db.session.rollback()
-    assert _kept(sam.id) == (1, logged)
+    assert _kept(sam.id) == (1, LOGGED)
 
 
 def test_many_changes_leave_every_count_as_the_sessions_say(ctx, schemes):
@@ -167,12 +174,10 @@ def test_many_changes_leave_every_count_as_the_sessions_say(ctx, schemes):
     assert len(waiting) >= 2 and max(waiting) >= 2  # the counts were put to the proof
 
 
-def test_a_bulk_statement_on_sessions_recounts_everyone(ctx, schemes):
-    enrolment = enrolled_trainee(stage=1)
-    sam, tess = make_user(Role.SUPERVISOR), make_user(Role.SUPERVISOR)
-    logged = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    _session(enrolment, sam, SessionStatus.LOGGED, logged)
-    _session(enrolment, tess, SessionStatus.LOGGED, logged)
+def test_a_bulk_statement_on_sessions_recounts_everyone(waiting):
+    enrolment, sam = waiting
+    tess = make_user(Role.SUPERVISOR)
+    _session(enrolment, tess, SessionStatus.LOGGED, LOGGED)
     db.session.commit()
     db.session.execute(
         update(SupervisionSession)
@@ -180,21 +185,17 @@ def test_a_bulk_statement_on_sessions_recounts_everyone(ctx, schemes):
         .values(status=SessionStatus.CONFIRMED)
     )
     db.session.commit()
-    assert (_kept(sam.id), _kept(tess.id)) == ((0, None), (1, logged))
+    assert (_kept(sam.id), _kept(tess.id)) == ((0, None), (1, LOGGED))
 
 
-def test_refresh_all_fills_what_a_bulk_load_left_empty(ctx, schemes):
-    enrolment = enrolled_trainee(stage=1)
-    sam = make_user(Role.SUPERVISOR)
-    logged = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    _session(enrolment, sam, SessionStatus.LOGGED, logged)
-    db.session.commit()
+def test_refresh_all_fills_what_a_bulk_load_left_empty(waiting):
+    sam = waiting[1]
     db.session.execute(update(User).values(sessions_to_confirm=0, oldest_to_confirm_at=None))
     db.session.commit()  # as COPY leaves them
     assert _kept(sam.id) == (0, None)
     supervision_dates.refresh_all(db.session.connection())
     db.session.commit()
-    assert _kept(sam.id) == (1, logged)
+    assert _kept(sam.id) == (1, LOGGED)
 
 
 def test_two_sessions_of_one_supervisor_decided_at_the_same_instant_leave_a_true_count(
@@ -206,26 +207,13 @@ def test_two_sessions_of_one_supervisor_decided_at_the_same_instant_leave_a_true
     with committing_app.app_context():
         load_definitions(None, default_schemes_dir())
         sam = make_user(Role.SUPERVISOR)
-        logged = datetime(2026, 3, 2, 9, tzinfo=UTC)
-        both = [_session(enrolled_trainee(), sam, SessionStatus.LOGGED, logged) for _ in range(2)]
+        both = [_session(enrolled_trainee(), sam, SessionStatus.LOGGED, LOGGED) for _ in range(2)]
         db.session.commit()
         ids, sam_id = [s.id for s in both], sam.id
-    holding = threading.Event()
-
-    def confirm(session_id: int, hold: bool) -> None:
-        with committing_app.app_context():
-            if not hold:
-                assert holding.wait(timeout=10)
-            session = db.session.get(SupervisionSession, session_id)
-            assert session is not None
-            session.status = SessionStatus.CONFIRMED
-            db.session.flush()
-            if hold:  # recount now (locking the supervisor), commit a moment later
-                supervision_dates.refresh_supervisors(db.session.connection(), {sam_id})
-                holding.set()
-                time.sleep(0.5)
-            db.session.commit()
-
-    run_together(lambda: confirm(ids[0], True), lambda: confirm(ids[1], False))
+    confirm_at_once(
+        committing_app,
+        ids,
+        lambda connection: supervision_dates.refresh_supervisors(connection, {sam_id}),
+    )
     with committing_app.app_context():
         assert _kept(sam_id) == (0, None)

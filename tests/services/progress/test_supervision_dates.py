@@ -2,8 +2,6 @@
 session was logged) are kept in step by the transaction that changes a session, whatever wrote
 it; and the at-risk tests that read them find exactly the trainees the sessions themselves say."""
 
-import threading
-import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
 
@@ -17,7 +15,7 @@ from app.services.progress import supervision_dates
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
 from tests.builders.people import enrolled_trainee, make_user
-from tests.threads import run_together
+from tests.builders.session_races import confirm_at_once
 
 STARTED = date(2026, 1, 5)
 
@@ -199,23 +197,11 @@ def test_two_sessions_of_one_enrolment_decided_at_the_same_instant_leave_true_da
         second = _session(enrolment, date(2026, 2, 2), SessionStatus.LOGGED, _at(date(2026, 2, 2)))
         db.session.commit()
         enrolment_id, ids = enrolment.id, (first.id, second.id)
-    holding = threading.Event()
-
-    def confirm(session_id: int, hold: bool) -> None:
-        with committing_app.app_context():
-            if not hold:
-                assert holding.wait(timeout=10)
-            session = db.session.get(SupervisionSession, session_id)
-            assert session is not None
-            session.status = SessionStatus.CONFIRMED
-            db.session.flush()
-            if hold:  # recompute now (locking the enrolment), commit a moment later
-                supervision_dates.refresh(db.session.connection(), {enrolment_id})
-                holding.set()
-                time.sleep(0.5)
-            db.session.commit()
-
-    run_together(lambda: confirm(ids[0], True), lambda: confirm(ids[1], False))
+    confirm_at_once(
+        committing_app,
+        ids,
+        lambda connection: supervision_dates.refresh(connection, {enrolment_id}),
+    )
     with committing_app.app_context():
         enrolment = db.session.get(Enrolment, enrolment_id)
         assert enrolment is not None
