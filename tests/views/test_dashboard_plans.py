@@ -111,11 +111,16 @@ def _nodes(node: dict) -> list[dict]:
     return [node, *(found for child in node.get("Plans", []) for found in _nodes(child))]
 
 
-def _plan_nodes(app, statement: str, parameters: object) -> list[dict]:
-    """Every node of PostgreSQL's plan for the statement, sequential scans discouraged."""
+def _plan_nodes(
+    app, statement: str, parameters: object, without: tuple[str, ...] = ()
+) -> list[dict]:
+    """Every node of PostgreSQL's plan for the statement, sequential scans discouraged and the
+    indexes named `without` dropped for the while (the transaction is rolled back)."""
     with app.app_context():
         connection = db.session.connection()
         connection.execute(text("SET LOCAL enable_seqscan = off"))
+        for index in without:
+            connection.exec_driver_sql(f"DROP INDEX {index}")
         plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters)
         nodes = _nodes(plan.scalar()[0]["Plan"])
         db.session.rollback()
@@ -147,7 +152,13 @@ def test_the_supervisors_list_counts_no_session_and_meetings_from_an_index(app, 
     """The supervisors' list reads each supervisor's sessions to confirm as kept on the person,
     not by counting the association's waiting sessions (at 50,000 enrolments ~26,000), and
     counts the meetings each one is named to assess from an index of assessor and status
-    (without it, sorted by that count, ~84 ms)."""
+    (without it, sorted by that count, ~84 ms).
+
+    On this world's five meetings the planner costs a read of the meetings in that status
+    (filtered by assessor) the same as the assessor's range, and chose either from run to run;
+    at the association's scale the range is far cheaper. So the indexes of meetings by status are
+    set aside, and the plan must still count from an index whose condition holds both the
+    assessor and the status: the statement can use it, and no other index serves it."""
     client = client_as(app, "cora@example.org")
     sent = _statements_sent(app, client, f"/coordination/supervisors?sort={sort}")
     listed = [
@@ -158,11 +169,16 @@ def test_the_supervisors_list_counts_no_session_and_meetings_from_an_index(app, 
     ]
     assert len(listed) == 2  # the page and its count
     assert not [s for s, _p in listed if "supervision_sessions" in s]
-    meetings = [
-        n for n in _plan_nodes(app, *listed[0]) if n.get("Relation Name") == "stage_meetings"
-    ]
-    assert meetings
-    assert {n.get("Index Name") for n in meetings} == {"ix_stage_meetings_assessor_status"}
+    by_status = (
+        "ix_stage_meetings_status",
+        "ix_stage_meetings_status_requested",
+        "ix_stage_meetings_status_outcome",
+    )
+    nodes = _plan_nodes(app, *listed[0], without=by_status)
+    meetings = [n for n in nodes if n.get("Relation Name") == "stage_meetings"]
+    assert [n.get("Index Name") for n in meetings] == ["ix_stage_meetings_assessor_status"]
+    condition = meetings[0]["Index Cond"]
+    assert "assessor_id = users.id" in condition and "status" in condition
 
 
 def test_certificates_to_issue_are_counted_from_the_enrolments_status_index(app, world):
