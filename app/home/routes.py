@@ -9,6 +9,7 @@ from app.i18n import local_today
 from app.models.base import utcnow
 from app.services.coordination import dashboards
 from app.services.people import enrolment_queries
+from app.services.progress.enrolment_head import EnrolmentHead
 from app.services.progress.kept import progress_of_many
 from app.services.supervision import queries
 from app.services.supervision.waiting import waiting_by_enrolment
@@ -23,10 +24,8 @@ def index() -> str:
     """The home page, with one section per role the person holds."""
     user = current_actor()
     own = enrolment_queries.own_enrolments(user) if may_train(user) else None
-    supervisees = (
-        enrolment_queries.current_supervisees(user, brief=True) if may_supervise(user) else None
-    )
-    shown = [*(own or []), *(supervisees or [])]
+    supervisees = enrolment_queries.supervisee_rows(user) if may_supervise(user) else None
+    shown: list[EnrolmentHead] = [*(own or []), *(supervisees or [])]
     return render_template(
         "home/index.html",
         own_enrolments=own,

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStage, Scheme, Stage, SupervisorAssignment, User
@@ -120,10 +120,8 @@ def own_enrolments(user: User) -> list[Enrolment]:
     return list(db.session.scalars(query))
 
 
-def current_supervisees(user: User, brief: bool = False) -> list[Enrolment]:
-    """Enrolments whose own supervisor is `user` now, by trainee name; `brief`: with only their
-    trainee and scheme (what a list of them shows), in the same statement."""
-    shown = (contains_eager(Enrolment.trainee), joinedload(Enrolment.scheme, innerjoin=True))
+def current_supervisees(user: User) -> list[Enrolment]:
+    """Enrolments whose own supervisor is `user` now, by trainee name."""
     query = (
         select(Enrolment)
         .join(SupervisorAssignment)
@@ -131,7 +129,37 @@ def current_supervisees(user: User, brief: bool = False) -> list[Enrolment]:
         .where(
             SupervisorAssignment.supervisor_id == user.id, SupervisorAssignment.ends_on.is_(None)
         )
-        .options(*(shown if brief else DETAILS))
+        .options(*DETAILS)
         .order_by(func.lower(User.display_name), Enrolment.id)
     )
     return list(db.session.scalars(query).unique())
+
+
+# A supervisor's supervisees as their home lists them: rows of the shown columns and what
+# progress reads (`EnrolmentHead`), built once with the supervisor bound.
+_SUPERVISEE_ROWS = (
+    select(
+        Enrolment.id,
+        Enrolment.trainee_id,
+        Enrolment.scheme_id,
+        Enrolment.started_on,
+        Enrolment.status,
+        User.display_name.label("trainee_name"),
+        Scheme.title.label("scheme_title"),
+    )
+    .join(SupervisorAssignment, SupervisorAssignment.enrolment_id == Enrolment.id)
+    .join(User, Enrolment.trainee_id == User.id)
+    .join(Scheme, Scheme.id == Enrolment.scheme_id)
+    .where(
+        SupervisorAssignment.supervisor_id == bindparam("supervisor_id"),
+        SupervisorAssignment.ends_on.is_(None),
+    )
+    .order_by(func.lower(User.display_name), Enrolment.id)
+)
+
+
+def supervisee_rows(user: User) -> list[Row[Any]]:
+    """Enrolments whose own supervisor is `user` now, by trainee name, as rows (id, trainee_id,
+    scheme_id, started_on, status, trainee_name, scheme_title): one statement of columns and no
+    objects built, for a supervisor's home, which lists every supervisee."""
+    return list(db.session.execute(_SUPERVISEE_ROWS, {"supervisor_id": user.id}))

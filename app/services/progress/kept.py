@@ -17,6 +17,7 @@ from flask_babel import get_locale
 
 from app.models import Enrolment
 from app.services.progress import marks
+from app.services.progress.enrolment_head import EnrolmentHead
 from app.services.progress.evaluate import EnrolmentProgress
 from app.services.progress.snapshots import progress_for_many
 
@@ -58,8 +59,11 @@ def _store() -> KeptProgress:
     return store
 
 
-def progress_of_many(enrolments: Sequence[Enrolment], today: date) -> dict[int, EnrolmentProgress]:
-    """Progress of several enrolments by id, from what is kept where its facts are unchanged."""
+def progress_of_many(
+    enrolments: Sequence[EnrolmentHead], today: date
+) -> dict[int, EnrolmentProgress]:
+    """Progress of several enrolments (or rows of their heads) by id, from what is kept where
+    its facts are unchanged."""
     if not enrolments or marks.has_pending_changes():
         return progress_for_many(enrolments, today)
     store, language = _store(), str(get_locale() or "")

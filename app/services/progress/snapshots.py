@@ -34,6 +34,7 @@ from app.models import (
     SupervisionSession,
     SupervisorAssignment,
 )
+from app.services.progress.enrolment_head import EnrolmentHead
 from app.services.progress.evaluate import EnrolmentProgress, evaluate
 from app.services.progress.facts import (
     CycleFact,
@@ -73,12 +74,14 @@ def progress_for(enrolment: Enrolment, today: date) -> EnrolmentProgress:
     return evaluate(load_snapshot(enrolment, today))
 
 
-def progress_for_many(enrolments: Sequence[Enrolment], today: date) -> dict[int, EnrolmentProgress]:
+def progress_for_many(
+    enrolments: Sequence[EnrolmentHead], today: date
+) -> dict[int, EnrolmentProgress]:
     """Progress of several enrolments by enrolment id, in as many queries as for one."""
     return {key: evaluate(snap) for key, snap in load_snapshots(enrolments, today).items()}
 
 
-def load_snapshots(enrolments: Sequence[Enrolment], today: date) -> dict[int, Snapshot]:
+def load_snapshots(enrolments: Sequence[EnrolmentHead], today: date) -> dict[int, Snapshot]:
     """Snapshots of several enrolments by enrolment id, each table read once for all of them."""
     if not enrolments:
         return {}
