@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, SQLColumnExpression, case, func, select
 
 from app.models import Enrolment, EnrolmentStatus, Role, Scheme, User, UserRole
-from app.services.people.directory import matching_people, people_query
+from app.services.people.directory import matching_people
 from app.services.people.enrolment_queries import (
     enrolment_rows,
     narrowed_enrolments,
@@ -75,14 +75,16 @@ def people_list_rows(
     account: AccountState | None = None,
     order: SortOrder = SortOrder(PEOPLE_DEFAULT_SORT),
 ) -> Select[Any]:
-    """The same people as `people_list`, in the same order, as the listed columns only (for the
-    CSV: one statement, the roles joined by commas in a correlated subquery)."""
+    """People matching a search, a role and an account state, in the chosen order, as the listed
+    columns only (the page and its CSV: one statement, the roles joined by commas in a
+    correlated subquery, no person built)."""
     roles = (
         select(func.aggregate_strings(UserRole.role, ","))
         .where(UserRole.user_id == User.id)
         .scalar_subquery()
     )
     query = select(
+        User.id,
         User.display_name,
         User.email,
         roles.label("roles"),
@@ -103,16 +105,11 @@ def _narrow_people(query: Select[Any], account: AccountState | None) -> Select[A
     return query
 
 
-def people_list(
-    search: str = "",
-    role: Role | None = None,
-    account: AccountState | None = None,
-    order: SortOrder = SortOrder(PEOPLE_DEFAULT_SORT),
-) -> Select[User]:
-    """People matching a search, a role and an account state, in the chosen order."""
-    return _ordered(
-        _narrow_people(people_query(search, role), account), PEOPLE_SORTS, order, User.id
-    )
+def people_ids(
+    search: str = "", role: Role | None = None, account: AccountState | None = None
+) -> Select[Any]:
+    """The ids of the people `people_list_rows` lists: what a count of them needs."""
+    return _narrow_people(matching_people(select(User.id), search, role), account)
 
 
 _STATUS_RANK = case(

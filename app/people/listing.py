@@ -8,7 +8,6 @@ from flask import request
 from flask_babel.speaklater import LazyString
 from sqlalchemy import Select
 
-from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.lists.csv_export import Column
 from app.lists.queries import (
@@ -16,31 +15,12 @@ from app.lists.queries import (
     PEOPLE_SORTS,
     AccountState,
     SortOrder,
-    people_list,
+    people_ids,
     people_list_rows,
 )
 from app.lists.worklist import local_day
-from app.models import Role, User
+from app.models import Role
 from app.web.labels import ROLE_NAMES
-
-
-def account_label(user: User) -> str:
-    """Whether the person can sign in: deactivated, invited (no password yet) or active."""
-    if not user.active:
-        return _("deactivated")
-    return _("active") if user.has_password else _("invited")
-
-
-COLUMNS: tuple[Column[User], ...] = (
-    Column(_l("Name"), "name", lambda u: u.display_name),
-    Column(_l("E-mail"), "email", lambda u: u.email),
-    Column(
-        _l("Roles"), None, lambda u: ", ".join(str(ROLE_NAMES[r.value]) for r in sorted(u.roles))
-    ),
-    Column(_l("Account"), None, account_label),
-    Column(_l("Since"), "created", lambda u: local_day(u.created_at)),
-)
-
 
 ACCOUNT_NAMES = {"deactivated": _l("deactivated"), "active": _l("active"), "invited": _l("invited")}
 
@@ -61,18 +41,20 @@ def _role_names(joined: str | None) -> LazyString:
     return ROLE_SETS[tuple(sorted(Role(value) for value in (joined or "").split(",") if value))]
 
 
-def _account_cell(row: Any) -> Any:
+def account_cell(row: Any) -> Any:
+    """Whether the person of a row can sign in: deactivated, invited (no password yet) or
+    active."""
     if not row.active:
         return ACCOUNT_NAMES["deactivated"]
     return ACCOUNT_NAMES["active" if row.has_password else "invited"]
 
 
-# The same columns over the rows of `PeopleFilters.rows` (what the CSV reads).
+# The list's columns over the rows of `PeopleFilters.rows` (what the page and the CSV read).
 ROW_COLUMNS: tuple[Column[Any], ...] = (
     Column(_l("Name"), "name", lambda r: r.display_name),
     Column(_l("E-mail"), "email", lambda r: r.email),
     Column(_l("Roles"), None, lambda r: _role_names(r.roles)),
-    Column(_l("Account"), None, _account_cell),
+    Column(_l("Account"), None, account_cell),
     Column(_l("Since"), "created", lambda r: local_day(r.created_at)),
 )
 
@@ -86,13 +68,13 @@ class PeopleFilters:
     account: AccountState | None
     order: SortOrder
 
-    def query(self) -> Select[User]:
-        """The matching people, in order (every page)."""
-        return people_list(self.search, self.role, self.account, self.order)
-
     def rows(self) -> Select[Any]:
-        """The same people in the same order, as the listed columns only."""
+        """The matching people in order, as the listed columns only."""
         return people_list_rows(self.search, self.role, self.account, self.order)
+
+    def ids(self) -> Select[Any]:
+        """The matching people's ids, to count them."""
+        return people_ids(self.search, self.role, self.account)
 
 
 def filters_from_request() -> PeopleFilters:

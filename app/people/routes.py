@@ -13,6 +13,7 @@ from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
 from app.lists.csv_export import csv_download
+from app.lists.urls import paginate
 from app.mail.account_messages import send_invitation
 from app.models import Enrolment, SupervisorGrade, User
 from app.services import audit
@@ -52,13 +53,18 @@ def _flash_delivery(sent: bool, user: User) -> None:
 def index() -> str:
     """Everyone, searchable by name or e-mail, filterable by role and account, sortable."""
     filters = listing.filters_from_request()
-    page = db.paginate(filters.query(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(
+        filters.rows(),
+        tuple_rows=True,
+        per_page=current_app.config["PAGE_SIZE"],
+        counted=filters.ids(),
+    )
     return render_template(
         "people/index.html",
         page=page,
         filters=filters,
-        columns=listing.COLUMNS,
-        account_label=listing.account_label,
+        columns=listing.ROW_COLUMNS,
+        account_cell=listing.account_cell,
     )
 
 
