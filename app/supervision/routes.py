@@ -7,9 +7,9 @@ from werkzeug.wrappers import Response
 from app.authz.actions import Action
 from app.authz.rules import can
 from app.authz.web import current_actor, load_or_404, requires
-from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today, ngettext
+from app.lists.urls import paginate
 from app.models import Cycle, Enrolment, SessionStatus, SupervisionSession, User
 from app.services.people.enrolment_queries import TABS
 from app.services.supervision import queries
@@ -123,11 +123,8 @@ def _save(
 def index(enrolment_id: int) -> str:
     """The enrolment's sessions, newest first, with the confirmed total."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE, TABS)
-    page = db.paginate(
-        queries.sessions_query(enrolment),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    rows, ids = queries.session_rows(enrolment)
+    page = paginate(rows, tuple_rows=True, per_page=current_app.config["PAGE_SIZE"], counted=ids)
     return render_template(
         "supervision/index.html",
         enrolment=enrolment,

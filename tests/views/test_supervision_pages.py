@@ -325,6 +325,12 @@ def test_list_page_uses_the_same_queries_for_1_and_30_sessions(app, client, worl
         page = client.get(path).get_data(as_text=True)
     assert "Page 1 of 2" in page
     assert one and len(one) == len(thirty)
+    # Rows of columns, each with its supervisor's name, newest first: June's sessions (Sue
+    # Second's) lead, and the earlier supervisor's appear on the same page.
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert len(rows) == 25
+    assert "Sue Second" in rows[0] and "29 Jun 2026" in rows[0]
+    assert any("Sue Second" not in row for row in rows)
 
 
 def test_the_request_to_confirm_stops_being_new_once_the_session_is_confirmed(app, client, world):

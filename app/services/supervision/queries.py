@@ -25,14 +25,32 @@ from app.models import (
 SUBTYPE_PARAMS = {"document": "document", "meeting": "meeting"}
 
 
-def sessions_query(enrolment: Enrolment) -> Select[SupervisionSession]:
-    """An enrolment's sessions, newest first, with their supervisors loaded."""
-    return (
-        select(SupervisionSession)
-        .where(SupervisionSession.enrolment_id == enrolment.id)
-        .options(selectinload(SupervisionSession.supervisor))
-        .order_by(SupervisionSession.held_on.desc(), SupervisionSession.id.desc())
+# An enrolment's sessions as its supervision list shows them, newest first: rows of the shown
+# columns with the supervisor's name, built once (the enrolment bound).
+_SESSION_ROWS = (
+    select(
+        SupervisionSession.id,
+        SupervisionSession.held_on,
+        SupervisionSession.minutes,
+        SupervisionSession.group,
+        SupervisionSession.online,
+        SupervisionSession.status,
+        User.display_name.label("supervisor_name"),
     )
+    .join(User, User.id == SupervisionSession.supervisor_id)
+    .where(SupervisionSession.enrolment_id == bindparam("enrolment_id"))
+    .order_by(SupervisionSession.held_on.desc(), SupervisionSession.id.desc())
+)
+_SESSION_IDS = select(SupervisionSession.id).where(
+    SupervisionSession.enrolment_id == bindparam("enrolment_id")
+)
+
+
+def session_rows(enrolment: Enrolment) -> tuple[Select[*tuple[Any, ...]], Select[int]]:
+    """An enrolment's sessions, newest first, as rows (id, held_on, minutes, group, online,
+    status, supervisor_name), and their ids to count them: no session or person built."""
+    bound = {"enrolment_id": enrolment.id}
+    return _SESSION_ROWS.params(bound), _SESSION_IDS.params(bound)
 
 
 def confirmed_minutes(enrolment: Enrolment) -> int:
