@@ -55,3 +55,17 @@ def test_only_what_the_stage_still_needs_is_listed(app, world):
     assert _still_needed(page) == unmet
     enrolment_page = client_as(app, world.supervisor).get(f"/enrolments/{world.enrolment_id}")
     assert "With at least 2 clients" in enrolment_page.get_data(as_text=True)
+
+
+def test_each_supervisee_row_names_the_trainee_scheme_and_stage(app, world):
+    """The rows (read as columns, not objects) show the trainee's name linked to their
+    enrolment, the scheme's title and the open stage's number."""
+    with app.app_context():
+        enrolment = db.session.get(Enrolment, world.enrolment_id)
+        name, title = enrolment.trainee.display_name, enrolment.scheme.title
+        number = progress_for(enrolment, TODAY).current.number
+    page = client_as(app, world.supervisor).get("/").get_data(as_text=True)
+    row = page.split('id="supervisees"')[1].split("<tbody>")[1].split("</tr>")[0]
+    assert f'<a href="/enrolments/{world.enrolment_id}">{name}</a>' in row
+    assert f'<span class="muted">{title}</span>' in row
+    assert re.search(rf"<td>\s*{number}\s*</td>", row)

@@ -1,6 +1,6 @@
 """Read-side queries for enrolment pages, with their relations loaded up front."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -8,6 +8,9 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStage, Scheme, Stage, SupervisorAssignment, User
 from app.models.scheme import scheme_label_columns
+
+# A select of enrolments or of their columns, kept as it is through the joins added to it.
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 
 # What enrolment pages and lists show of each enrolment: the many-to-ones joined into the same
 # statement, the stages and assignments in one more each.
@@ -36,7 +39,7 @@ TABS = (
 )
 
 
-def narrowed_enrolments(base: Select[Any], search: str = "") -> Select[Any]:
+def narrowed_enrolments(base: _Query, search: str = "") -> _Query:
     """A (permission-scoped) enrolment query joined to its trainee and scheme, narrowed by
     trainee name or scheme title; nothing loaded with it (lists add what they show)."""
     query = base.join(User, Enrolment.trainee_id == User.id).join(Scheme)
@@ -138,18 +141,19 @@ def current_supervisees(user: User) -> list[Enrolment]:
 # A supervisor's supervisees as their home lists them: rows of the shown columns and what
 # progress reads (`EnrolmentHead`), built once with the supervisor bound.
 _SUPERVISEE_ROWS = (
-    select(
-        Enrolment.id,
-        Enrolment.trainee_id,
-        Enrolment.scheme_id,
-        Enrolment.started_on,
-        Enrolment.status,
-        User.display_name.label("trainee_name"),
-        Scheme.title.label("scheme_title"),
+    narrowed_enrolments(
+        select(
+            Enrolment.id,
+            Enrolment.trainee_id,
+            Enrolment.scheme_id,
+            Enrolment.started_on,
+            Enrolment.status,
+            User.display_name.label("trainee_name"),
+            Scheme.title.label("scheme_title"),
+        )
+        .select_from(Enrolment)
+        .join(SupervisorAssignment, SupervisorAssignment.enrolment_id == Enrolment.id)
     )
-    .join(SupervisorAssignment, SupervisorAssignment.enrolment_id == Enrolment.id)
-    .join(User, Enrolment.trainee_id == User.id)
-    .join(Scheme, Scheme.id == Enrolment.scheme_id)
     .where(
         SupervisorAssignment.supervisor_id == bindparam("supervisor_id"),
         SupervisorAssignment.ends_on.is_(None),
