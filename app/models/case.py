@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, UniqueConstraint, case
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -32,10 +33,16 @@ class Case(Base):
         back_populates="case", order_by="Consent.given_on, Consent.id", cascade="all, delete-orphan"
     )
 
-    @property
+    @hybrid_property
     def title(self) -> str:
         """The code, with the trainee's own label when there is one."""
         return f"{self.code} · {self.label}" if self.label else self.code
+
+    @title.inplace.expression
+    @classmethod
+    def _title_in_sql(cls) -> ColumnElement[str]:
+        """The same title written by the database, for lists that read rows of columns."""
+        return case((cls.label != "", cls.code + " · " + cls.label), else_=cls.code)
 
 
 class Consent(Base):

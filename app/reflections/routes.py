@@ -6,11 +6,11 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.authz.actions import Action
-from app.authz.scopes import visible_reflections
+from app.authz.scopes import reflection_rights, visible_reflections
 from app.authz.web import current_actor, load_or_404, requires
-from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import local_today
+from app.lists.urls import paginate
 from app.models import Case, Enrolment, Reflection, SupervisionSession
 from app.services.evidence import reflections, removals
 from app.services.people.enrolment_queries import TABS
@@ -53,15 +53,14 @@ def _about_choices(subjects: dict[str, Case | SupervisionSession]) -> list[Selec
 def index(enrolment_id: int) -> str:
     """The reflections the signed-in user may read, newest first."""
     enrolment = load_or_404(Enrolment, enrolment_id, Action.VIEW_EVIDENCE, TABS)
-    query = queries.reflections_page_query(visible_reflections(current_actor(), enrolment))
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    cases, sessions = queries.reflection_subjects(page.items)
+    viewer = current_actor()
+    rows, ids = queries.reflection_rows(visible_reflections(viewer, enrolment))
+    page = paginate(rows, tuple_rows=True, per_page=current_app.config["PAGE_SIZE"], counted=ids)
     return render_template(
         "reflections/index.html",
         enrolment=enrolment,
         page=page,
-        cases=cases,
-        sessions=sessions,
+        rights=reflection_rights(viewer, enrolment),
     )
 
 

@@ -8,9 +8,11 @@ import pytest
 from app.authz.actions import Action
 from app.authz.relations import is_own_supervisor_now, is_own_supervisor_on, is_self
 from app.authz.rules import NotAllowed, allows, can, ensure
+from app.authz.scopes import reflection_rights
 from app.errors import RuleViolation
 from app.models import EnrolmentStatus, Role
 from app.services.certificates import issuing
+from app.services.evidence import reflections
 from app.services.people import enrolments
 from app.services.schemes.files import default_schemes_dir
 from app.services.schemes.loader import load_definitions
@@ -77,3 +79,30 @@ def test_services_judge_the_rule_while_pages_also_need_an_active_account(ctx):
     former = make_user(Role.COORDINATOR, active=False)  # the command line, say
     assert allows(former, Action.MANAGE_PEOPLE)
     assert not can(former, Action.MANAGE_PEOPLE)
+
+
+def test_reflection_rights_of_a_list_agree_with_the_rules_on_each_reflection(people):
+    """The reflections list decides sharing and deleting once per page from rows' authors
+    (`reflection_rights`); on every reflection it must answer as `can` does, while the
+    enrolment is active and after it ends."""
+    enrolment, trainee = people.enrolment, people.trainee
+    written = [
+        reflections.write_reflection(
+            trainee, enrolment, date(2026, 3, 1), "", "Waited.", private, date(2026, 11, 24)
+        )
+        for private in (True, False)
+    ]
+    viewers = [trainee, people.supervisor, people.coordinator, make_user(Role.TRAINEE)]
+    decided = []
+    for status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.WITHDRAWN):
+        enrolment.status = status
+        for viewer in viewers:
+            rights = reflection_rights(viewer, enrolment)
+            for reflection in written:
+                share = rights.may_share(reflection.author_id)
+                delete = rights.may_delete(reflection.author_id)
+                assert share == can(viewer, Action.SHARE_REFLECTION, reflection)
+                assert delete == can(viewer, Action.DELETE_REFLECTION, reflection)
+                decided.append((share, delete))
+    # Both answers were met: the trainee may delete while active, and nobody may after.
+    assert {(True, True), (True, False), (False, False)} <= set(decided)

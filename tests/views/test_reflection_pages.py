@@ -166,3 +166,54 @@ def test_list_page_uses_the_same_queries_for_1_and_30_reflections(app, client, w
         page = client.get(path).get_data(as_text=True)
     assert "Page 1 of 2" in page and "Share with my supervisors" in page
     assert one and len(one) == len(thirty)
+
+
+def test_each_reflection_names_its_author_case_and_session_and_offers_only_what_is_allowed(
+    app, client, world
+):
+    """The list reads rows of columns: each shows its author's name, its case's code with the
+    trainee's label, a link to its session; the trainee may share and delete their private
+    reflection, the supervisor neither on the shared one they may read."""
+    with committed(app):
+        enrolment = db.session.get(Enrolment, world.enrolment)
+        labelled = cases.create_case(
+            enrolment.trainee,
+            enrolment,
+            CaseSetting.FAMILY,
+            "σχολείο 2",
+            "",
+            "",
+            date(2026, 2, 2),
+            None,
+            TODAY,
+        )
+        label = f"{labelled.code} · σχολείο 2"
+        name = enrolment.trainee.display_name
+        reflections.write_reflection(
+            enrolment.trainee,
+            enrolment,
+            date(2026, 3, 4),
+            "On the case",
+            "Waited.",
+            True,
+            TODAY,
+            labelled,
+        )
+    sign_in(client, world.trainee)
+    assert _new(client, world, private="").status_code == 302  # shared, about the session
+    path = f"/enrolments/{world.enrolment}/reflections"
+    articles = client.get(path).get_data(as_text=True).split('<article class="card">')[1:]
+    on_case = next(a for a in articles if "On the case" in a)
+    on_session = next(a for a in articles if "After supervision" in a)
+    assert f"about case {label}" in on_case and f"· {name}" in on_case
+    assert "Share with my supervisors" in on_case and "/delete" in on_case
+    assert (
+        f'href="/sessions/{world.session}"' in on_session and "about the session of" in on_session
+    )
+    assert "Share with my supervisors" not in on_session and "/delete" in on_session
+
+    client.post("/logout")
+    sign_in(client, world.supervisor)
+    page = client.get(path).get_data(as_text=True)
+    assert "On the case" not in page and "After supervision" in page
+    assert "Share with my supervisors" not in page and "/delete" not in page

@@ -100,21 +100,30 @@ def reflections_page_query(base: Select[Reflection]) -> Select[Reflection]:
     )
 
 
-_CASES = select(Case).where(Case.id.in_(bindparam("ids", expanding=True)))
-_SESSIONS = select(SupervisionSession).where(
-    SupervisionSession.id.in_(bindparam("ids", expanding=True))
-)
-
-
-def reflection_subjects(
-    reflections: Sequence[Reflection],
-) -> tuple[dict[int, Case], dict[int, SupervisionSession]]:
-    """The cases and sessions that reflections are about, by id (always one query each)."""
-    case_ids = [r.case_id for r in reflections if r.case_id is not None]
-    session_ids = [r.session_id for r in reflections if r.session_id is not None]
-    found_cases = db.session.scalars(_CASES, {"ids": case_ids})
-    found_sessions = db.session.scalars(_SESSIONS, {"ids": session_ids})
-    return {c.id: c for c in found_cases}, {s.id: s for s in found_sessions}
+def reflection_rows(visible: Select[Reflection]) -> tuple[Select[*tuple[Any, ...]], Select[int]]:
+    """Visible reflections, newest first, as rows of what their list shows (id, written_on,
+    title, body, private, author_id, author_name, session_id, case_title, session_held_on: the
+    case and session each is about joined), and their ids to count them; no object built."""
+    rows = (
+        visible.with_only_columns(
+            Reflection.id,
+            Reflection.written_on,
+            Reflection.title,
+            Reflection.body,
+            Reflection.private,
+            Reflection.author_id,
+            User.display_name.label("author_name"),
+            Reflection.session_id,
+            Case.title.label("case_title"),
+            SupervisionSession.held_on.label("session_held_on"),
+        )
+        .select_from(Reflection)
+        .join(User, User.id == Reflection.author_id)
+        .outerjoin(Case, Case.id == Reflection.case_id)
+        .outerjoin(SupervisionSession, SupervisionSession.id == Reflection.session_id)
+        .order_by(Reflection.written_on.desc(), Reflection.id.desc())
+    )
+    return rows, visible.with_only_columns(Reflection.id)
 
 
 def cases_of(enrolment: Enrolment) -> list[Case]:
