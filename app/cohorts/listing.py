@@ -1,5 +1,6 @@
 """The cohort list and a cohort's members list, as work lists (search, filters, sort, CSV)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
@@ -9,7 +10,6 @@ from app.lists.at_risk import risk_reasons
 from app.lists.csv_export import Column
 from app.lists.rows import enrolment_row_link, scheme_cell
 from app.lists.worklist import Choice, ListArgs, WorkList, id_arg, local_day
-from app.lists.workspace import scheme_choice
 from app.models import (
     Cohort,
     CohortKind,
@@ -112,8 +112,12 @@ def _member_rows(query: Select[Any], args: ListArgs) -> Select[Any]:
     return risk.with_risk_flags(rows, risk.risk_tests(args.today, args.thresholds))
 
 
-def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:
-    """The enrolments of a cohort's trainees, with each one's open stage and risk flags."""
+def members_list(cohort_id: int, counts: Sequence[pipeline.SchemeCounts]) -> WorkList:
+    """The enrolments of a cohort's trainees, with each one's open stage and risk flags;
+    `counts`, the cohort's enrolments by scheme and stage (what its page shows above the list):
+    its filters offer those schemes and their stages, none the cohort has nothing in."""
+    stage_numbers = sorted({stage.stage_number for scheme in counts for stage in scheme.stages})
+    schemes = [(str(scheme.scheme_id), scheme.label) for scheme in counts]
     return WorkList(
         key="members",
         title=_l("Trainees in this cohort"),
@@ -141,6 +145,6 @@ def members_list(cohort_id: int, stage_numbers: list[int]) -> WorkList:
         choices=lambda _a: (
             Choice("stage", _l("Stage"), [(str(n), str(n)) for n in stage_numbers]),
             Choice("status", _l("Status"), list(STATUS_NAMES.items())),
-            scheme_choice(),
+            Choice("scheme", _l("Scheme"), schemes),
         ),
     )

@@ -1,7 +1,6 @@
 """Coordinators create cohorts, add and remove trainees, and see who is in which stage."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.authz.actions import Action
@@ -9,8 +8,8 @@ from app.authz.web import current_actor, requires
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import ngettext
-from app.lists.worklist import TYPED_LENGTH, WorkList, csv_response, page_context
-from app.models import Cohort, CohortKind, Stage
+from app.lists.worklist import TYPED_LENGTH, csv_response, page_context
+from app.models import Cohort, CohortKind
 from app.services.coordination import cohort_names, cohorts, pipeline
 from app.web.commit import apply_or_flash, apply_service
 
@@ -94,23 +93,16 @@ def edit(cohort_id: int) -> tuple[str, int] | Response:
     )
 
 
-_STAGE_NUMBERS = select(Stage.number).distinct().order_by(Stage.number)
-
-
-def _members(cohort: Cohort) -> WorkList:
-    numbers = list(db.session.scalars(_STAGE_NUMBERS))
-    return listing.members_list(cohort.id, numbers)
-
-
 def _show(cohort: Cohort, form: AddMembersForm, status: int = 200) -> tuple[str, int]:
+    counts = pipeline.counts_by_scheme_and_stage(cohort.id)
     page = render_template(
         "cohorts/show.html",
         cohort=cohort,
         form=form,
-        counts=pipeline.counts_by_scheme_and_stage(cohort.id),
+        counts=counts,
         unenrolled=cohorts.unenrolled_members(cohort),
         kind_names=listing.KIND_NAMES,
-        **page_context(_members(cohort)),
+        **page_context(listing.members_list(cohort.id, counts)),
     )
     return page, status
 
@@ -127,7 +119,8 @@ def show(cohort_id: int) -> tuple[str, int]:
 def export_members(cohort_id: int) -> Response:
     """The cohort's trainees as filtered and sorted, as CSV."""
     cohort = _load(cohort_id)
-    return csv_response(_members(cohort), f"cohort-{cohort.id}", "cohort", cohort.id)
+    members = listing.members_list(cohort.id, ())  # a CSV offers no filters to choose from
+    return csv_response(members, f"cohort-{cohort.id}", "cohort", cohort.id)
 
 
 @bp.post("/<int:cohort_id>/members")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (
@@ -19,6 +19,7 @@ from app.models import (
     Enrolment,
     MeetingStatus,
     Role,
+    Scheme,
     StageMeeting,
     User,
 )
@@ -272,6 +273,31 @@ def test_cohort_pages_answer_404_for_unknown_ids(app, world):
     ):
         assert client.get(path).status_code == 404
     assert client.post("/cohorts/999/members", data={"addresses": "x@y.z"}).status_code == 404
+
+
+def test_a_cohorts_filters_offer_only_the_schemes_and_stages_its_trainees_are_in(app, world):
+    """Its filters are read from the counts the page shows above the list: no scheme revision
+    (of those loaded) nobody in the cohort is enrolled on, no stage none of them has."""
+    with committed(app):
+        coordinator = db.session.get(User, world["coordinator"])
+        cohort = cohorts.create_cohort(coordinator, "Λευκωσία 2026", CohortKind.REGION, "")
+        cohorts.add_members(coordinator, cohort, "lena@example.org")
+        cohort_id = cohort.id
+        loaded = db.session.scalar(select(func.count()).select_from(Scheme))
+    page = client_as(app, "cora@example.org").get(f"/cohorts/{cohort_id}").get_data(as_text=True)
+
+    def options(name: str) -> list[str]:
+        select_tag = re.search(rf'<select id="{name}" name="{name}">(.*?)</select>', page, re.S)
+        assert select_tag is not None
+        return re.findall(r'<option value="([^"]*)"', select_tag.group(1))[1:]  # after "Any"
+
+    captions = re.findall(r"<caption>(.*?)</caption>", page)
+    stages = sorted(set(re.findall(r'<th scope="col">Stage (\d+)<br>', page)), key=int)
+    assert len(captions) == 1 < loaded  # Lena's scheme only, of several loaded
+    assert options("stage") == stages and stages
+    assert len(options("scheme")) == 1
+    scheme_id = options("scheme")[0]
+    assert f"scheme={scheme_id}&amp;" in page  # the count links filter by the same scheme
 
 
 def test_dashboard_and_cohort_page_queries_do_not_grow_with_rows(app, world):
