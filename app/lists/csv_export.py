@@ -67,9 +67,10 @@ def _taken(buffer: io.StringIO) -> str:
 
 def _cell_texts() -> Callable[[object], str]:
     """`neutralise` for one file, inlined for plain text (most cells), and once for each lazily
-    translated label (a status, a role): the whole file is written in one language, and a
-    label's text is the same in every row. (Labels are module constants, alive while the file
-    is written: their ids stay theirs.)"""
+    translated label (a status, a role; of any class of lazy string: the app's own are a
+    subclass): the whole file is written in one language, and a label's text is the same in
+    every row. (Labels are module constants, alive while the file is written: their ids stay
+    theirs.)"""
     labels: dict[int, str] = {}
 
     def cell(value: object) -> str:
@@ -79,7 +80,7 @@ def _cell_texts() -> Callable[[object], str]:
             if first in FORMULA_STARTS or (first.isspace() and text.lstrip()[:1] in FORMULA_STARTS):
                 return "'" + text
             return text
-        if value.__class__ is LazyString:
+        if isinstance(value, LazyString):
             found = labels.get(id(value))
             if found is None:
                 found = labels[id(value)] = neutralise(str(value))
@@ -108,9 +109,16 @@ def _chunks(
 
 
 def _rows(query: Select[Any], tuple_rows: bool) -> Iterator[Any]:
-    # Runs while the response is sent: the database hands rows over a batch at a time.
+    # Runs while the response is sent: the database hands rows over a batch at a time. Rows of
+    # columns alone are read past the ORM, which has no object to build for them (5,000
+    # enrolments: ~26 ms of CPU through the session, ~18 ms straight from its connection).
     batched = query.execution_options(yield_per=BATCH_SIZE)
-    yield from db.session.execute(batched) if tuple_rows else db.session.scalars(batched)
+    if not tuple_rows:
+        yield from db.session.scalars(batched)
+    elif any(d["expr"] is d["entity"] for d in query.column_descriptions):  # an entity in it
+        yield from db.session.execute(batched)
+    else:
+        yield from db.session.connection().execute(batched)
 
 
 def csv_download(

@@ -6,6 +6,7 @@ on. Only the wording's other languages (`translations`) are updated in place (`s
 """
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
@@ -15,9 +16,12 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.scheme_text import SchemeLabel, SchemeParagraph, SchemeText, Translations
 
 
+@lru_cache(maxsize=1024)
 def scheme_label(title: str, version: str, revision: int) -> str:
     """A scheme's (or framework's) name as people read it: "VIG (2024, rev. 1)" (its title in
-    the reader's language on a page)."""
+    the reader's language on a page). Kept: a list or a CSV names the same few revisions on
+    row after row, and a label is the same whoever reads it (each reader's language is applied
+    when it is shown)."""
     return SchemeLabel(title, version, revision)
 
 
