@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from flask_babel.speaklater import LazyString
 
 from app.lists.csv_export import BATCH_SIZE, BOM, Column, csv_chunks, neutralise
 
@@ -41,3 +42,24 @@ def test_rows_are_sent_in_batches():
     chunks = list(csv_chunks(COLUMNS, ((str(n), "") for n in range(BATCH_SIZE * 2 + 1))))
     assert len(chunks) == 4  # the header, two full batches and the rest
     assert len(_parse("".join(chunks))) == BATCH_SIZE * 2 + 2
+
+
+def test_a_lazily_translated_label_is_translated_once_per_file_whatever_its_class():
+    """A status or role label is a lazy string (the app's are a subclass of Flask-Babel's):
+    a file is written in one language, so each label is translated once, not on every row,
+    and still reads as itself (a formula-like label neutralised)."""
+    translated: list[str] = []
+
+    def translate(text: str) -> str:
+        translated.append(text)
+        return text
+
+    class AppLazy(LazyString):
+        pass
+
+    active, formula = AppLazy(translate, "active"), LazyString(translate, "=risky")
+    rows = [(f"Person {n}", active if n % 2 else formula) for n in range(2 * BATCH_SIZE + 3)]
+    parsed = _parse("".join(csv_chunks(COLUMNS, rows)))
+    assert [row[1] for row in parsed[1:4]] == ["'=risky", "active", "'=risky"]
+    assert len(parsed) == len(rows) + 1
+    assert sorted(translated) == ["=risky", "active"]
