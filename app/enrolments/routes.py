@@ -121,7 +121,7 @@ def new(trainee_id: int) -> tuple[str, int] | Response:
 def _page(enrolment: Enrolment) -> str:
     progress = progress_of(enrolment, local_today())
     current = enrolment.current_stage
-    meetings = signoff.meetings_of_enrolment(enrolment)
+    meetings = signoff.meeting_rows_of_enrolment(enrolment)
     return render_template(
         "enrolments/show.html",
         enrolment=enrolment,

@@ -55,6 +55,12 @@ def test_the_whole_sign_off_through_the_pages(app, people, mailbox):
     meeting = f"/meetings/{_meeting_id(app)}"
     assert response.headers["Location"] == meeting
     assert mailbox.to(people["coordinator"]), "coordinators hear of the request by e-mail"
+    # The progress page leads to the open meeting and lists it, by stage, state and day.
+    shown = trainee.get(progress_page).get_data(as_text=True)
+    opened = f'<a class="button" href="{meeting}">Stage 1 meeting: Requested: waiting for'
+    assert opened in shown and "Request the end-of-stage meeting" not in shown
+    listed = re.search(rf'<li><a href="{meeting}">Stage 1 meeting</a> · Requested: [^·]+· ', shown)
+    assert listed is not None
 
     page = coordinator.get(meeting).get_data(as_text=True)
     options = re.findall(r'<option value="\d+">([^<]+)</option>', page)
@@ -118,6 +124,9 @@ def test_the_whole_sign_off_through_the_pages(app, people, mailbox):
     assert supervisor.post(f"{meeting}/statement", data={"statement": "Ready."}).status_code == 302
     assert coordinator.post(f"{meeting}/ratify").status_code == 302
     assert "Stage 2" in trainee.get("/").get_data(as_text=True)
+    shown = trainee.get(progress_page).get_data(as_text=True)
+    assert f'<li><a href="{meeting}">Stage 1 meeting</a> · Ratified · ' in shown
+    assert f'class="button" href="{meeting}"' not in shown  # stage 2 has no meeting open
     assert any("ratified" in m["Subject"] for m in mailbox.to(people["trainee"]))
 
 

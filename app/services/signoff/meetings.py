@@ -7,8 +7,9 @@ with one decision and a clear refusal for the other.
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.authz.actions import Action
@@ -20,6 +21,7 @@ from app.models import (
     EnrolmentStage,
     EnrolmentStatus,
     MeetingStatus,
+    Stage,
     StageMeeting,
     User,
 )
@@ -63,6 +65,28 @@ _OF_ENROLMENT = (  # built once: the enrolment page runs it on every view
 )
 
 
+# What the enrolment's page shows of each of its meetings, built once.
+_ROWS_OF_ENROLMENT = (
+    select(
+        StageMeeting.id,
+        StageMeeting.status,
+        StageMeeting.requested_at,
+        StageMeeting.enrolment_stage_id,
+        Stage.number.label("stage_number"),
+    )
+    .join(EnrolmentStage, EnrolmentStage.id == StageMeeting.enrolment_stage_id)
+    .join(Stage, Stage.id == EnrolmentStage.stage_id)
+    .where(EnrolmentStage.enrolment_id == bindparam("enrolment_id"))
+    .order_by(StageMeeting.id)
+)
+
+
+def meeting_rows_of_enrolment(enrolment: Enrolment) -> list[Row[Any]]:
+    """An enrolment's stage meetings, oldest first, as rows of what its page shows (id,
+    status, requested_at, enrolment_stage_id, stage_number): no meeting, stage or person built."""
+    return list(db.session.execute(_ROWS_OF_ENROLMENT, {"enrolment_id": enrolment.id}))
+
+
 def meetings_of_enrolment(enrolment: Enrolment) -> list[StageMeeting]:
     """All of an enrolment's stage meetings, oldest first."""
     return list(db.session.scalars(_OF_ENROLMENT, {"enrolment_id": enrolment.id}))
@@ -73,9 +97,17 @@ def open_meeting(stage: EnrolmentStage) -> StageMeeting | None:
     return open_meeting_among(meetings_of(stage), stage)
 
 
-def open_meeting_among(
-    meetings: Sequence[StageMeeting], stage: EnrolmentStage
-) -> StageMeeting | None:
+class MeetingHead(Protocol):
+    """What finding a stage's open meeting reads of each meeting (a StageMeeting or a row)."""
+
+    enrolment_stage_id: int
+    status: MeetingStatus
+
+
+M = TypeVar("M", bound=MeetingHead)
+
+
+def open_meeting_among(meetings: Sequence[M], stage: EnrolmentStage) -> M | None:
     """The meeting in progress for a stage, found among meetings already read (oldest first)."""
     current = [m for m in meetings if m.enrolment_stage_id == stage.id and m.status in OPEN]
     return current[-1] if current else None
