@@ -15,15 +15,18 @@ from app.i18n import gettext as _
 from app.models import Notification
 from app.services import notifications
 from app.web.commit import apply_or_flash
+from app.web.signed_in import waiting_notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 def unread_for_current_user() -> int:
-    """How many notifications the signed-in person has not read (0 when signed out)."""
+    """How many notifications the signed-in person has not read (0 when signed out): as read
+    with their session unless the request has written since."""
     if not current_user.is_authenticated:
         return 0
-    return notifications.unread_count(current_actor())
+    waiting = waiting_notifications()
+    return notifications.unread_count(current_actor()) if waiting is None else waiting
 
 
 def _own_or_404(notification_id: int) -> Notification:

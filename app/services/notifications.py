@@ -12,8 +12,18 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.orm import InstrumentedAttribute, contains_eager
 
 from app.authz.actions import Action
 from app.authz.rules import ensure
@@ -114,11 +124,19 @@ def _waiting() -> ColumnElement[bool]:
     return and_(Notification.read_at.is_(None), Notification.resolved_at.is_(None))
 
 
-_UNREAD_COUNT = (
-    select(func.count())
-    .select_from(Notification)
-    .where(Notification.user_id == bindparam("user_id"), _waiting())
-)
+def waiting_count_of(user_id: ColumnElement[int] | InstrumentedAttribute[int]) -> ScalarSelect[int]:
+    """How many notifications of the person `user_id` names still wait (unread, task not done),
+    as a value another statement reads: finding a signed-in session reads it too, so a page
+    need not count them apart."""
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, _waiting())
+        .scalar_subquery()
+    )
+
+
+_UNREAD_COUNT = select(waiting_count_of(bindparam("user_id")))
 
 
 def notifications_for(user: User) -> Select[Notification]:

@@ -3,10 +3,16 @@
 import re
 
 import pytest
+from flask import session
+from flask_login import login_user
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Notification, NotifyBy, Role, User
+from app.notifications.routes import unread_for_current_user
 from app.services import notifications
+from app.services.people import login_sessions
+from app.web import signed_in
 from tests.builders.people import make_user
 from tests.builders.web import committed, sign_in
 
@@ -132,3 +138,31 @@ def test_the_account_page_refuses_an_unknown_choice(client, people):
     assert 'id="notify_by-error"' in response.get_data(as_text=True)
     response = client.post("/account", data={"display_name": "Ann", "timezone": "Europe/London"})
     assert "Choose how Attune should tell you." in response.get_data(as_text=True)
+
+
+def test_the_menu_count_read_with_the_session_is_counted_again_once_the_request_writes(app, people):
+    """The count in the menu is read with the signed-in session (no statement of its own); a
+    request that writes (a flush, or an UPDATE run through the session) may have changed it,
+    so the menu counts afresh."""
+    with committed(app):
+        raw = login_sessions.start(db.session.get(User, people["ann"]), "")
+    for change in ("flush", "bulk update"):
+        with app.test_request_context("/"):
+            session[signed_in.SESSION_KEY] = raw
+            ann = signed_in.load_user(str(people["ann"]))
+            login_user(ann)
+            before = db.session.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .where(Notification.user_id == people["ann"], Notification.read_at.is_(None))
+            )
+            assert signed_in.waiting_notifications() == before == unread_for_current_user() > 0
+            if change == "flush":
+                notifications.notify([ann], "sent_back", "One more", ENROLMENT)
+                expected = before + 1
+            else:
+                notifications.mark_all_read(ann)
+                expected = 0
+            assert signed_in.waiting_notifications() is None
+            assert unread_for_current_user() == expected
+            db.session.commit()

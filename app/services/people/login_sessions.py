@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import LoginSession, User
 from app.models.base import utcnow
-from app.services import audit
+from app.services import audit, notifications
 
 MAX_USER_AGENT = 255
 # last_seen_at is written at most this often, not on every request.
@@ -41,17 +41,18 @@ def start(user: User, user_agent: str, awaiting_setup: bool = False) -> str:
 
 # Every request of a signed-in person runs this: built once, its cache key with it.
 _FIND = (
-    select(LoginSession)
+    select(LoginSession, notifications.waiting_count_of(LoginSession.user_id))
     .options(joinedload(LoginSession.user).joinedload(User.role_links))
     .where(LoginSession.token_hash == bindparam("token_hash"))
 )
 
 
-def find(raw: str) -> LoginSession | None:
-    """The live session with this secret, with its person and their roles (one query), or
-    None."""
-    found = db.session.execute(_FIND, {"token_hash": _digest(raw)})
-    return found.unique().scalar_one_or_none()
+def find(raw: str) -> tuple[LoginSession, int] | None:
+    """The live session with this secret, with its person and their roles, and how many of
+    their notifications wait (every page's menu shows it): one statement; None if there is no
+    such session."""
+    found = db.session.execute(_FIND, {"token_hash": _digest(raw)}).unique().one_or_none()
+    return None if found is None else (found[0], found[1])
 
 
 def touch(login: LoginSession) -> bool:
