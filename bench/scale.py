@@ -100,6 +100,10 @@ COHORT_SIZE = _env_int("BENCH_COHORT_SIZE", min(100, ENROLMENTS))
 SKIP_SEED = os.environ.get("BENCH_SKIP_SEED") == "1"  # measure an already seeded database
 DURATION = _env_int("BENCH_DURATION", 15)  # seconds of wrk per page
 WARMUP = _env_int("BENCH_WARMUP", 3)  # seconds of wrk per page before measuring, not reported
+# The shared machine's speed drifts within a run (the reference has cost 40% more at the end than
+# at the start): each page is measured against the reference loaded just before it, for this many
+# seconds (0: against the reference measured once, first).
+PAIRED = _env_int("BENCH_PAIRED", 5)
 CONNECTIONS = _env_int("BENCH_CONNECTIONS", 8)
 # A full export takes seconds: eight at once would not finish within a run of the other pages'.
 CSV_CONNECTIONS = _env_int("BENCH_CSV_CONNECTIONS", 2)
@@ -1508,14 +1512,20 @@ def measure_export(port: int, page: Page, cookie: str, workers: list[int]) -> Ex
 
 
 def _load(
-    port: int, page: Page, cookie: str, script: Path, workers: list[int]
+    port: int,
+    page: Page,
+    cookie: str,
+    script: Path,
+    workers: list[int],
+    seconds: int = 0,
+    warmup: int = WARMUP,
 ) -> tuple[Load, float]:
     """wrk on one page after a warm-up; the load and the workers' CPU ms per request."""
     seconds, connections = (
-        (CSV_DURATION, CSV_CONNECTIONS) if page.export else (DURATION, CONNECTIONS)
+        (CSV_DURATION, CSV_CONNECTIONS) if page.export else (seconds or DURATION, CONNECTIONS)
     )
-    if WARMUP:
-        _settle(wrk(port, page.path, cookie, WARMUP, connections, script))
+    if warmup:
+        _settle(wrk(port, page.path, cookie, warmup, connections, script))
     cpu = _cpu_seconds(workers)
     load = wrk(port, page.path, cookie, seconds, connections, script)
     used = _cpu_seconds(workers) - cpu
@@ -1529,16 +1539,19 @@ def _verdict(ratio: float, goal: float) -> str:
 
 def report(
     loads: dict[str, tuple[Load, float]],
+    paired: dict[str, tuple[Load, float]],
     pages: list[Page],
     exports: dict[str, Export],
     statements: dict[str, PageStatements],
 ) -> dict[str, dict[str, float]]:
-    """The table of pages beside the reference, then the exports; returns the figures."""
-    ref_load, ref_cpu = loads[REFERENCE.label]
+    """The table of pages beside the reference (the one loaded just before each, when paired),
+    then the exports; returns the figures."""
+    first_load, first_cpu = loads[REFERENCE.label]
     figures: dict[str, dict[str, float]] = {}
     print(
         f"\n{'page':<30}{'as':<12}{'req/s':>7}{'p50':>7}{'p95':>7}{'p95 x':>7}{'CPU ms':>8}"
-        f"{'CPU x':>7}{'SQL':>5}{'rep':>5}  {'CPU<=5x':<8}{'p95<=3x':<8}{'non-200':>7}"
+        f"{'ref ms':>8}{'CPU x':>7}{'SQL':>5}{'rep':>5}  {'CPU<=5x':<8}{'p95<=3x':<8}"
+        f"{'non-200':>7}"
     )
     shown = [
         REFERENCE,
@@ -1551,6 +1564,7 @@ def report(
         if not load.requests:
             print(f"{page.label:<30}{page.role:<12}  no request completed")
             continue
+        ref_load, ref_cpu = paired.get(page.label, (first_load, first_cpu))
         p95x, cpux = load.p95 / ref_load.p95, cpu / ref_cpu
         sql = statements.get(page.label)
         reference = page in (REFERENCE, CEILING)
@@ -1558,7 +1572,7 @@ def report(
         print(
             f"{page.label:<30}{page.role or '-':<12}{load.rps:>7.0f}{load.p50:>7.1f}"
             f"{load.p95:>7.1f}"
-            f"{p95x:>7.1f}{cpu:>8.1f}{cpux:>7.1f}{sql.count if sql else '':>5}"
+            f"{p95x:>7.1f}{cpu:>8.1f}{ref_cpu:>8.1f}{cpux:>7.1f}{sql.count if sql else '':>5}"
             f"{sql.repeated if sql else '':>5}  "
             f"{'-' if reference or page.export else _verdict(cpux, 5):<8}"
             f"{'-' if reference or page.export else _verdict(p95x, 3):<8}{bad:>7}"
@@ -1569,6 +1583,7 @@ def report(
             "p95": load.p95,
             "cpu_x": cpux,
             "p95_x": p95x,
+            "ref_cpu_ms": ref_cpu,
             "statements": sql.count if sql else 0,
         }
     print(
@@ -1578,10 +1593,17 @@ def report(
     )
     again = loads.get("reference, again")
     if again and again[0].requests:
-        drift_cpu, drift_p95 = again[1] / ref_cpu - 1, again[0].p95 / ref_load.p95 - 1
+        drift_cpu, drift_p95 = again[1] / first_cpu - 1, again[0].p95 / first_load.p95 - 1
         print(
-            f"the reference measured again after every page: CPU {drift_cpu:+.0%}, p95 "
-            f"{drift_p95:+.0%} of its first measurement; the ratios above are no surer than that"
+            f"the reference measured again after the last page: CPU {drift_cpu:+.0%}, p95 "
+            f"{drift_p95:+.0%} of its first measurement"
+        )
+    if paired:
+        cpus = sorted(cpu for _load, cpu in paired.values())
+        print(
+            f"ref ms: the reference loaded for {PAIRED} s just before each page, which that "
+            f"page's ratios are taken over; it cost {cpus[0]:.1f} to {cpus[-1]:.1f} ms of CPU "
+            "in this run (the machine's drift the pairing takes out)"
         )
     print(
         f"\n{'export':<34}{'rows':>7}{'KiB':>6}{'first byte':>11}{'complete':>9}{'CPU ms':>8}"
@@ -1645,6 +1667,7 @@ def main() -> None:
     script = Path(tempfile.mkdtemp()) / "report.lua"
     script.write_text(WRK_SCRIPT)
     loads: dict[str, tuple[Load, float]] = {}
+    paired: dict[str, tuple[Load, float]] = {}  # the reference loaded just before each page
     exports: dict[str, Export] = {}
     with served(url) as (port, server, log):
         cookies = {role: sign_in(port, email) for role, email in accounts.items()}
@@ -1662,13 +1685,15 @@ def main() -> None:
         again = Page("reference, again", REFERENCE.path, "")
         csv_load = next(p for p in pages if p.export)
         for page in [REFERENCE, CEILING, *[p for p in pages if not p.export], csv_load, again]:
+            if PAIRED and page not in (REFERENCE, again):
+                paired[page.label] = _load(port, REFERENCE, "", script, workers, PAIRED, 0)
             loads[page.label] = _load(port, page, cookies[page.role], script, workers)
         print(f"load average after the runs: {_loadavg()}")
         problems = log.read_text().strip()
     if problems:
         print("gunicorn log (last lines):\n" + "\n".join(problems.splitlines()[-15:]))
     statements = statements_per_page(url, [REFERENCE, *pages], accounts)
-    figures = report(loads, [*pages, again], exports, statements)
+    figures = report(loads, paired, [*pages, again], exports, statements)
     for label, found in statements.items():
         if found.repeated > 1:
             print(f"{label}: a statement repeated {found.repeated}x: {_short(found.most_repeated)}")
