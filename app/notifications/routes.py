@@ -62,7 +62,7 @@ def index() -> str:
         "notifications/index.html",
         page=page,
         targets=targets,
-        unread=notifications.unread_count(user),
+        unread=unread_for_current_user(),
     )
 
 

@@ -15,6 +15,7 @@ from app.services.people import login_sessions
 from app.web import signed_in
 from tests.builders.people import make_user
 from tests.builders.web import committed, sign_in
+from tests.query_counter import count_queries
 
 ENROLMENT = notifications.link_to("enrolments.show", enrolment_id=5)
 SESSION = notifications.link_to("supervision.show", session_id=9)
@@ -166,3 +167,16 @@ def test_the_menu_count_read_with_the_session_is_counted_again_once_the_request_
             assert signed_in.waiting_notifications() is None
             assert unread_for_current_user() == expected
             db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/", "/notifications", "/account"])
+def test_no_page_counts_waiting_notifications_in_a_statement_of_its_own(app, client, people, path):
+    """The menu's count of waiting ones (and the notifications page's) is the one read with the
+    session (the notifications page also counts all of them, for its pages)."""
+    sign_in(client, "ann@example.org")
+    client.get(path)  # warm
+    with count_queries(app) as statements:
+        page = client.get(path).get_data(as_text=True)
+    assert 'href="/notifications">Notifications (2)</a>' in page
+    counting = [s for s in statements if "count(" in s.lower() and "read_at IS NULL" in s]
+    assert len(counting) == 1 and "login_sessions" in counting[0]
